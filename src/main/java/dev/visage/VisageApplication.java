@@ -1,0 +1,35 @@
+package dev.visage;
+
+import java.util.Arrays;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * Visage: trains a face-identification network on LFW with DJL and serves it over REST.
+ *
+ * <p>{@code java -jar visage.jar} starts the service; {@code java -jar visage.jar train [--key=value ...]}
+ * trains, evaluates and stores one model without starting the web server.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class VisageApplication {
+
+    static final String TRAIN_COMMAND = "train";
+
+    public static void main(String[] args) {
+        DjlEnvironment.configureOffline();
+        if (args.length > 0 && TRAIN_COMMAND.equals(args[0])) {
+            String[] options = Arrays.copyOfRange(args, 1, args.length);
+            SpringApplication app = new SpringApplicationBuilder(VisageApplication.class)
+                    .web(WebApplicationType.NONE)
+                    .properties("visage.command=" + TRAIN_COMMAND)
+                    .build();
+            System.exit(SpringApplication.exit(app.run(options)));
+        }
+        SpringApplication.run(VisageApplication.class, args);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.visage.dataset;
+
+import java.util.List;
+
+/** Which people a model tells apart: the N with the most images, or an explicit list of names. */
+public sealed interface PeopleSelection {
+
+    static PeopleSelection top(int count) {
+        return new Top(count);
+    }
+
+    static PeopleSelection named(List<String> names) {
+        return new Named(List.copyOf(names));
+    }
+
+    /** The {@code count} people with the most images, ties broken by name; classes in that order. */
+    record Top(int count) implements PeopleSelection {
+        public Top {
+            if (count < 2) {
+                throw new IllegalArgumentException("Select at least 2 people, not " + count);
+            }
+        }
+    }
+
+    /** Exactly these people, classes in the given order. */
+    record Named(List<String> names) implements PeopleSelection {
+        public Named {
+            if (names.size() < 2 || names.stream().distinct().count() != names.size()) {
+                throw new IllegalArgumentException("Name at least 2 distinct people: " + names);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.visage.network;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.util.Pair;
+
+/** Builds the convolutional face classifier described by a {@link NetworkConfig}. */
+public final class FaceNetwork {
+
+    private FaceNetwork() {
+    }
+
+    /** Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits). */
+    public static SequentialBlock build(NetworkConfig config, int classes) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("A classifier needs at least 2 classes, not " + classes);
+        }
+        SequentialBlock network = new SequentialBlock();
+        for (int filters : config.channels()) {
+            network.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                    .setFilters(filters).build());
+            if (config.batchNorm()) {
+                network.add(BatchNorm.builder().build());
+            }
+            network.add(Activation::relu);
+            network.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        }
+        network.add(Blocks.batchFlattenBlock());
+        network.add(Linear.builder().setUnits(config.hiddenUnits()).build());
+        network.add(Activation::relu);
+        if (config.dropout() > 0) {
+            network.add(Dropout.builder().optRate(config.dropout()).build());
+        }
+        network.add(Linear.builder().setUnits(classes).build());
+        return network;
+    }
+
+    /** Number of trainable values; the block must be initialized. */
+    public static long parameterCount(Block block) {
+        long count = 0;
+        for (Pair<String, Parameter> parameter : block.getParameters()) {
+            if (parameter.getValue().requiresGradient()) {
+                count += parameter.getValue().getArray().size();
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.visage.store;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ModelStoreConfiguration {
+
+    @Bean
+    ModelStore modelStore(ModelStoreProperties properties) {
+        return new ModelStore(properties.dir(), properties.keep());
+    }
+}

@@ -1,0 +1,89 @@
+package dev.visage.training;
+
+import java.util.Locale;
+
+import ai.djl.training.util.ProgressBar;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import dev.visage.DjlEnvironment;
+
+/**
+ * {@code java -jar visage.jar train [--visage.training.epochs=N ...]}: trains, prints the evaluation and stores
+ * the model, without a web server. Exits 0 on success, 1 with the reason on failure.
+ */
+@Component
+@ConditionalOnProperty(name = "visage.command", havingValue = "train")
+class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+
+    private final TrainingPipeline pipeline;
+    private int exitCode;
+
+    TrainCommand(TrainingPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        long start = System.nanoTime();
+        try {
+            DjlEnvironment.loadEngine();
+            TrainingPipeline.Result result = pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(),
+                    () -> false);
+            TrainingMetrics metrics = result.metrics();
+            System.out.println();
+            System.out.print(metrics.test().toTable());
+            System.out.printf(Locale.ROOT, "best epoch %d of %d, validation accuracy %.4f%n", metrics.bestEpoch(),
+                    metrics.epochs(), metrics.validationAccuracy());
+            System.out.printf(Locale.ROOT, "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
+                    metrics.dataSeconds(), metrics.trainSeconds(), metrics.trainImagesPerSecond(),
+                    (System.nanoTime() - start) / 1e9);
+            System.out.println("Stored model " + result.manifest().version());
+        } catch (RuntimeException e) {
+            log.debug("Training failed", e);
+            System.err.println("Training failed: " + e.getMessage());
+            exitCode = 1;
+        }
+    }
+
+    @Override
+    public int getExitCode() {
+        return exitCode;
+    }
+
+    /** DJL's console progress bar per epoch, and one line of figures after each. */
+    private static final class ConsoleProgress implements TrainingProgressListener {
+
+        private final ProgressBar bar = new ProgressBar();
+
+        @Override
+        public void onStage(TrainingStage stage, String detail) {
+            log.info("{}", detail);
+        }
+
+        @Override
+        public void onBatch(int epoch, int batch, int batches, float loss) {
+            if (batch == 1) {
+                bar.reset("Epoch " + epoch, batches);
+            }
+            bar.update(batch, String.format(Locale.ROOT, "loss %.3f", loss));
+        }
+
+        @Override
+        public void onEpoch(EpochSummary summary) {
+            bar.end();
+            System.out.printf(Locale.ROOT,
+                    "epoch %3d/%d  loss %.4f  train acc %.4f  val acc %.4f  lr %.5f  %.1f s  ETA %.0f s%n",
+                    summary.epoch(), summary.epochs(), summary.trainLoss(), summary.trainAccuracy(),
+                    summary.validationAccuracy(), summary.learningRate(), summary.seconds(), summary.etaSeconds());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.visage.training;
+
+import java.util.List;
+
+import ai.djl.Model;
+
+import dev.visage.dataset.DataSplit;
+import dev.visage.dataset.Preprocessing;
+import dev.visage.network.NetworkConfig;
+
+/**
+ * The outcome of a training run: the model with its best epoch's weights, and everything needed to store,
+ * serve and re-evaluate it. Closing it frees the model.
+ */
+public record TrainedModel(Model model, Preprocessing preprocessing, NetworkConfig network, DataSplit split,
+        TrainingMetrics metrics) implements AutoCloseable {
+
+    public List<String> people() {
+        return split.people();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

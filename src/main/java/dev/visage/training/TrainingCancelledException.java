@@ -1,0 +1,9 @@
+package dev.visage.training;
+
+/** Thrown inside a training run when its cancellation was requested; nothing was stored. */
+public final class TrainingCancelledException extends RuntimeException {
+
+    TrainingCancelledException() {
+        super("Training was cancelled");
+    }
+}

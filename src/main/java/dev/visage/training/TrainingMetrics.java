@@ -1,0 +1,25 @@
+package dev.visage.training;
+
+import java.util.List;
+
+/**
+ * What a run measured, written to {@code metrics.json} beside the model.
+ *
+ * @param testAccuracy share of test images classified correctly
+ * @param balancedAccuracy mean per-person recall on the test part
+ * @param macroF1 mean per-person F1 on the test part
+ * @param test the full test evaluation (per-person scores, confusion matrix)
+ * @param validationAccuracy validation accuracy of the kept epoch
+ * @param bestEpoch the epoch whose weights were kept
+ * @param epochs epochs actually run
+ * @param trainImages images in the training part
+ * @param parameterCount trainable values in the network
+ * @param dataSeconds time to list, decode and crop all images
+ * @param trainSeconds time spent in training epochs (steps and validation)
+ * @param trainImagesPerSecond training images per second of step time, median over epochs
+ * @param history per-epoch figures
+ */
+public record TrainingMetrics(double testAccuracy, double balancedAccuracy, double macroF1, Evaluation test,
+        double validationAccuracy, int bestEpoch, int epochs, int trainImages, long parameterCount,
+        double dataSeconds, double trainSeconds, double trainImagesPerSecond, List<EpochSummary> history) {
+}

@@ -1,0 +1,21 @@
+package dev.visage.training;
+
+/** Receives a training run's progress; the CLI draws it as a progress bar, the service exposes it per job. */
+public interface TrainingProgressListener {
+
+    /** The run entered a new stage; {@code detail} says what happens in it, for people. */
+    default void onStage(TrainingStage stage, String detail) {
+    }
+
+    /** Fired after each optimizer step. */
+    default void onBatch(int epoch, int batch, int batches, float loss) {
+    }
+
+    default void onEpoch(EpochSummary summary) {
+    }
+
+    /** The stages of a run, in order. */
+    enum TrainingStage {
+        LOADING_DATA, TRAINING, EVALUATING, STORING
+    }
+}

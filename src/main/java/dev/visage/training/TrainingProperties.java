@@ -1,0 +1,61 @@
+package dev.visage.training;
+
+import java.util.List;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import dev.visage.dataset.FaceCrop;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.network.NetworkConfig;
+
+/**
+ * {@code visage.training.*}: defaults of every training run (the CLI's, start-up's and {@code POST /train}'s).
+ *
+ * @param people train on the N people with the most images (ignored when {@code names} is set)
+ * @param names train on exactly these people, in this class order
+ * @param seed seed of the split, initial weights, shuffling and augmentation
+ * @param cropSize side of the centred face crop on a 250x250 LFW image
+ * @param imageSize side of the network input
+ * @param epochs maximum epochs
+ * @param batchSize images per step
+ * @param learningRate peak AdamW learning rate
+ * @param weightDecay AdamW weight decay
+ * @param warmupEpochs epochs of linear warm-up before the cosine decay
+ * @param labelSmoothing label smoothing of the cross-entropy loss
+ * @param patience stop after this many epochs without a better validation accuracy (0: never)
+ * @param shift random shift of the crop, in input pixels (0: none)
+ * @param flip random horizontal flips
+ * @param brightness random brightness change, relative (0: none)
+ */
+@Validated
+@ConfigurationProperties("visage.training")
+public record TrainingProperties(@Min(2) @DefaultValue("10") int people, List<String> names,
+        @DefaultValue("42") long seed, @Min(8) @Max(250) @DefaultValue("128") int cropSize,
+        @Min(8) @Max(512) @DefaultValue("64") int imageSize, @Min(1) @Max(1000) @DefaultValue("40") int epochs,
+        @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
+        @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") @DefaultValue("0.003") float learningRate,
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.05") float weightDecay,
+        @Min(0) @DefaultValue("2") int warmupEpochs,
+        @DecimalMin("0.0") @DecimalMax("0.5") @DefaultValue("0.1") float labelSmoothing,
+        @Min(0) @DefaultValue("0") int patience, @Min(0) @Max(32) @DefaultValue("4") int shift,
+        @DefaultValue("true") boolean flip, @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2") float brightness) {
+
+    /** The people this configuration selects. */
+    public PeopleSelection selection() {
+        return names == null || names.isEmpty() ? PeopleSelection.top(people) : PeopleSelection.named(names);
+    }
+
+    /** A complete run configuration for the given network. */
+    public TrainingConfig toConfig(NetworkConfig network) {
+        return new TrainingConfig(selection(), seed, FaceCrop.of(cropSize, imageSize), network, epochs, batchSize,
+                learningRate, weightDecay, Math.min(warmupEpochs, epochs - 1), labelSmoothing, patience,
+                new TrainingConfig.Augmentation(shift, flip, brightness));
+    }
+}

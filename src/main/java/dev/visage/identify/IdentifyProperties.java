@@ -1,0 +1,38 @@
+package dev.visage.identify;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code visage.identify.*}: how {@code POST /identify} answers.
+ *
+ * @param minConfidence below this top probability the answer is "unknown" (see the README for how the default
+ *     was chosen)
+ * @param defaultTop candidates returned when the request does not say
+ * @param maxBytes largest accepted upload (the multipart limits follow it)
+ * @param maxPixels largest accepted image, in pixels, checked from the header before decoding
+ * @param maxBatchSize most images in one forward pass
+ * @param queueCapacity most identifications waiting for a forward pass; more are refused with 503
+ * @param timeout longest wait for a forward pass
+ */
+@Validated
+@ConfigurationProperties("visage.identify")
+public record IdentifyProperties(
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") float minConfidence,
+        @Min(1) @DefaultValue("3") int defaultTop,
+        @NotNull @DefaultValue("10MB") DataSize maxBytes,
+        @Min(1) @DefaultValue("40000000") long maxPixels,
+        @Min(1) @Max(1024) @DefaultValue("32") int maxBatchSize,
+        @Min(1) @DefaultValue("1024") int queueCapacity,
+        @NotNull @DefaultValue("10s") Duration timeout) {
+}

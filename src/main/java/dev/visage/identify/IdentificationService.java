@@ -22,12 +22,14 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 import dev.visage.DjlEnvironment;
 import dev.visage.dataset.FaceCrop;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
+import dev.visage.store.ModelStoredEvent;
 
 /**
  * Identifies faces with the current model, and swaps in new models without failing a request: each request
@@ -68,6 +70,17 @@ public class IdentificationService implements DisposableBean {
         log.info("Serving model {} ({} people)", version, next.people().size());
         if (previous != null) {
             previous.release();
+        }
+    }
+
+    /** Switches to a model that training just stored; a model that fails to load leaves the current one serving. */
+    @EventListener
+    void onModelStored(ModelStoredEvent event) {
+        try {
+            serve(event.manifest().version());
+        } catch (RuntimeException e) {
+            log.error("New model {} could not be put in service; still serving {}", event.manifest().version(),
+                    currentModel().map(ModelManifest::version).orElse("none"), e);
         }
     }
 

@@ -8,12 +8,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
@@ -39,18 +42,23 @@ import dev.visage.store.ModelStoredEvent;
 public class IdentificationService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(IdentificationService.class);
+    private static final String IDENTIFIED = "identified";
+    private static final String REJECTED = "rejected";
 
     private final ModelStore store;
     private final IdentifyProperties properties;
     private final FaceImageDecoder decoder;
     private final BatchingWorker worker;
-    private final MeterRegistry meters;
+    private final Map<String, Timer> timers;
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
 
     IdentificationService(ModelStore store, IdentifyProperties properties, MeterRegistry meters) {
         this.store = store;
         this.properties = properties;
-        this.meters = meters;
+        this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED).collect(Collectors.toUnmodifiableMap(
+                outcome -> outcome, outcome -> Timer.builder("visage.identify")
+                        .description("POST /identify, by outcome").tag("outcome", outcome)
+                        .publishPercentileHistogram().register(meters)));
         this.decoder = new FaceImageDecoder(properties.maxPixels());
         // Loads LibTorch on a thread whose context class loader is Spring's (needed inside the fat jar).
         DjlEnvironment.loadEngine();
@@ -92,7 +100,7 @@ public class IdentificationService implements DisposableBean {
      */
     public Identification identify(byte[] image, int top, boolean withCrop) {
         long start = System.nanoTime();
-        String outcome = "rejected";
+        String outcome = REJECTED;
         try {
             BufferedImage decoded = decoder.decode(image);
             ServingModel model = acquire();
@@ -103,15 +111,13 @@ public class IdentificationService implements DisposableBean {
                 float[] probabilities = await(worker.submit(model, face));
                 Identification answer = answer(model, probabilities, Math.min(top, model.people().size()),
                         withCrop ? pngDataUrl(face, crop.imageSize()) : null, start);
-                outcome = answer.known() ? "identified" : "unknown";
+                outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;
             } finally {
                 model.release();
             }
         } finally {
-            Timer.builder("visage.identify").description("POST /identify, by outcome").tag("outcome", outcome)
-                    .publishPercentileHistogram().register(meters).record(System.nanoTime() - start,
-                            TimeUnit.NANOSECONDS);
+            timers.get(outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -1,0 +1,58 @@
+package dev.visage.web;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Requires the admin bearer token on {@code visage.admin.protected-paths}. The token is {@code visage.admin.token}
+ * (env {@code VISAGE_ADMIN_TOKEN}). When none is set, a random 32-byte URL-safe token is generated at start-up
+ * and logged once at WARN, valid until the service stops: an unconfigured service is never open, and its
+ * operator can still find the token in the log.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(AdminProperties.class)
+@SecurityScheme(name = AdminConfiguration.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "visage.admin.token (env VISAGE_ADMIN_TOKEN), or the token logged at start-up when unset")
+class AdminConfiguration implements WebMvcConfigurer {
+
+    /** The OpenAPI security scheme of the admin endpoints. */
+    static final String SECURITY_SCHEME = "adminToken";
+
+    private static final Logger log = LoggerFactory.getLogger(AdminConfiguration.class);
+
+    private final AdminProperties properties;
+    private final AdminTokenInterceptor interceptor;
+
+    AdminConfiguration(AdminProperties properties) {
+        this.properties = properties;
+        this.interceptor = new AdminTokenInterceptor(tokenOf(properties));
+    }
+
+    private static String tokenOf(AdminProperties properties) {
+        if (StringUtils.hasText(properties.token())) {
+            return properties.token().strip();
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        log.warn("Admin token not set; generated one for this run: {}", generated);
+        return generated;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(interceptor).addPathPatterns(properties.protectedPaths());
+    }
+}

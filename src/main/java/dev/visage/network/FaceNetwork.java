@@ -19,8 +19,11 @@ public final class FaceNetwork {
     private FaceNetwork() {
     }
 
-    /** Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits). */
-    public static SequentialBlock build(NetworkConfig config, int classes) {
+    /**
+     * Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits); in inference the
+     * logits are averaged over the image and its mirror image (see {@link MirrorAveragingBlock}).
+     */
+    public static Block build(NetworkConfig config, int classes) {
         if (classes < 2) {
             throw new IllegalArgumentException("A classifier needs at least 2 classes, not " + classes);
         }
@@ -41,7 +44,7 @@ public final class FaceNetwork {
             network.add(Dropout.builder().optRate(config.dropout()).build());
         }
         network.add(Linear.builder().setUnits(classes).build());
-        return network;
+        return new MirrorAveragingBlock(network);
     }
 
     /** Number of trainable values; the block must be initialized. */

@@ -1,0 +1,138 @@
+"""Combines the latest train / serve / openset results into bench/results/latest.json and prints a markdown
+section for docs/benchmarks.md. Run alone to re-print it: /usr/bin/python3 bench/lib/report.py"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib as b  # noqa: E402
+
+
+def combine(train=None, serve=None, openset=None):
+    train = train or b.read_latest("train")
+    serve = serve or b.read_latest("serve")
+    openset = openset or b.read_latest("openset")
+    first = next((r for r in (train, serve, openset) if r), None)
+    latest = {"date": b.now_iso(), "machine": (first or {}).get("machine") or b.machine(),
+              "train": train, "serve": serve, "openset": openset}
+    os.makedirs(b.RESULTS, exist_ok=True)
+    path = os.path.join(b.RESULTS, "latest.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(latest, f, indent=2)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+    return latest
+
+
+def _x(value):
+    return "x%.2f" % value if value is not None else "-"
+
+
+def _met(ok):
+    return "" if ok is None else (" (met)" if ok else " (**not met**)")
+
+
+def markdown(latest):
+    m = latest.get("machine") or {}
+    train, serve, openset = latest.get("train"), latest.get("serve"), latest.get("openset")
+    out = []
+    date = (train or serve or openset or latest)["date"][:10]
+    out.append("### Results of %s" % date)
+    out.append("")
+    out.append("Machine: %s cores (%s), %s GiB; %s; DJL %s with LibTorch %s; PyTorch %s. Load average when the "
+               "run started: %s." % (m.get("cores"), m.get("cpu"), m.get("memory_gib"), m.get("java"),
+                                     m.get("djl"), m.get("libtorch"), m.get("python_torch"),
+                                     " / ".join(str(x) for x in m.get("loadavg") or []) or "?"))
+    out.append("")
+    if train:
+        v, r, q, t = train["visage"], train["reference"], train.get("ratios") or {}, train.get("targets") or {}
+        s = train["settings"]
+        out.append("Training (`bench/train.sh`; %s):" % ", ".join(
+            "%s=%s" % (k.split(".", 1)[1], s[k]) for k in s))
+        out.append("")
+        out.append("| training | Visage (DJL) | reference (PyTorch) | Visage vs reference | target |")
+        out.append("| --- | ---: | ---: | ---: | --- |")
+        if v and r:
+            out.append("| images/s (median epoch, steps only) | %.1f | %.1f | %s | >= 1.0x%s |" % (
+                v["images_per_second"], r["images_per_second"], _x(q.get("images_per_second")),
+                _met(t.get("images_per_second >= 1.0x reference"))))
+            out.append("| data seconds (list, decode, crop) | %.1f | %.1f | %s | |" % (
+                v["data_seconds"], r["data_seconds"], _x(q.get("data_seconds"))))
+            out.append("| train seconds (epochs + validation) | %.1f | %.1f | %s | |" % (
+                v["train_seconds"], r["train_seconds"], _x(q.get("train_seconds"))))
+            out.append("| total seconds (process wall time) | %.1f | %.1f | %s | <= 1.0x%s |" % (
+                v["wall_seconds"], r["wall_seconds"], _x(q.get("total_seconds")),
+                _met(t.get("total time <= reference"))))
+            out.append("| test accuracy | %.4f | %.4f | %+.4f | >= reference%s |" % (
+                v["test_accuracy"], r["test_accuracy"], q["accuracy_delta"], _met(t.get("accuracy >= reference"))))
+            out.append("| balanced accuracy | %.4f | %.4f | %+.4f | |" % (
+                v["balanced_accuracy"], r["balanced_accuracy"], q["balanced_accuracy_delta"]))
+            out.append("| epochs run / best epoch | %s / %s | %s / %s | | |" % (
+                v["epochs"], v["best_epoch"], r["epochs"], r["best_epoch"]))
+        out.append("")
+    if serve:
+        v, r, q, t = serve.get("visage"), serve.get("reference"), serve.get("ratios") or {}, serve.get("targets") or {}
+        w = serve["wrk"]
+        out.append("Serving (`bench/serve.sh`; wrk -t%d -c%d -d%s after a %s warm-up, %d LFW photos, client and "
+                   "server on the same cores):" % (w["threads"], w["connections"], w["duration"], w["warmup"],
+                                                   w["images"]))
+        out.append("")
+        out.append("| serving | Visage | reference (Flask, gunicorn -w %s) | Visage vs reference | target |" % (
+            (r or {}).get("workers", "?")))
+        out.append("| --- | ---: | ---: | ---: | --- |")
+        if v and r:
+            vl, rl = v["load"], r["load"]
+            out.append("| requests/s | %.1f | %.1f | %s | >= 2x%s |" % (
+                vl["requests_per_second"], rl["requests_per_second"], _x(q.get("requests_per_second")),
+                _met(t.get("requests/s >= 2x reference"))))
+            out.append("| latency p50 ms | %.1f | %.1f | %s | |" % (
+                vl["latency_ms"]["p50"], rl["latency_ms"]["p50"], _x(q.get("p50"))))
+            out.append("| latency p99 ms | %.1f | %.1f | %s | no higher%s |" % (
+                vl["latency_ms"]["p99"], rl["latency_ms"]["p99"], _x(q.get("p99")), _met(t.get("p99 <= reference"))))
+            out.append("| non-2xx / socket errors (measured run) | %d / %d | %d / %d | | zero%s |" % (
+                vl["non_2xx"], vl["errors_total"] - vl["non_2xx"], rl["non_2xx"], rl["errors_total"] - rl["non_2xx"],
+                _met(t.get("zero errors (Visage)"))))
+            out.append("| RSS MiB before the load | %s | %s (all processes) | | |" % (
+                b.fmt(v["rss_mib"].get("before_load")), b.fmt(r["rss_mib"].get("before_load"))))
+        if v and v.get("rss_runs"):
+            runs = v["rss_runs"]
+            out.append("| Visage RSS MiB after %s-request runs | %s | | | |" % (
+                " / ".join("{:,}".format(x["target_requests"]) for x in runs),
+                " / ".join(b.fmt(x["rss_mib_after"]) for x in runs)))
+            if "rss_growth_percent" in v:
+                out.append("| Visage RSS growth between them | %+.2f %% | | | < 5 %%%s |" % (
+                    v["rss_growth_percent"], _met(t.get("RSS growth 10k -> 50k < 5%"))))
+            out.append("| requests and errors in those runs | %s | | | zero errors |" % "; ".join(
+                "{:,} requests, {} errors{}".format(x["requests"], x["errors_total"],
+                                     "" if x.get("reached_target", True) else " (time bound hit)") for x in runs))
+        out.append("")
+    if openset:
+        s, k = openset["at_service_threshold"], openset.get("keep_threshold")
+        out.append("Open set (`bench/openset.py`; %d known test photos, %d photos of %s):" % (
+            openset["known_images"], openset["stranger_images"], "people outside the model, seed %d" % openset["seed"]))
+        out.append("")
+        out.append("| open set | value |")
+        out.append("| --- | ---: |")
+        out.append("| AUROC, confidence of known vs stranger | %.3f |" % openset["auroc"])
+        out.append("| top-1 accuracy on known photos (no threshold) | %.1f %% |" % (100 * openset["top1_accuracy_known"]))
+        out.append("| at min-confidence %.2f: known answered correctly | %.1f %% |" % (
+            s["threshold"], 100 * s["known_correct"]))
+        out.append("| at min-confidence %.2f: strangers answered unknown | %.1f %% |" % (
+            s["threshold"], 100 * s["strangers_rejected"]))
+        if k:
+            out.append("| threshold keeping %.0f %% of correct known answers | %.3f |" % (
+                100 * k["keeps_of_correct"], k["threshold"]))
+            out.append("| ... there: known correct / strangers unknown | %.1f %% / %.1f %% |" % (
+                100 * k["known_correct"], 100 * k["strangers_rejected"]))
+        out.append("")
+    return "\n".join(out)
+
+
+def main():
+    latest = combine()
+    print(markdown(latest))
+
+
+if __name__ == "__main__":
+    main()

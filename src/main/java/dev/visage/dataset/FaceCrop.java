@@ -52,7 +52,7 @@ public record FaceCrop(int cropSize, int referenceSize, int imageSize) {
 
         AxisWeights columns = AxisWeights.of(left, scale, side, width);
         AxisWeights rows = AxisWeights.of(top, scale, side, height);
-        int[] rgb = image.getRGB(columns.first(), rows.first(), columns.span(), rows.span(), null, 0, columns.span());
+        int[] rgb = readRgb(image, columns.first(), rows.first(), columns.span(), rows.span());
 
         // Separable box filter: horizontal pass per source row, then vertical pass per output row.
         float[] horizontal = new float[rows.span() * side * 3];
@@ -94,6 +94,23 @@ public record FaceCrop(int cropSize, int referenceSize, int imageSize) {
                 out[pixel + 2 * plane] = b / 255f;
             }
         }
+    }
+
+    /**
+     * Packed RGB pixels of a region. Grey images are read as stored: {@code getRGB} would treat their values as
+     * linear light and brighten them on the way to sRGB.
+     */
+    private static int[] readRgb(BufferedImage image, int x, int y, int width, int height) {
+        if (image.getType() != BufferedImage.TYPE_BYTE_GRAY && image.getType() != BufferedImage.TYPE_USHORT_GRAY) {
+            return image.getRGB(x, y, width, height, null, 0, width);
+        }
+        int shift = image.getType() == BufferedImage.TYPE_USHORT_GRAY ? 8 : 0;
+        int[] grey = image.getRaster().getSamples(x, y, width, height, 0, (int[]) null);
+        for (int i = 0; i < grey.length; i++) {
+            int v = grey[i] >> shift;
+            grey[i] = (v << 16) | (v << 8) | v;
+        }
+        return grey;
     }
 
     /**

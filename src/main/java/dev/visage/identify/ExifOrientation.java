@@ -1,7 +1,7 @@
 package dev.visage.identify;
 
+import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
-import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 
 /**
@@ -84,7 +84,14 @@ final class ExifOrientation {
         boolean swapsSides = orientation >= 5;
         BufferedImage upright = new BufferedImage(swapsSides ? h : w, swapsSides ? w : h,
                 BufferedImage.TYPE_INT_RGB);
-        return new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, upright);
+        // Drawing converts any source type; AffineTransformOp.filter refuses 3-byte BGR JPEGs into an RGB target.
+        Graphics2D graphics = upright.createGraphics();
+        try {
+            graphics.drawImage(image, t, null);
+        } finally {
+            graphics.dispose();
+        }
+        return upright;
     }
 
     private static int u16(byte[] data, int at, boolean little) {

@@ -150,6 +150,10 @@ public final class FaceTrainer {
                             loss = lossValue.getFloat();
                             correct += countCorrect(logits.singletonOrThrow(), labels.head());
                         }
+                        if (!Float.isFinite(loss)) {
+                            throw new IllegalStateException("Training diverged in epoch " + epoch + " (loss "
+                                    + loss + "); nothing was stored. Try a lower learning rate.");
+                        }
                         trainer.step();
                         step++;
                         lossSum += loss * batch.getSize();

@@ -1,0 +1,148 @@
+package dev.visage.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.visage.SyntheticLfw;
+
+/**
+ * The Docker image end to end: built from the project's Dockerfile and target/visage.jar, started with a
+ * generated LFW folder as its data volume, it trains a first model on start-up, identifies, protects and runs
+ * admin training jobs, and serves the same model version again after a restart on the same models volume.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class VisageContainerIT {
+
+    private static final String TOKEN = "container-test-token";
+    private static final int PEOPLE = 3;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private static final ImageFromDockerfile IMAGE = new ImageFromDockerfile("visage-it", false)
+            .withDockerfile(Path.of("Dockerfile").toAbsolutePath())
+            .withBuildArg("BASE_IMAGE", System.getProperty("visage.docker.base-image", "eclipse-temurin:17-jre"));
+
+    @TempDir
+    static Path work;
+
+    @Test
+    void trainsServesProtectsAndKeepsItsModelAcrossRestarts() throws Exception {
+        Path data = Files.createDirectories(work.resolve("lfw"));
+        SyntheticLfw.write(data.resolve("lfw-deepfunneled"), PEOPLE, 20, 7);
+        Path models = Files.createDirectories(work.resolve("models"));
+        // The container runs as uid 1000 and must be able to write the models volume.
+        Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        String firstVersion;
+        try (GenericContainer<?> visage = container(data, models, true)) {
+            visage.start();
+            String base = "http://" + visage.getHost() + ":" + visage.getMappedPort(8080);
+
+            JsonNode model = json(send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200);
+            firstVersion = model.get("version").asString();
+            List<String> people = model.get("people").valueStream().map(JsonNode::asString).toList();
+            assertThat(people).hasSize(PEOPLE);
+
+            Path photo = data.resolve("lfw-deepfunneled").resolve(people.get(0))
+                    .resolve(SyntheticLfw.fileName(people.get(0), 1));
+            JsonNode answer = json(send(multipart(base + "/identify", Files.readAllBytes(photo))), 200);
+            assertThat(answer.get("modelVersion").asString()).isEqualTo(firstVersion);
+            assertThat(people).contains(answer.get("candidates").get(0).get("person").asString());
+
+            HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(base + "/train"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json"));
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+
+            JsonNode job = json(send(HttpRequest.newBuilder(URI.create(base + "/train"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 2}"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)), 202);
+            JsonNode finished = awaitFinished(base + "/train/" + job.get("id").asString());
+            assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("SUCCEEDED");
+            String trainedVersion = finished.get("result").get("modelVersion").asString();
+            assertThat(trainedVersion).isNotEqualTo(firstVersion);
+            assertThat(json(send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200)
+                    .get("version").asString()).isEqualTo(trainedVersion);
+            firstVersion = trainedVersion;
+        }
+
+        try (GenericContainer<?> restarted = container(data, models, false)) {
+            restarted.start();
+            String base = "http://" + restarted.getHost() + ":" + restarted.getMappedPort(8080);
+            assertThat(json(send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200)
+                    .get("version").asString()).isEqualTo(firstVersion);
+        }
+    }
+
+    private static GenericContainer<?> container(Path data, Path models, boolean trainOnStartup) {
+        return new GenericContainer<>(IMAGE).withExposedPorts(8080)
+                .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
+                .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
+                .withEnv("VISAGE_ADMIN_TOKEN", TOKEN)
+                .withEnv("VISAGE_TRAIN_ON_STARTUP", String.valueOf(trainOnStartup))
+                .withEnv("VISAGE_LFW_DOWNLOAD", "false")
+                .withEnv("VISAGE_TRAINING_PEOPLE", String.valueOf(PEOPLE))
+                .withEnv("VISAGE_TRAINING_EPOCHS", "3")
+                .withEnv("VISAGE_TRAINING_BATCH_SIZE", "16")
+                .withEnv("VISAGE_TRAINING_LEARNING_RATE", "0.002")
+                .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
+                        .withStartupTimeout(Duration.ofMinutes(8)));
+    }
+
+    private static JsonNode awaitFinished(String jobUrl) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            JsonNode job = json(send(HttpRequest.newBuilder(URI.create(jobUrl)).GET()
+                    .header("Authorization", "Bearer " + TOKEN)), 200);
+            String state = job.get("state").asString();
+            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
+                return job;
+            }
+            assertThat(System.nanoTime()).as("job still %s: %s", state, job).isLessThan(deadline);
+            Thread.sleep(1000);
+        }
+    }
+
+    private static HttpRequest.Builder multipart(String url, byte[] jpeg) {
+        String boundary = "visage-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"face.jpg\""
+                + "\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + jpeg.length + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(jpeg, 0, body, head.length, jpeg.length);
+        System.arraycopy(tail, 0, body, head.length + jpeg.length, tail.length);
+        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "multipart/form-data; boundary="
+                + boundary).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int expectedStatus) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+        return JSON.readTree(response.body());
+    }
+}

@@ -94,8 +94,7 @@ class FaceImageDecoderTest {
     }
 
     /**
-     * A 40x20 black greyscale image with a white 10x10 block in its top-left corner. (The EXIF cases below use
-     * greyscale JPEGs: colour ones are currently refused, see ExifOrientation.apply.)
+     * A 40x20 black greyscale image with a white 10x10 block in its top-left corner.
      */
     private static BufferedImage whiteCornerGrey() {
         BufferedImage image = new BufferedImage(40, 20, BufferedImage.TYPE_BYTE_GRAY);
@@ -153,6 +152,28 @@ class FaceImageDecoderTest {
         assertThat(decoded.getWidth()).isEqualTo(20);
         assertThat(decoded.getHeight()).isEqualTo(40);
         assertThat(isWhite(decoded.getRGB(4, 35))).as("bottom-left is white").isTrue();
+        assertThat(isBlack(decoded.getRGB(4, 4))).as("top-left is black").isTrue();
+    }
+
+    @Test
+    void turnsColourJpegUprightForExifOrientation6() {
+        // ImageIO decodes colour JPEGs as 3-byte BGR, the type phones' rotated photos arrive in.
+        BufferedImage colour = new BufferedImage(40, 20, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 10; y++) {
+            for (int x = 0; x < 10; x++) {
+                colour.setRGB(x, y, 0xff0000);
+            }
+        }
+        byte[] jpeg = TestImages.insertAfterSoi(TestImages.encode(colour, "jpg"),
+                TestImages.orientationSegment(true, 6));
+
+        BufferedImage decoded = decoder.decode(jpeg);
+
+        assertThat(decoded.getWidth()).isEqualTo(20);
+        assertThat(decoded.getHeight()).isEqualTo(40);
+        int topRight = decoded.getRGB(15, 4);
+        assertThat((topRight >> 16) & 0xff).as("top-right is red").isGreaterThan(200);
+        assertThat(topRight & 0xff).as("top-right is red").isLessThan(60);
         assertThat(isBlack(decoded.getRGB(4, 4))).as("top-left is black").isTrue();
     }
 

@@ -72,7 +72,8 @@ public final class LfwDataset extends RandomAccessDataset implements AutoCloseab
                 }
             });
         } catch (UncheckedIOException e) {
-            throw e.getCause();
+            // The message names the file; the cause alone would not.
+            throw new IOException(e.getMessage(), e.getCause());
         }
         if (progress != null) {
             progress.end();

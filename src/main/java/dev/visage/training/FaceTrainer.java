@@ -127,6 +127,7 @@ public final class FaceTrainer {
             Map<String, NDArray> kept = new HashMap<>();
             float bestValidation = -1;
             int bestEpoch = 0;
+            int lastImprovement = 0;
             int step = 0;
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
@@ -164,6 +165,11 @@ public final class FaceTrainer {
                 double epochSeconds = seconds(epochStart);
                 stepSeconds.add(epochSeconds);
                 float validationAccuracy = (float) accuracy(trainer, validation, preprocessing);
+                // On a tie the later epoch is kept (a lower learning rate by then), but only a better score
+                // counts as progress for early stopping.
+                if (validationAccuracy > bestValidation) {
+                    lastImprovement = epoch;
+                }
                 if (validationAccuracy >= bestValidation) {
                     bestValidation = validationAccuracy;
                     bestEpoch = epoch;
@@ -175,7 +181,7 @@ public final class FaceTrainer {
                         eta);
                 history.add(summary);
                 listener.onEpoch(summary);
-                if (config.patience() > 0 && epoch - bestEpoch >= config.patience()) {
+                if (config.patience() > 0 && epoch - lastImprovement >= config.patience()) {
                     log.info("Stopping early: no better validation accuracy for {} epochs", config.patience());
                     break;
                 }

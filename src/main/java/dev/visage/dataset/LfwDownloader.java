@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +29,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.visage.Folders;
 
 /**
  * Makes an LFW variant available as a folder of person folders: downloads the archive, verifies its checksum and
@@ -114,8 +115,8 @@ public final class LfwDownloader {
             Thread.currentThread().interrupt();
             throw new LfwDownloadException("Interrupted while downloading LFW " + variant + " from " + source, ex);
         } finally {
-            deleteRecursively(archive);
-            deleteRecursively(extractDir);
+            Folders.deleteRecursively(archive);
+            Folders.deleteRecursively(extractDir);
         }
     }
 
@@ -264,20 +265,6 @@ public final class LfwDownloader {
     private static long countFolders(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(Files::isDirectory).count();
-        }
-    }
-
-    /** Deletes a staged file or folder; a failure here is only logged so that it cannot hide the original error. */
-    private static void deleteRecursively(Path path) {
-        if (path == null || Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path file : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        } catch (IOException ex) {
-            log.warn("Could not delete {}: {}", path, ex.toString());
         }
     }
 

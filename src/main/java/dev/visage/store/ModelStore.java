@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.visage.Folders;
 import dev.visage.network.FaceNetwork;
 
 /**
@@ -87,7 +87,7 @@ public final class ModelStore {
                 json.writeValue(temporary.resolve(MANIFEST).toFile(), versioned);
                 move(temporary, root.resolve(version));
             } finally {
-                deleteRecursively(temporary);
+                Folders.deleteRecursively(temporary);
             }
             setCurrent(version);
             log.info("Stored model {} in {}", version, root.resolve(version));
@@ -206,7 +206,7 @@ public final class ModelStore {
         for (String old : versions.subList(0, Math.max(0, versions.size() - keep))) {
             if (!old.equals(current)) {
                 log.info("Removing old model {}", old);
-                deleteRecursively(root.resolve(old));
+                Folders.deleteRecursively(root.resolve(old));
             }
         }
     }
@@ -219,16 +219,4 @@ public final class ModelStore {
         }
     }
 
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(path)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.warn("Cannot delete {}: {}", path, e.getMessage());
-        }
-    }
 }

@@ -44,6 +44,7 @@ public class IdentificationService implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(IdentificationService.class);
     private static final String IDENTIFIED = "identified";
     private static final String REJECTED = "rejected";
+    private static final String UNAVAILABLE = "unavailable";
 
     private final ModelStore store;
     private final IdentifyProperties properties;
@@ -55,7 +56,7 @@ public class IdentificationService implements DisposableBean {
     IdentificationService(ModelStore store, IdentifyProperties properties, MeterRegistry meters) {
         this.store = store;
         this.properties = properties;
-        this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED).collect(Collectors.toUnmodifiableMap(
+        this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE).collect(Collectors.toUnmodifiableMap(
                 outcome -> outcome, outcome -> Timer.builder("visage.identify")
                         .description("POST /identify, by outcome").tag("outcome", outcome)
                         .publishPercentileHistogram().register(meters)));
@@ -103,6 +104,8 @@ public class IdentificationService implements DisposableBean {
         String outcome = REJECTED;
         try {
             BufferedImage decoded = decoder.decode(image);
+            // From here on a failure is the service's (no model yet, busy), not the upload's.
+            outcome = UNAVAILABLE;
             ServingModel model = acquire();
             try {
                 FaceCrop crop = model.crop();

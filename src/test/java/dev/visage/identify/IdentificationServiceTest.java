@@ -281,6 +281,17 @@ class IdentificationServiceTest {
     }
 
     @Test
+    void timesRequestsWithoutAModelAsUnavailableNotRejected() {
+        IdentificationService empty = service(0f);
+
+        assertThatThrownBy(() -> empty.identify(photoOf(0, 11), 3, false))
+                .isInstanceOf(ModelNotReadyException.class);
+
+        assertThat(meters.get("visage.identify").tag("outcome", "unavailable").timer().count()).isEqualTo(1);
+        assertThat(meters.get("visage.identify").tag("outcome", "rejected").timer().count()).isZero();
+    }
+
+    @Test
     void concurrentRequestsShareForwardPasses() throws Exception {
         TinyModels.storeInto(store);
         IdentificationService service = service(0f);

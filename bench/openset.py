@@ -6,7 +6,7 @@ Sends to a running Visage (or one it starts from a models folder) the model's te
 top probability (`confidence`) of each answer, and prints:
 
   * AUROC of confidence for "known person" (positive) vs "stranger";
-  * at the service's threshold (visage.identify.min-confidence, default 0.5): the share of known faces answered
+  * at the service's threshold (visage.identify.min-confidence, default 0.4): the share of known faces answered
     with the right person, and the share of strangers answered "unknown";
   * the threshold that keeps e.g. 95 % of the correct known answers, and the stranger rejection there.
 
@@ -41,8 +41,8 @@ def parse_args(argv):
     p.add_argument("--strangers", type=int, default=1000, help="photos of unknown people (default 1000)")
     p.add_argument("--seed", type=int, default=42, help="seed of the stranger sample (default 42)")
     p.add_argument("--min-confidence", type=float,
-                   default=float(os.environ.get("VISAGE_IDENTIFY_MIN_CONFIDENCE", "0.5")),
-                   help="the service's visage.identify.min-confidence (default 0.5 or "
+                   default=float(os.environ.get("VISAGE_IDENTIFY_MIN_CONFIDENCE", "0.4")),
+                   help="the service's visage.identify.min-confidence (default 0.4 or "
                         "$VISAGE_IDENTIFY_MIN_CONFIDENCE); passed to the Visage this script starts")
     p.add_argument("--keep", type=float, default=0.95,
                    help="share of correct known answers to keep when suggesting a threshold (default 0.95)")

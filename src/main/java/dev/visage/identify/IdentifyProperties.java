@@ -28,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("visage.identify")
 public record IdentifyProperties(
-        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.5") float minConfidence,
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.4") float minConfidence,
         @Min(1) @DefaultValue("3") int defaultTop,
         @NotNull @DefaultValue("10MB") DataSize maxBytes,
         @Min(1) @DefaultValue("40000000") long maxPixels,

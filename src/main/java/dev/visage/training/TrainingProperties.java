@@ -38,7 +38,7 @@ import dev.visage.network.NetworkConfig;
 @ConfigurationProperties("visage.training")
 public record TrainingProperties(@Min(2) @DefaultValue("10") int people, List<String> names,
         @DefaultValue("42") long seed, @Min(8) @Max(250) @DefaultValue("128") int cropSize,
-        @Min(8) @Max(512) @DefaultValue("64") int imageSize, @Min(1) @Max(1000) @DefaultValue("40") int epochs,
+        @Min(8) @Max(512) @DefaultValue("64") int imageSize, @Min(1) @Max(1000) @DefaultValue("100") int epochs,
         @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") @DefaultValue("0.003") float learningRate,
         @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.05") float weightDecay,

@@ -126,7 +126,7 @@ class TrainingJobsTest {
     void runningJobShowsItsProgress() throws InterruptedException {
         TrainingJobs jobs = onThread();
         when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
-            listener.onStage(TrainingStage.TRAINING, "Training up to 40 epochs");
+            listener.onStage(TrainingStage.TRAINING, "Training up to 100 epochs");
             listener.onBatch(2, 1, 4, 0.9f);
             return awaitRelease();
         }));
@@ -137,11 +137,11 @@ class TrainingJobsTest {
 
         assertThat(job.state()).isEqualTo(State.RUNNING);
         assertThat(job.stage()).isEqualTo(TrainingStage.TRAINING);
-        assertThat(job.stageDetail()).isEqualTo("Training up to 40 epochs");
-        assertThat(List.of(job.epoch(), job.epochs(), job.batch(), job.batches())).containsExactly(2, 40, 1, 4);
-        assertThat(job.progress()).isEqualTo(1.25 / 40);
+        assertThat(job.stageDetail()).isEqualTo("Training up to 100 epochs");
+        assertThat(List.of(job.epoch(), job.epochs(), job.batch(), job.batches())).containsExactly(2, 100, 1, 4);
+        assertThat(job.progress()).isEqualTo(1.25 / 100);
         assertThat(job.etaSeconds()).isNotNull().isNotNegative();
-        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 40);
+        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 100);
     }
 
     @Test

@@ -7,13 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +23,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.visage.Multipart;
 import dev.visage.SyntheticLfw;
 
 /**
@@ -67,7 +66,8 @@ class VisageContainerIT {
 
             Path photo = data.resolve("lfw-deepfunneled").resolve(people.get(0))
                     .resolve(SyntheticLfw.fileName(people.get(0), 1));
-            JsonNode answer = json(send(multipart(base + "/identify", Files.readAllBytes(photo))), 200);
+            JsonNode answer = json(send(Multipart.post(URI.create(base + "/identify"), "image", "face.jpg", "image/jpeg",
+                    Files.readAllBytes(photo))), 200);
             assertThat(answer.get("modelVersion").asString()).isEqualTo(firstVersion);
             assertThat(people).contains(answer.get("candidates").get(0).get("person").asString());
 
@@ -122,19 +122,6 @@ class VisageContainerIT {
             assertThat(System.nanoTime()).as("job still %s: %s", state, job).isLessThan(deadline);
             Thread.sleep(1000);
         }
-    }
-
-    private static HttpRequest.Builder multipart(String url, byte[] jpeg) {
-        String boundary = "visage-" + UUID.randomUUID();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"face.jpg\""
-                + "\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        byte[] body = new byte[head.length + jpeg.length + tail.length];
-        System.arraycopy(head, 0, body, 0, head.length);
-        System.arraycopy(jpeg, 0, body, head.length, jpeg.length);
-        System.arraycopy(tail, 0, body, head.length + jpeg.length, tail.length);
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "multipart/form-data; boundary="
-                + boundary).POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -3,17 +3,14 @@ package dev.visage.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.visage.Multipart;
 import dev.visage.SyntheticLfw;
 import dev.visage.identify.TestImages;
 import dev.visage.identify.TinyModels;
@@ -72,19 +70,10 @@ class IdentifyEndToEndTest {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    /** A multipart/form-data body with one file part, as browsers and curl -F send it. */
     private HttpResponse<String> upload(String path, String field, String fileName, String type, byte[] data)
             throws Exception {
-        String boundary = "----visage" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\""
-                + fileName + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(data);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        return http.send(Multipart.post(uri(path), field, fileName, type, data).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> identify(byte[] image, String type) throws Exception {

@@ -72,7 +72,14 @@ public final class TinyModels {
                 SyntheticLfw.write(data, PEOPLE, 10, 42);
                 List<String> failures = new ArrayList<>();
                 for (int attempt = 0; attempt < ATTEMPTS && trained == null; attempt++) {
-                    TrainedModel candidate = train(data, 42 + attempt);
+                    TrainedModel candidate;
+                    try {
+                        candidate = train(data, 42 + attempt);
+                    } catch (IllegalStateException diverged) {
+                        failures.add("seed " + (42 + attempt) + ": " + diverged.getMessage());
+                        log.warn("Tiny model with seed {} diverged; retraining", 42 + attempt);
+                        continue;
+                    }
                     String problem = problemOf(candidate);
                     if (problem == null) {
                         trained = candidate;

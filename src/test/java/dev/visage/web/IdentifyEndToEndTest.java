@@ -63,7 +63,9 @@ class IdentifyEndToEndTest {
             }
             return root.resolve("models").toString();
         });
-        registry.add("visage.lfw.dir", () -> root.resolve("no-lfw").toString());
+        // Relative and climbing out with "..", as in the README's command: binds as a plain path.
+        registry.add("visage.lfw.dir",
+                () -> Path.of("").toAbsolutePath().relativize(root.resolve("no-lfw")).toString());
     }
 
     private URI uri(String path) {

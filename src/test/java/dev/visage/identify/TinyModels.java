@@ -103,7 +103,7 @@ public final class TinyModels {
 
     private static TrainedModel train(Path data, long seed) throws IOException {
         TrainingConfig config = new TrainingConfig(PeopleSelection.top(PEOPLE), seed,
-                FaceCrop.of(SyntheticLfw.PATTERN_SIZE, IMAGE_SIZE), new NetworkConfig(List.of(4, 8), 16, 0f, false),
+                FaceCrop.of(SyntheticLfw.PATTERN_SIZE, IMAGE_SIZE), new NetworkConfig(List.of(16, 16), 16, 0f, false),
                 5, 4, 0.004f, 0f, 1, 0.1f, 0, TrainingConfig.Augmentation.NONE);
         return new FaceTrainer(config, new TrainingProgressListener() { }, () -> false).train(data);
     }

@@ -55,7 +55,7 @@ class ModelStoreTest {
     static void trainTinyModel() throws IOException {
         SyntheticLfw.write(lfw, 3, 6, 9);
         // Batch normalisation included, so that its running statistics must survive the round trip too.
-        NetworkConfig network = new NetworkConfig(List.of(4, 8), 16, 0.2f, true);
+        NetworkConfig network = new NetworkConfig(List.of(16, 32), 16, 0.2f, true);
         TrainingConfig config = new TrainingConfig(PeopleSelection.top(3), 9, FaceCrop.of(128, SIZE), network, 1, 8,
                 0.003f, 0.05f, 0, 0.1f, 0, new TrainingConfig.Augmentation(2, true, 0.1f));
         trained = new FaceTrainer(config, new TrainingProgressListener() {

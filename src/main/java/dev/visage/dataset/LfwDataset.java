@@ -79,20 +79,8 @@ public final class LfwDataset extends RandomAccessDataset implements AutoCloseab
             progress.end();
         }
         int side = crop.imageSize() + 2 * margin;
-        pixels = ownedCopy(manager.create(values, new Shape(images.size(), 3, side, side)));
-        labels = ownedCopy(manager.create(classes));
-    }
-
-    /**
-     * A copy in memory that LibTorch allocated. An array created from Java data lives on a JVM direct buffer;
-     * with the decoded images kept that way, about one tiny training run in five diverged to NaN at random in a
-     * repeated-run check (same seed and data), with the copy about one in twenty-five. The cause is not found
-     * yet; this removes the one long-lived such buffer.
-     */
-    private NDArray ownedCopy(NDArray javaBacked) {
-        NDArray copy = javaBacked.duplicate();
-        javaBacked.close();
-        return copy;
+        pixels = manager.create(values, new Shape(images.size(), 3, side, side));
+        labels = manager.create(classes);
     }
 
     private static BufferedImage decode(Path file) {

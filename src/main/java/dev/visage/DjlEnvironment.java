@@ -20,8 +20,12 @@ public final class DjlEnvironment {
     private DjlEnvironment() {
     }
 
-    /** Sets DJL's offline and tracking switches and LibTorch's thread defaults, unless already given. */
-    public static void configureOffline() {
+    /**
+     * Sets DJL's offline and tracking switches and LibTorch's thread defaults, unless already given, and tunes
+     * the native allocator for LibTorch's tensors.
+     */
+    public static void configure() {
+        NativeAllocator.configure();
         setDefault("ai.djl.offline", "true");
         setDefault("OPT_OUT_TRACKING", "true");
         // 2 intra-op threads and 1 inter-op thread train fastest on a 2-core machine; override with -D.
@@ -34,7 +38,7 @@ public final class DjlEnvironment {
      * whose context class loader is Spring's, or DJL's service loader finds no engine.
      */
     public static Engine loadEngine() {
-        configureOffline();
+        configure();
         Engine engine = Engine.getInstance();
         log.info("Deep learning engine {} {} loaded (offline={}, threads={}/{})", engine.getEngineName(),
                 engine.getVersion(), System.getProperty("ai.djl.offline"),
@@ -53,7 +57,7 @@ public final class DjlEnvironment {
     public static final class StartingListener implements ApplicationListener<ApplicationStartingEvent> {
         @Override
         public void onApplicationEvent(ApplicationStartingEvent event) {
-            configureOffline();
+            configure();
         }
     }
 }

@@ -21,7 +21,7 @@ public class VisageApplication {
     static final String TRAIN_COMMAND = "train";
 
     public static void main(String[] args) {
-        DjlEnvironment.configureOffline();
+        DjlEnvironment.configure();
         if (args.length > 0 && TRAIN_COMMAND.equals(args[0])) {
             String[] options = Arrays.copyOfRange(args, 1, args.length);
             SpringApplication app = new SpringApplicationBuilder(VisageApplication.class)

@@ -32,13 +32,13 @@ class DjlOfflineTest {
             "ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads");
 
     @Test
-    void configureOfflineSetsMissingSwitchesAndKeepsExplicitOnes() {
+    void configureSetsMissingSwitchesAndKeepsExplicitOnes() {
         Map<String, String> saved = new HashMap<>();
         KEYS.forEach(key -> saved.put(key, System.getProperty(key)));
         try {
             KEYS.forEach(System::clearProperty);
 
-            DjlEnvironment.configureOffline();
+            DjlEnvironment.configure();
 
             assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
             assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
@@ -48,7 +48,7 @@ class DjlOfflineTest {
 
             System.setProperty("ai.djl.offline", "false");
             System.setProperty("ai.djl.pytorch.num_threads", "7");
-            DjlEnvironment.configureOffline();
+            DjlEnvironment.configure();
 
             assertThat(System.getProperty("ai.djl.offline")).isEqualTo("false");
             assertThat(System.getProperty("ai.djl.pytorch.num_threads")).isEqualTo("7");

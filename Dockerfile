@@ -64,8 +64,11 @@ RUN set -e; \
 # DJL never goes online and finds LibTorch where stage 2 left it (read-only, owned by root); its other cache
 # stays in the user's home. VISAGE_LFW_DIR is the folder of people folders inside the /data/lfw volume, as LFW's
 # archive (and the app's download) lays it out: mount the folder that holds lfw-deepfunneled/ at /data/lfw.
-# JAVA_TOOL_OPTIONS: heap sized from the container's memory limit, with half of it left to LibTorch's tensors,
-# which live outside the heap; set it to replace these defaults.
+# MALLOC_ARENA_MAX from the start (Visage's own mallopt comes after the JVM's threads have their arenas): one
+# arena keeps LibTorch's large tensors in reusable memory instead of faulting them in afresh every step.
+# JAVA_TOOL_OPTIONS: a fixed, pre-touched 512 MiB heap, so resident memory stays flat under load (with a heap
+# sized from the machine, G1 grew it from 260 to 376 MiB between a 10,000- and a 50,000-request run). Training
+# peaks at about 120 MiB of live heap; LibTorch's tensors live outside it. Set the variable to replace these.
 ENV DJL_OFFLINE=true \
     OPT_OUT_TRACKING=true \
     ENGINE_CACHE_DIR=/opt/djl/engine \
@@ -73,7 +76,8 @@ ENV DJL_OFFLINE=true \
     VISAGE_LFW_DIR=/data/lfw/lfw-deepfunneled \
     VISAGE_MODELS_DIR=/models \
     MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10 -XX:+ExitOnOutOfMemoryError"
+    MALLOC_ARENA_MAX=1 \
+    JAVA_TOOL_OPTIONS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
 
 WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last, small layer.

@@ -347,6 +347,17 @@ def rss_kib(pid):
         return None
 
 
+def java_heap_kib(pid):
+    """Committed Java heap of a JVM, KiB (jcmd GC.heap_info), or None; RSS minus it is native memory plus the
+    JVM's own (code, metaspace, threads)."""
+    try:
+        out = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"heap\s+total (?:reserved \d+K, committed )?(\d+)K", out)
+    return int(m.group(1)) if m else None
+
+
 def group_rss_kib(pgid):
     """Summed VmRSS of every process in a process group (gunicorn master + workers), KiB."""
     total = 0
@@ -506,8 +517,12 @@ def check_answer(name, status, answer):
         raise SystemExit("%s answered %s %s; expected 200 with %s" % (name, status, answer, sorted(ANSWER_KEYS)))
 
 
+# The Dockerfile's JVM settings (fixed, pre-touched heap), so the server is measured as it is deployed.
+DEPLOYED_JAVA_OPTS = "-Xms512m -Xmx512m -XX:+AlwaysPreTouch"
+
+
 def start_visage(jar, models_dir, port, work, extra=()):
-    command = ["java"] + os.environ.get("VISAGE_JAVA_OPTS", "").split() + [
+    command = ["java"] + os.environ.get("VISAGE_JAVA_OPTS", DEPLOYED_JAVA_OPTS).split() + [
         "-jar", jar, "--server.port=%d" % port, "--server.address=127.0.0.1", "--visage.models.dir=" + models_dir,
         "--visage.train-on-startup=false", "--visage.lfw.download=false"] + list(extra)
     return Child("visage", [c for c in command if c], os.path.join(work, "visage-serve-%d.log" % port))

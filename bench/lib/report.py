@@ -100,9 +100,14 @@ def markdown(latest):
             out.append("| Visage RSS MiB after %s-request runs | %s | | | |" % (
                 " / ".join("{:,}".format(x["target_requests"]) for x in runs),
                 " / ".join(b.fmt(x["rss_mib_after"]) for x in runs)))
+            if all(x.get("heap_mib_after") is not None for x in runs):
+                out.append("| of it Java heap (committed) / the rest (native, JVM) | %s | | | |" % " / ".join(
+                    "%s + %s" % (b.fmt(x["heap_mib_after"]), b.fmt(x["outside_heap_mib_after"])) for x in runs))
             if "rss_growth_percent" in v:
                 out.append("| Visage RSS growth between them | %+.2f %% | | | < 5 %%%s |" % (
                     v["rss_growth_percent"], _met(t.get("RSS growth 10k -> 50k < 5%"))))
+            if "outside_heap_growth_percent" in v:
+                out.append("| growth of RSS outside the Java heap | %+.2f %% | | | |" % v["outside_heap_growth_percent"])
             out.append("| requests and errors in those runs | %s | | | zero errors |" % "; ".join(
                 "{:,} requests, {} errors{}".format(x["requests"], x["errors_total"],
                                      "" if x.get("reached_target", True) else " (time bound hit)") for x in runs))

@@ -48,7 +48,7 @@ def mib(kib):
     return round(kib / 1024.0, 1) if kib else None
 
 
-def measure(name, child, port, ready_path, args, image_list, rss, rss_runs, work):
+def measure(name, child, port, ready_path, args, image_list, rss, rss_runs, work, heap=None):
     base = "http://127.0.0.1:%d" % port
     url = base + "/identify"
     wrk_log = os.path.join(work, "wrk-%s.log" % name)
@@ -72,6 +72,10 @@ def measure(name, child, port, ready_path, args, image_list, rss, rss_runs, work
         run = b.run_wrk(url, image_list, args.rss_max, args.threads, args.connections, limit=count,
                         log_path=wrk_log)
         run["rss_mib_after"] = mib(rss())
+        if heap:
+            run["heap_mib_after"] = mib(heap())
+            if run["rss_mib_after"] is not None and run["heap_mib_after"] is not None:
+                run["outside_heap_mib_after"] = round(run["rss_mib_after"] - run["heap_mib_after"], 1)
         run["reached_target"] = run["requests"] >= count
         if not run["reached_target"]:
             b.log("%s: the time bound ended the run after %d of %d requests" % (name, run["requests"], count))
@@ -81,6 +85,10 @@ def measure(name, child, port, ready_path, args, image_list, rss, rss_runs, work
         if len(runs) >= 2 and runs[0]["rss_mib_after"]:
             result["rss_growth_percent"] = round(
                 100.0 * (runs[-1]["rss_mib_after"] - runs[0]["rss_mib_after"]) / runs[0]["rss_mib_after"], 2)
+            if runs[0].get("outside_heap_mib_after") and runs[-1].get("outside_heap_mib_after") is not None:
+                result["outside_heap_growth_percent"] = round(
+                    100.0 * (runs[-1]["outside_heap_mib_after"] - runs[0]["outside_heap_mib_after"])
+                    / runs[0]["outside_heap_mib_after"], 2)
     if not child.alive():
         raise SystemExit("%s died during the load:\n%s" % (name, child.tail()))
     result["errors_total"] = result["load"]["errors_total"] + sum(r["errors_total"] for r in runs)
@@ -125,7 +133,7 @@ def main(argv=None):
         child = b.start_visage(jar, visage_models, port, work)
         try:
             v = measure("visage", child, port, "/actuator/health/readiness", args, image_list,
-                        lambda: b.rss_kib(child.pid), rss_runs, work)
+                        lambda: b.rss_kib(child.pid), rss_runs, work, heap=lambda: b.java_heap_kib(child.pid))
             v["models_dir"] = visage_models
             results["visage"] = v
         finally:
@@ -195,8 +203,12 @@ def print_table(results):
     for run in (v or {}).get("rss_runs", []):
         rows.append(["RSS MiB after %d-request run" % run["target_requests"], b.fmt(run["rss_mib_after"]), "",
                      "%d requests, %d errors" % (run["requests"], run["errors_total"])])
+        rows.append(["  of it Java heap / the rest", "%s / %s" % (b.fmt(run.get("heap_mib_after")),
+                                                               b.fmt(run.get("outside_heap_mib_after"))), "", ""])
     if v and "rss_growth_percent" in v:
         rows.append(["RSS growth between the runs", "%.2f %%" % v["rss_growth_percent"], "", ""])
+    if v and "outside_heap_growth_percent" in v:
+        rows.append(["  growth of RSS outside the Java heap", "%.2f %%" % v["outside_heap_growth_percent"], "", ""])
     print()
     print(b.table(rows, ["serving (wrk -t%d -c%d -d%s)" % (results["wrk"]["threads"], results["wrk"]["connections"],
                                                            results["wrk"]["duration"]),

@@ -1,6 +1,7 @@
 package dev.visage;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,25 @@ public final class DjlEnvironment {
                 System.getProperty("ai.djl.pytorch.num_threads"),
                 System.getProperty("ai.djl.pytorch.num_interop_threads"));
         return engine;
+    }
+
+    /**
+     * Sets how many intra-op threads LibTorch uses for work started from the calling thread. With OpenMP the
+     * count belongs to the calling thread, so the inference thread and a training thread can differ; it also
+     * becomes the default for threads that have not run parallel work yet, so each long-lived worker sets its own.
+     */
+    public static void useIntraOpThreads(int threads) {
+        configure();
+        Engine.getInstance(); // loads LibTorch's library first
+        if (JniUtils.getNumThreads() != threads) {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
+    /** The configured intra-op threads ({@code ai.djl.pytorch.num_threads}, by default one per core). */
+    public static int configuredIntraOpThreads() {
+        configure();
+        return Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
     }
 
     private static void setDefault(String key, String value) {

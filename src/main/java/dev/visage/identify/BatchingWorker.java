@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs forward passes on one dedicated thread, batching whatever requests are waiting into one pass, the way
  * DJL Serving and TorchServe do. Under load, batches fill up and the per-image cost of the native call drops;
- * with a single request waiting, it runs at once with no added delay. LibTorch's intra-op threads keep every core
- * busy within a pass, and a single caller keeps the (not thread-safe) predictor safe.
+ * with a single request waiting, it runs at once with no added delay. A single caller keeps the (not thread-safe)
+ * predictor safe.
  */
 final class BatchingWorker implements AutoCloseable {
 
@@ -26,10 +26,14 @@ final class BatchingWorker implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    BatchingWorker(int maxBatchSize, int queueCapacity) {
+    /** @param threadSetup runs first on the worker thread (e.g. to set LibTorch's threads for it) */
+    BatchingWorker(int maxBatchSize, int queueCapacity, Runnable threadSetup) {
         this.maxBatchSize = maxBatchSize;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.thread = new Thread(this::run, "visage-inference");
+        this.thread = new Thread(() -> {
+            threadSetup.run();
+            run();
+        }, "visage-inference");
         this.thread.setDaemon(true);
         this.thread.start();
     }

@@ -63,7 +63,8 @@ public class IdentificationService implements DisposableBean {
         this.decoder = new FaceImageDecoder(properties.maxPixels());
         // Loads LibTorch on a thread whose context class loader is Spring's (needed inside the fat jar).
         DjlEnvironment.loadEngine();
-        this.worker = new BatchingWorker(properties.maxBatchSize(), properties.queueCapacity());
+        this.worker = new BatchingWorker(properties.maxBatchSize(), properties.queueCapacity(),
+                () -> DjlEnvironment.useIntraOpThreads(properties.inferenceThreads()));
         store.currentVersion().ifPresentOrElse(this::serve, () -> log.info("No model in {} yet", store.root()));
     }
 

@@ -28,6 +28,7 @@ import ai.djl.util.Pair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.visage.DjlEnvironment;
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.FaceCrop;
 import dev.visage.dataset.LabeledImage;
@@ -59,6 +60,8 @@ public final class FaceTrainer {
 
     /** Runs the whole training; the caller owns (and must close) the returned model. */
     public TrainedModel train(Path lfwDir) throws IOException {
+        // LibTorch's thread count is per calling thread; the service's inference thread uses fewer.
+        DjlEnvironment.useIntraOpThreads(DjlEnvironment.configuredIntraOpThreads());
         listener.onStage(TrainingStage.LOADING_DATA, "Listing " + lfwDir);
         long dataStart = System.nanoTime();
         LfwCatalog catalog = LfwCatalog.scan(lfwDir);

@@ -58,7 +58,7 @@ class BatchingWorkerTest {
     }
 
     private BatchingWorker worker(int maxBatchSize, int queueCapacity) {
-        BatchingWorker worker = new BatchingWorker(maxBatchSize, queueCapacity);
+        BatchingWorker worker = new BatchingWorker(maxBatchSize, queueCapacity, () -> { });
         toClose.add(worker);
         return worker;
     }
@@ -98,6 +98,23 @@ class BatchingWorkerTest {
             sum += p;
         }
         assertThat(sum).isCloseTo(1f, within(1e-5f));
+        assertThat(model.batchSizes()).containsExactly(1);
+    }
+
+    @Test
+    void runsTheThreadSetupOnTheWorkerThreadBeforeTheFirstPass() throws Exception {
+        RecordingModel model = load();
+        ServingModel serving = new ServingModel(model.stored());
+        List<String> setUpOn = new ArrayList<>();
+        BatchingWorker worker = new BatchingWorker(MAX_BATCH, 16, () -> {
+            setUpOn.add(Thread.currentThread().getName());
+            assertThat(model.batchSizes()).isEmpty();
+        });
+        toClose.add(worker);
+
+        get(worker.submit(serving, face(0, 1)));
+
+        assertThat(setUpOn).containsExactly("visage-inference");
         assertThat(model.batchSizes()).containsExactly(1);
     }
 
@@ -218,7 +235,7 @@ class BatchingWorkerTest {
     void closingFailsWaitingAndLaterRequests() throws Exception {
         RecordingModel model = load();
         ServingModel serving = new ServingModel(model.stored());
-        BatchingWorker worker = new BatchingWorker(MAX_BATCH, 16);
+        BatchingWorker worker = new BatchingWorker(MAX_BATCH, 16, () -> { });
 
         model.hold();
         CompletableFuture<float[]> running = worker.submit(serving, face(0, 1));

@@ -70,7 +70,7 @@ class IdentificationServiceTest {
     }
 
     private static IdentifyProperties properties(float minConfidence) {
-        return new IdentifyProperties(minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 32, 1024,
+        return new IdentifyProperties(minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 32, 1, 1024,
                 Duration.ofSeconds(30));
     }
 

@@ -21,6 +21,7 @@ import ai.djl.util.Platform;
 import ai.djl.util.Utils;
 
 import org.junit.jupiter.api.Test;
+import dev.visage.system.DjlEnvironment;
 
 /**
  * DJL runs offline: {@link DjlEnvironment} sets the switches (without overriding explicit ones), and the engine

@@ -17,6 +17,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
+import dev.visage.face.FaceCrop;
 
 /**
  * One part of the LFW split as a DJL {@link RandomAccessDataset}: every image is decoded and cropped once, in

@@ -30,7 +30,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.visage.Folders;
+import dev.visage.system.Folders;
 
 /**
  * Makes an LFW variant available as a folder of person folders: downloads the archive, verifies its checksum and

@@ -9,12 +9,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -22,76 +20,42 @@ import javax.imageio.ImageIO;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
-import dev.visage.DjlEnvironment;
-import dev.visage.dataset.FaceCrop;
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStore;
-import dev.visage.store.ModelStoredEvent;
+import dev.visage.system.DjlEnvironment;
+import dev.visage.face.FaceCrop;
+import dev.visage.serving.BatchingWorker;
+import dev.visage.serving.CurrentModel;
+import dev.visage.serving.ServingModel;
 
 /**
- * Identifies faces with the current model, and swaps in new models without failing a request: each request
- * holds a reference to the model it started with, and a replaced model is closed after its last request.
+ * Identifies the face in an uploaded photo with the model in service: decode, crop, one slot in a batched forward
+ * pass, and the answer with its candidates. Times every request by outcome.
  */
 @Service
 public class IdentificationService implements DisposableBean {
 
-    private static final Logger log = LoggerFactory.getLogger(IdentificationService.class);
     private static final String IDENTIFIED = "identified";
     private static final String REJECTED = "rejected";
     private static final String UNAVAILABLE = "unavailable";
 
-    private final ModelStore store;
+    private final CurrentModel currentModel;
     private final IdentifyProperties properties;
     private final FaceImageDecoder decoder;
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
-    private final AtomicReference<ServingModel> current = new AtomicReference<>();
 
-    IdentificationService(ModelStore store, IdentifyProperties properties, MeterRegistry meters) {
-        this.store = store;
+    IdentificationService(CurrentModel currentModel, IdentifyProperties properties, MeterRegistry meters) {
+        this.currentModel = currentModel;
         this.properties = properties;
         this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE).collect(Collectors.toUnmodifiableMap(
                 outcome -> outcome, outcome -> Timer.builder("visage.identify")
                         .description("POST /identify, by outcome").tag("outcome", outcome)
                         .publishPercentileHistogram().register(meters)));
         this.decoder = new FaceImageDecoder(properties.maxPixels());
-        // Loads LibTorch on a thread whose context class loader is Spring's (needed inside the fat jar).
-        DjlEnvironment.loadEngine();
         this.worker = new BatchingWorker(properties.maxBatchSize(), properties.queueCapacity(),
                 () -> DjlEnvironment.useIntraOpThreads(properties.inferenceThreads()));
-        store.currentVersion().ifPresentOrElse(this::serve, () -> log.info("No model in {} yet", store.root()));
-    }
-
-    /** The manifest of the model in service, if any. */
-    public Optional<ModelManifest> currentModel() {
-        return Optional.ofNullable(current.get()).map(ServingModel::manifest);
-    }
-
-    /** Loads a stored version and puts it in service; the previous model closes after its in-flight requests. */
-    public void serve(String version) {
-        ServingModel next = new ServingModel(store.load(version));
-        ServingModel previous = current.getAndSet(next);
-        log.info("Serving model {} ({} people)", version, next.people().size());
-        if (previous != null) {
-            previous.release();
-        }
-    }
-
-    /** Switches to a model that training just stored; a model that fails to load leaves the current one serving. */
-    @EventListener
-    void onModelStored(ModelStoredEvent event) {
-        try {
-            serve(event.manifest().version());
-        } catch (RuntimeException e) {
-            log.error("New model {} could not be put in service; still serving {}", event.manifest().version(),
-                    currentModel().map(ModelManifest::version).orElse("none"), e);
-        }
     }
 
     /**
@@ -107,7 +71,7 @@ public class IdentificationService implements DisposableBean {
             BufferedImage decoded = decoder.decode(image);
             // From here on a failure is the service's (no model yet, busy), not the upload's.
             outcome = UNAVAILABLE;
-            ServingModel model = acquire();
+            ServingModel model = currentModel.acquire();
             try {
                 FaceCrop crop = model.crop();
                 float[] face = new float[crop.pixelCount(0)];
@@ -122,19 +86,6 @@ public class IdentificationService implements DisposableBean {
             }
         } finally {
             timers.get(outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private ServingModel acquire() {
-        while (true) {
-            ServingModel model = current.get();
-            if (model == null) {
-                throw new ModelNotReadyException();
-            }
-            if (model.acquire()) {
-                return model;
-            }
-            // Swapped out and closed between get() and acquire(): the next read sees its successor.
         }
     }
 
@@ -197,9 +148,5 @@ public class IdentificationService implements DisposableBean {
     @Override
     public void destroy() {
         worker.close();
-        ServingModel model = current.getAndSet(null);
-        if (model != null) {
-            model.release();
-        }
     }
 }

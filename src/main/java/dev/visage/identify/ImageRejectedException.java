@@ -1,40 +1,44 @@
 package dev.visage.identify;
 
-import java.net.URI;
+/** An upload that cannot be identified, with the reason the web layer turns into a status. */
+public class ImageRejectedException extends RuntimeException {
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
-
-/** An upload that cannot be identified; rendered as an RFC 9457 problem with the given status. */
-public class ImageRejectedException extends ErrorResponseException {
-
-    ImageRejectedException(HttpStatus status, String type, String title, String detail) {
-        super(status, problem(status, type, title, detail), null);
+    /** Why an upload was refused. */
+    public enum Reason {
+        /** No image part, or an empty one. */
+        MISSING,
+        /** Not decodable: corrupt, truncated or not an image. */
+        UNREADABLE,
+        /** An image, but of a type the service does not read. */
+        UNSUPPORTED,
+        /** More pixels than the service decodes. */
+        TOO_LARGE
     }
 
-    private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("https://visage.dev/problems/" + type));
-        problem.setTitle(title);
-        return problem;
+    private final Reason reason;
+
+    ImageRejectedException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
     }
 
     static ImageRejectedException missing(String detail) {
-        return new ImageRejectedException(HttpStatus.BAD_REQUEST, "missing-image", "No image", detail);
+        return new ImageRejectedException(Reason.MISSING, detail);
     }
 
     static ImageRejectedException unreadable(String detail) {
-        return new ImageRejectedException(HttpStatus.BAD_REQUEST, "unreadable-image", "Unreadable image", detail);
+        return new ImageRejectedException(Reason.UNREADABLE, detail);
     }
 
     static ImageRejectedException unsupported(String detail) {
-        return new ImageRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-image-type",
-                "Unsupported image type", detail);
+        return new ImageRejectedException(Reason.UNSUPPORTED, detail);
     }
 
     static ImageRejectedException tooLarge(String detail) {
-        return new ImageRejectedException(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
-                detail);
+        return new ImageRejectedException(Reason.TOO_LARGE, detail);
     }
 }

@@ -3,7 +3,7 @@ package dev.visage.store;
 import java.time.Instant;
 import java.util.List;
 
-import dev.visage.dataset.Preprocessing;
+import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
 
 /**

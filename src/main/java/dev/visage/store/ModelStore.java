@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.visage.Folders;
+import dev.visage.system.Folders;
 import dev.visage.network.FaceNetwork;
 
 /**

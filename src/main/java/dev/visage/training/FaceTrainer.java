@@ -28,13 +28,13 @@ import ai.djl.util.Pair;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.visage.DjlEnvironment;
+import dev.visage.system.DjlEnvironment;
 import dev.visage.dataset.DataSplit;
-import dev.visage.dataset.FaceCrop;
+import dev.visage.face.FaceCrop;
 import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwDataset;
-import dev.visage.dataset.Preprocessing;
+import dev.visage.face.Preprocessing;
 import dev.visage.network.FaceNetwork;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
 

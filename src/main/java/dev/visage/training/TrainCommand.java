@@ -12,7 +12,7 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import dev.visage.DjlEnvironment;
+import dev.visage.system.DjlEnvironment;
 
 /**
  * {@code java -jar visage.jar train [--visage.training.epochs=N ...]}: trains, prints the evaluation and stores

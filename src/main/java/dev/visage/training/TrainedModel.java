@@ -5,7 +5,7 @@ import java.util.List;
 import ai.djl.Model;
 
 import dev.visage.dataset.DataSplit;
-import dev.visage.dataset.Preprocessing;
+import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
 
 /**

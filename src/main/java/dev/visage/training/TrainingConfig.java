@@ -1,6 +1,6 @@
 package dev.visage.training;
 
-import dev.visage.dataset.FaceCrop;
+import dev.visage.face.FaceCrop;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.network.NetworkConfig;
 

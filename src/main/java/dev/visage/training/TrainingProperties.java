@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-import dev.visage.dataset.FaceCrop;
+import dev.visage.face.FaceCrop;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.network.NetworkConfig;
 

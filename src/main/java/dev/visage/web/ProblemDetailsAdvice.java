@@ -1,6 +1,5 @@
 package dev.visage.web;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -21,41 +20,94 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import dev.visage.identify.ImageRejectedException;
+import dev.visage.identify.ServiceBusyException;
+import dev.visage.jobs.TrainingJobConflictException;
+import dev.visage.jobs.TrainingJobNotFoundException;
+import dev.visage.serving.ModelNotReadyException;
+
 /**
- * Renders every error as RFC 9457 {@code application/problem+json}: Spring MVC's own errors, the service's
- * {@link org.springframework.web.ErrorResponseException}s, validation errors with the offending fields, uploads
- * over the size limit (413) and, as a last resort, unexpected failures (500, logged, without internals).
+ * Renders every error as RFC 9457 {@code application/problem+json}: the domain's exceptions (mapped to their HTTP
+ * status here, so the features know nothing of HTTP), Spring MVC's own errors, validation errors with the
+ * offending fields, uploads over the size limit and, as a last resort, unexpected failures (500, logged).
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
+    /** Seconds a client waits before repeating a request the busy service refused. */
+    private static final String BUSY_RETRY_SECONDS = "1";
+
+    /** Seconds a client waits for a first model, which may be training. */
+    private static final String NO_MODEL_RETRY_SECONDS = "30";
+
+    @ExceptionHandler(ImageRejectedException.class)
+    ResponseEntity<Object> imageRejected(ImageRejectedException ex, WebRequest request) {
+        ProblemDetail problem = switch (ex.reason()) {
+            case MISSING -> Problems.of(HttpStatus.BAD_REQUEST, "missing-image", "No image", ex.getMessage());
+            case UNREADABLE -> Problems.of(HttpStatus.BAD_REQUEST, "unreadable-image", "Unreadable image",
+                    ex.getMessage());
+            case UNSUPPORTED -> Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-image-type",
+                    "Unsupported image type", ex.getMessage());
+            case TOO_LARGE -> Problems.of(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
+                    ex.getMessage());
+        };
+        return render(ex, problem, new HttpHeaders(), request);
+    }
+
+    @ExceptionHandler(ServiceBusyException.class)
+    ResponseEntity<Object> busy(ServiceBusyException ex, WebRequest request) {
+        return render(ex, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Busy", ex.getMessage()),
+                retryAfter(BUSY_RETRY_SECONDS), request);
+    }
+
+    @ExceptionHandler(ModelNotReadyException.class)
+    ResponseEntity<Object> noModel(ModelNotReadyException ex, WebRequest request) {
+        return render(ex, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "no-model", "No model yet", ex.getMessage()),
+                retryAfter(NO_MODEL_RETRY_SECONDS), request);
+    }
+
+    @ExceptionHandler(TrainingJobConflictException.class)
+    ResponseEntity<Object> jobConflict(TrainingJobConflictException ex, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+        problem.setTitle("Training job conflict");
+        problem.setProperty("jobId", ex.job().id());
+        problem.setProperty("state", ex.job().state());
+        return render(ex, problem, new HttpHeaders(), request);
+    }
+
+    @ExceptionHandler(TrainingJobNotFoundException.class)
+    ResponseEntity<Object> noSuchJob(TrainingJobNotFoundException ex, WebRequest request) {
+        return render(ex, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage()), new HttpHeaders(),
+                request);
+    }
+
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ex.getBody();
-        problem.setType(URI.create("https://visage.dev/problems/invalid-request"));
-        problem.setProperty("errors", ex.getBindingResult().getFieldErrors().stream()
+        List<Map<String, String>> errors = ex.getBindingResult().getFieldErrors().stream()
                 .map(error -> Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())))
-                .toList());
-        problem.setDetail("Invalid request: " + ex.getBindingResult().getFieldErrors().stream()
-                .map(error -> error.getField() + " " + error.getDefaultMessage()).toList());
-        return handleExceptionInternal(ex, problem, headers, status, request);
+                .toList();
+        return handleExceptionInternal(ex, invalidRequest(ex.getBody(), errors), headers, status, request);
     }
 
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ex.getBody();
-        problem.setType(URI.create("https://visage.dev/problems/invalid-request"));
         List<Map<String, String>> errors = ex.getParameterValidationResults().stream()
                 .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of("field",
                         parameterName(result), "message", String.valueOf(error.getDefaultMessage()))))
                 .toList();
+        return handleExceptionInternal(ex, invalidRequest(ex.getBody(), errors), headers, status, request);
+    }
+
+    private static ProblemDetail invalidRequest(ProblemDetail problem, List<Map<String, String>> errors) {
+        problem.setType(Problems.type("invalid-request"));
         problem.setProperty("errors", errors);
-        problem.setDetail("Invalid request: " + errors);
-        return handleExceptionInternal(ex, problem, headers, status, request);
+        problem.setDetail("Invalid request: " + errors.stream()
+                .map(error -> error.get("field") + " " + error.get("message")).toList());
+        return problem;
     }
 
     private static String parameterName(ParameterValidationResult result) {
@@ -66,11 +118,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+        ProblemDetail problem = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
                 "The upload is larger than the accepted maximum"
                         + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes" : ""));
-        problem.setType(URI.create("https://visage.dev/problems/image-too-large"));
-        problem.setTitle("Image too large");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
     }
 
@@ -79,7 +129,18 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         log.error("Unexpected error on {}", request.getDescription(false), ex);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred; it has been logged");
-        return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+        return render(ex, problem, new HttpHeaders(), request);
+    }
+
+    private ResponseEntity<Object> render(Exception ex, ProblemDetail problem, HttpHeaders headers,
+            WebRequest request) {
+        return handleExceptionInternal(ex, problem, headers, HttpStatusCode.valueOf(problem.getStatus()), request);
+    }
+
+    private static HttpHeaders retryAfter(String seconds) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, seconds);
+        return headers;
     }
 
     @Override

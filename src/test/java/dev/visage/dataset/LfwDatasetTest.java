@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.visage.SyntheticLfw;
+import dev.visage.face.FaceCrop;
 
 /** Decoding an LFW folder once into one tensor, and reading it back as DJL records. */
 class LfwDatasetTest {

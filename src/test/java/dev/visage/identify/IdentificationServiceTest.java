@@ -42,6 +42,9 @@ import dev.visage.SyntheticLfw;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import dev.visage.store.StoredModel;
+import dev.visage.serving.ModelNotReadyException;
+import dev.visage.serving.RecordingModel;
+import dev.visage.serving.TinyModels;
 
 class IdentificationServiceTest {
 

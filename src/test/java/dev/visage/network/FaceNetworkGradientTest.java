@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.visage.DjlEnvironment;
+import dev.visage.system.DjlEnvironment;
 
 /**
  * Guards against the engine bug behind {@link NetworkConfig#CHANNEL_MULTIPLE}: the same batch must give the same

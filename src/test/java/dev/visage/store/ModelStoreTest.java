@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.visage.SyntheticLfw;
-import dev.visage.dataset.FaceCrop;
+import dev.visage.face.FaceCrop;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.network.NetworkConfig;
 import dev.visage.training.FaceTrainer;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.visage.SyntheticLfw;
 import dev.visage.dataset.DataSplit;
-import dev.visage.dataset.FaceCrop;
+import dev.visage.face.FaceCrop;
 import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.PeopleSelection;

@@ -40,7 +40,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.visage.SyntheticLfw;
-import dev.visage.dataset.FaceCrop;
+import dev.visage.face.FaceCrop;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.network.NetworkConfig;
 import dev.visage.store.ModelManifest;

@@ -1,0 +1,61 @@
+package dev.visage.face;
+
+import java.util.Arrays;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Everything between a decoded photo and the network: the {@link FaceCrop} geometry and the training set's
+ * per-channel mean and standard deviation. Stored with each model so that serving repeats training exactly.
+ */
+public record Preprocessing(FaceCrop crop, float[] mean, float[] std) {
+
+    public Preprocessing {
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("mean and std need one value per RGB channel");
+        }
+        for (float s : std) {
+            if (!(s > 0)) {
+                throw new IllegalArgumentException("std must be positive: " + Arrays.toString(std));
+            }
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    /** Normalises a batch of CHW images in [0, 1] (shape N x 3 x H x W) channel by channel. */
+    public NDArray normalize(NDArray images) {
+        Shape channels = new Shape(1, 3, 1, 1);
+        NDArray meanArray = images.getManager().create(mean, channels);
+        NDArray stdArray = images.getManager().create(std, channels);
+        return images.sub(meanArray).div(stdArray);
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Preprocessing that && crop.equals(that.crop) && Arrays.equals(mean, that.mean)
+                && Arrays.equals(std, that.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * crop.hashCode() + Arrays.hashCode(mean)) + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "Preprocessing[crop=" + crop + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std)
+                + "]";
+    }
+}

@@ -1,0 +1,167 @@
+package dev.visage.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.visage.dataset.LfwVariant;
+import dev.visage.jobs.TrainingJobView.Result;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.training.EpochSummary;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingMetrics;
+import dev.visage.training.TrainingPipeline;
+import dev.visage.training.TrainingProgressListener;
+
+/**
+ * One training run's state. The training thread writes it through the listener methods and the life-cycle
+ * methods, HTTP threads read it through {@link #view()}; all state is guarded by {@code this}, so a view never
+ * mixes two moments. The cancellation flag is volatile on its own, as the pipeline polls it after every batch.
+ */
+final class TrainingJob implements TrainingProgressListener {
+
+    private final String id;
+    private final TrainingConfig config;
+    private final LfwVariant variant;
+    private final Instant submittedAt;
+    private volatile boolean cancelRequested;
+
+    private State state = State.QUEUED;
+    private TrainingStage stage;
+    private String stageDetail;
+    private int epoch;
+    private int batch;
+    private int batches;
+    private long trainingStartNanos;
+    private Double etaSeconds;
+    private final List<EpochSummary> history = new ArrayList<>();
+    private Instant startedAt;
+    private Instant finishedAt;
+    private String error;
+    private Result result;
+
+    TrainingJob(String id, TrainingConfig config, LfwVariant variant, Instant submittedAt) {
+        this.id = id;
+        this.config = config;
+        this.variant = variant;
+        this.submittedAt = submittedAt;
+    }
+
+    String id() {
+        return id;
+    }
+
+    TrainingConfig config() {
+        return config;
+    }
+
+    LfwVariant variant() {
+        return variant;
+    }
+
+    boolean isCancelRequested() {
+        return cancelRequested;
+    }
+
+    /** Moves a queued job to RUNNING; false if it was cancelled before it started. */
+    synchronized boolean start() {
+        if (state != State.QUEUED) {
+            return false;
+        }
+        state = State.RUNNING;
+        startedAt = Instant.now();
+        return true;
+    }
+
+    /**
+     * Asks the job to stop: a queued job is cancelled at once, a running one when the pipeline next checks.
+     *
+     * @return false if the job had already finished, and nothing changed
+     */
+    synchronized boolean requestCancel() {
+        if (state.isFinished()) {
+            return false;
+        }
+        cancelRequested = true;
+        if (state == State.QUEUED) {
+            finish(State.CANCELLED);
+        }
+        return true;
+    }
+
+    synchronized void succeeded(TrainingPipeline.Result outcome) {
+        TrainingMetrics metrics = outcome.metrics();
+        result = new Result(outcome.manifest().version(), metrics.testAccuracy(), metrics.balancedAccuracy(),
+                metrics.macroF1());
+        finish(State.SUCCEEDED);
+    }
+
+    synchronized void failed(String message) {
+        error = message;
+        finish(State.FAILED);
+    }
+
+    synchronized void cancelled() {
+        finish(State.CANCELLED);
+    }
+
+    private void finish(State finalState) {
+        state = finalState;
+        finishedAt = Instant.now();
+        etaSeconds = null;
+    }
+
+    synchronized boolean isActive() {
+        return !state.isFinished();
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    /** How long the job ran; null if it never started. */
+    synchronized Duration runTime() {
+        return startedAt == null || finishedAt == null ? null : Duration.between(startedAt, finishedAt);
+    }
+
+    @Override
+    public synchronized void onStage(TrainingStage newStage, String detail) {
+        if (newStage == TrainingStage.TRAINING) {
+            trainingStartNanos = System.nanoTime();
+        } else {
+            etaSeconds = null;
+        }
+        stage = newStage;
+        stageDetail = detail;
+    }
+
+    @Override
+    public synchronized void onBatch(int batchEpoch, int batchNumber, int batchCount, float loss) {
+        epoch = batchEpoch;
+        batch = batchNumber;
+        batches = batchCount;
+        // Elapsed time per share of steps done; it includes the validation passes, like the epochs to come.
+        double done = progress();
+        etaSeconds = (System.nanoTime() - trainingStartNanos) / 1e9 * (1 - done) / done;
+    }
+
+    @Override
+    public synchronized void onEpoch(EpochSummary summary) {
+        history.add(summary);
+    }
+
+    /** Share of the planned training steps done, 0..1; 1 once the job succeeded (also after an early stop). */
+    synchronized double progress() {
+        if (state == State.SUCCEEDED) {
+            return 1;
+        }
+        return batches == 0 ? 0 : (epoch - 1 + (double) batch / batches) / config.epochs();
+    }
+
+    synchronized TrainingJobView view() {
+        return new TrainingJobView(id, state, cancelRequested, TrainingRequest.of(config, variant), stage,
+                stageDetail, epoch, config.epochs(), batch, batches, progress(), etaSeconds, List.copyOf(history),
+                submittedAt, startedAt, finishedAt, error, result);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.visage.jobs;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.EpochSummary;
+
+/**
+ * A training job as the REST API shows it: an immutable snapshot, taken at once.
+ *
+ * @param id the job's id
+ * @param state where the job is in its life
+ * @param cancelRequested whether cancellation was asked for; a running job stops at its next batch
+ * @param settings the complete request the job runs with
+ * @param stage the running stage; null before the job starts
+ * @param stageDetail what the stage does, for people
+ * @param epoch the current epoch, 1-based; 0 before training
+ * @param epochs planned epochs
+ * @param batch the last finished batch of the current epoch
+ * @param batches batches per epoch; 0 before training
+ * @param progress share of the planned training steps done, 0..1
+ * @param etaSeconds estimated seconds until the last planned epoch ends; null when unknown
+ * @param history figures of the finished epochs
+ * @param submittedAt when the job was submitted
+ * @param startedAt when it started; null while queued
+ * @param finishedAt when it ended; null while queued or running
+ * @param error why it failed; null unless {@link State#FAILED}
+ * @param result the stored model; null unless {@link State#SUCCEEDED}
+ */
+public record TrainingJobView(String id, State state, boolean cancelRequested, TrainingRequest settings,
+        TrainingStage stage, String stageDetail, int epoch, int epochs, int batch, int batches, double progress,
+        Double etaSeconds, List<EpochSummary> history, Instant submittedAt, Instant startedAt, Instant finishedAt,
+        String error, Result result) {
+
+    /** The life of a job: QUEUED, then RUNNING, then one of the final states; cancelled jobs may skip RUNNING. */
+    public enum State {
+        QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+        public boolean isFinished() {
+            return this != QUEUED && this != RUNNING;
+        }
+    }
+
+    /**
+     * The model a successful job stored, with its test figures.
+     *
+     * @param modelVersion the new model's version, now current
+     * @param testAccuracy share of test images classified correctly
+     * @param balancedAccuracy mean per-person recall on the test part
+     * @param macroF1 mean per-person F1 on the test part
+     */
+    public record Result(String modelVersion, double testAccuracy, double balancedAccuracy, double macroF1) {
+    }
+}

@@ -1,0 +1,211 @@
+package dev.visage.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+import dev.visage.dataset.LfwProperties;
+import dev.visage.dataset.LfwVariant;
+import dev.visage.store.ModelStoredEvent;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.training.TrainingCancelledException;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingPipeline;
+
+/**
+ * Runs training in the background, one job at a time on a dedicated thread, and remembers the last
+ * {@value #KEPT_JOBS} jobs. A successful job publishes a {@link ModelStoredEvent} before it reports success, so
+ * serving has switched to the new model by the time a job shows SUCCEEDED. Cancelling a job leaves the store and
+ * the served model as they were, since the pipeline stores only at its end.
+ *
+ * <p>Metrics: {@code visage.training.progress} (gauge, the running job's progress, 0 when none runs),
+ * {@code visage.training.duration} (timer of jobs that started) and {@code visage.training.jobs} (counter of
+ * finished jobs), both tagged with the {@code outcome}: succeeded, failed or cancelled.
+ */
+@Service
+public class TrainingJobs {
+
+    static final int KEPT_JOBS = 20;
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
+
+    private final TrainingPipeline pipeline;
+    private final LfwProperties lfw;
+    private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
+    private final ExecutorService executor;
+    /** Newest first; the only job that can be active is the first. */
+    private final Deque<TrainingJob> jobs = new ArrayDeque<>();
+
+    @Autowired
+    TrainingJobs(TrainingPipeline pipeline, LfwProperties lfw, ApplicationEventPublisher events,
+            MeterRegistry meters) {
+        this(pipeline, lfw, events, meters, Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "training");
+            // Never keeps the JVM alive: a job is cancelled on shutdown and leaves nothing half-stored.
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+
+    TrainingJobs(TrainingPipeline pipeline, LfwProperties lfw, ApplicationEventPublisher events, MeterRegistry meters,
+            ExecutorService executor) {
+        this.pipeline = pipeline;
+        this.lfw = lfw;
+        this.events = events;
+        this.meters = meters;
+        this.executor = executor;
+        Gauge.builder("visage.training.progress", this, TrainingJobs::runningProgress)
+                .description("Progress of the running training job, 0..1; 0 when none runs").register(meters);
+        // Registered up front so that every outcome is exported, at zero until it happens.
+        for (State outcome : State.values()) {
+            if (outcome.isFinished()) {
+                jobCounter(outcome);
+                durationTimer(outcome);
+            }
+        }
+    }
+
+    /**
+     * Queues a job with the defaults overridden by {@code request}.
+     *
+     * @throws TrainingJobConflictException if a job is queued or running
+     */
+    public TrainingJobView submit(TrainingRequest request) {
+        TrainingConfig config = request.applyTo(pipeline.defaultConfig());
+        LfwVariant variant = request.variantOr(lfw.variant());
+        synchronized (jobs) {
+            TrainingJob latest = jobs.peekFirst();
+            if (latest != null && latest.isActive()) {
+                throw TrainingJobConflictException.busy(latest.view());
+            }
+            TrainingJob job = new TrainingJob(UUID.randomUUID().toString(), config, variant, Instant.now());
+            jobs.addFirst(job);
+            if (jobs.size() > KEPT_JOBS) {
+                jobs.removeLast();
+            }
+            executor.execute(() -> run(job));
+            TrainingJobView view = job.view();
+            log.info("Training job {} queued with {}", job.id(), view.settings());
+            return view;
+        }
+    }
+
+    public Optional<TrainingJobView> find(String id) {
+        return job(id).map(TrainingJob::view);
+    }
+
+    /** The remembered jobs, newest first. */
+    public List<TrainingJobView> recent() {
+        synchronized (jobs) {
+            return jobs.stream().map(TrainingJob::view).toList();
+        }
+    }
+
+    /**
+     * Cancels a job: a queued one at once, a running one at its next batch.
+     *
+     * @return the job after the request, empty if there is no such job
+     * @throws TrainingJobConflictException if the job has already finished
+     */
+    public Optional<TrainingJobView> cancel(String id) {
+        return job(id).map(job -> {
+            if (!job.requestCancel()) {
+                throw TrainingJobConflictException.finished(job.view());
+            }
+            log.info("Cancellation of training job {} requested", id);
+            return job.view();
+        });
+    }
+
+    private Optional<TrainingJob> job(String id) {
+        synchronized (jobs) {
+            return jobs.stream().filter(job -> job.id().equals(id)).findFirst();
+        }
+    }
+
+    private void run(TrainingJob job) {
+        if (!job.start()) {
+            ended(job);
+            return;
+        }
+        log.info("Training job {} started", job.id());
+        try {
+            TrainingPipeline.Result result = pipeline.run(job.config(), job.variant(), job,
+                    job::isCancelRequested);
+            events.publishEvent(new ModelStoredEvent(result.manifest()));
+            job.succeeded(result);
+            log.info("Training job {} stored model {} (test accuracy {})", job.id(), result.manifest().version(),
+                    String.format(Locale.ROOT, "%.4f", result.metrics().testAccuracy()));
+        } catch (TrainingCancelledException e) {
+            job.cancelled();
+            log.info("Training job {} cancelled", job.id());
+        } catch (Throwable e) {
+            // Errors too (a native library that fails to load throws one): a job that never ends blocks all others.
+            job.failed(Objects.requireNonNullElse(e.getMessage(), e.getClass().getName()));
+            log.error("Training job {} failed", job.id(), e);
+        }
+        ended(job);
+    }
+
+    private void ended(TrainingJob job) {
+        State outcome = job.state();
+        jobCounter(outcome).increment();
+        Duration runTime = job.runTime();
+        if (runTime != null) {
+            durationTimer(outcome).record(runTime);
+        }
+    }
+
+    private Counter jobCounter(State outcome) {
+        return Counter.builder("visage.training.jobs").description("Finished training jobs, by outcome")
+                .tag("outcome", tag(outcome)).register(meters);
+    }
+
+    private Timer durationTimer(State outcome) {
+        return Timer.builder("visage.training.duration").description("Run time of training jobs, by outcome")
+                .tag("outcome", tag(outcome)).register(meters);
+    }
+
+    private static String tag(State outcome) {
+        return outcome.name().toLowerCase(Locale.ROOT);
+    }
+
+    private double runningProgress() {
+        synchronized (jobs) {
+            TrainingJob latest = jobs.peekFirst();
+            return latest != null && latest.state() == State.RUNNING ? latest.progress() : 0;
+        }
+    }
+
+    /** Stops the running job at its next batch and lets the thread end with it. */
+    @PreDestroy
+    void shutdown() {
+        synchronized (jobs) {
+            TrainingJob latest = jobs.peekFirst();
+            if (latest != null) {
+                latest.requestCancel();
+            }
+        }
+        executor.shutdown();
+    }
+}

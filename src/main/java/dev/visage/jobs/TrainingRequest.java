@@ -1,0 +1,152 @@
+package dev.visage.jobs;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+import dev.visage.dataset.LfwVariant;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingProperties;
+
+/**
+ * The body of {@code POST /train}: overrides of the configured defaults ({@code visage.training.*},
+ * {@code visage.lfw.variant}). Every field is optional; a missing one keeps its default. A job shows the complete
+ * request it runs with, so posting a job's {@code settings} again repeats its run under the same configuration.
+ *
+ * @param people a number N (the N people with the most images) or a list of at least 2 distinct names (exactly
+ *        these people, in this class order)
+ * @param epochs maximum epochs
+ * @param batchSize images per optimizer step
+ * @param learningRate peak learning rate
+ * @param seed seed of the split, initial weights, shuffling and augmentation
+ * @param variant LFW variant to train on: original, funneled or deepfunneled
+ */
+@Schema(description = "Overrides of the training defaults; every field is optional")
+public record TrainingRequest(
+        @Schema(description = "A number N (the N people with the most images) or a list of at least 2 distinct "
+                + "names", oneOf = { Integer.class, String[].class }, example = "10") @ValidPeople People people,
+        @Schema(example = "40") @Min(1) @Max(1000) Integer epochs,
+        @Schema(example = "64") @Min(1) @Max(4096) Integer batchSize,
+        @Schema(example = "0.003") @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") Float learningRate,
+        @Schema(example = "42") Long seed,
+        @Schema(allowableValues = { "original", "funneled", "deepfunneled" })
+        @Pattern(regexp = "(?i)original|funneled|deep-?funneled",
+                message = "must be original, funneled or deepfunneled") String variant) {
+
+    /** No overrides: train with the configured defaults. */
+    public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null);
+
+    /** The request that repeats a run: every field set. */
+    static TrainingRequest of(TrainingConfig config, LfwVariant variant) {
+        return new TrainingRequest(People.of(config.people()), config.epochs(), config.batchSize(),
+                config.learningRate(), config.seed(), variant.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** {@code defaults} with this request's overrides applied. */
+    TrainingConfig applyTo(TrainingConfig defaults) {
+        int runEpochs = epochs == null ? defaults.epochs() : epochs;
+        return new TrainingConfig(people == null ? defaults.people() : people.toSelection(),
+                seed == null ? defaults.seed() : seed, defaults.crop(), defaults.network(), runEpochs,
+                batchSize == null ? defaults.batchSize() : batchSize,
+                learningRate == null ? defaults.learningRate() : learningRate, defaults.weightDecay(),
+                // Fewer epochs than warm-up epochs shorten the warm-up, as in TrainingProperties.
+                Math.min(defaults.warmupEpochs(), runEpochs - 1), defaults.labelSmoothing(), defaults.patience(),
+                defaults.augmentation());
+    }
+
+    /** The requested LFW variant, or {@code configured} when none is requested. */
+    LfwVariant variantOr(LfwVariant configured) {
+        return variant == null ? configured : LfwVariant.parse(variant);
+    }
+
+    /**
+     * Who to train on, written in JSON as a number or as a list of names. Exactly one of the components is set.
+     *
+     * @param count train on the {@code count} people with the most images
+     * @param names train on exactly these people, in this class order
+     */
+    public record People(Integer count, List<String> names) {
+
+        public People {
+            if ((count == null) == (names == null)) {
+                throw new IllegalArgumentException("Set either a count or names");
+            }
+            names = names == null ? null : List.copyOf(names);
+        }
+
+        static People of(PeopleSelection selection) {
+            if (selection instanceof PeopleSelection.Top top) {
+                return new People(top.count(), null);
+            }
+            return new People(null, ((PeopleSelection.Named) selection).names());
+        }
+
+        /** Reads a JSON number or array of strings; anything else makes the request body unreadable. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static People fromJson(Object json) {
+            if (json instanceof Integer number) {
+                return new People(number, null);
+            }
+            if (json instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+                return new People(null, list.stream().map(String.class::cast).toList());
+            }
+            throw new IllegalArgumentException("people must be a number or a list of names");
+        }
+
+        @JsonValue
+        Object toJson() {
+            return count == null ? names : count;
+        }
+
+        PeopleSelection toSelection() {
+            return count == null ? PeopleSelection.named(names) : PeopleSelection.top(count);
+        }
+    }
+
+    /** At least 2 people: a count of 2 or more, or 2 or more distinct, non-blank names. */
+    @Target(ElementType.FIELD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @Constraint(validatedBy = PeopleValidator.class)
+    @interface ValidPeople {
+
+        String message() default "must be a number >= 2 or a list of at least 2 distinct names";
+
+        Class<?>[] groups() default {};
+
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    static final class PeopleValidator implements ConstraintValidator<ValidPeople, People> {
+
+        @Override
+        public boolean isValid(People people, ConstraintValidatorContext context) {
+            if (people == null) {
+                return true;
+            }
+            if (people.count() != null) {
+                return people.count() >= 2;
+            }
+            List<String> names = people.names();
+            return names.size() >= 2 && names.stream().noneMatch(String::isBlank)
+                    && new HashSet<>(names).size() == names.size();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.visage.serving;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs forward passes on one dedicated thread, batching whatever requests are waiting into one pass, the way
+ * DJL Serving and TorchServe do. Under load, batches fill up and the per-image cost of the native call drops;
+ * with a single request waiting, it runs at once with no added delay. A single caller keeps the (not thread-safe)
+ * predictor safe.
+ */
+public final class BatchingWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchingWorker.class);
+
+    private final BlockingQueue<Request> queue;
+    private final int maxBatchSize;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** @param threadSetup runs first on the worker thread (e.g. to set LibTorch's threads for it) */
+    public BatchingWorker(int maxBatchSize, int queueCapacity, Runnable threadSetup) {
+        this.maxBatchSize = maxBatchSize;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.thread = new Thread(() -> {
+            threadSetup.run();
+            run();
+        }, "visage-inference");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Queues one cropped face for the given (acquired) model.
+     *
+     * @return the class probabilities, or a future failed with {@link OverloadedException} when the queue is full
+     */
+    public CompletableFuture<float[]> submit(ServingModel model, float[] face) {
+        Request request = new Request(model, face, new CompletableFuture<>());
+        if (!running || !queue.offer(request)) {
+            request.result().completeExceptionally(new OverloadedException());
+        }
+        return request.result();
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>(maxBatchSize);
+        while (running) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            queue.drainTo(batch, maxBatchSize - 1);
+            forward(batch);
+            batch.clear();
+        }
+        for (Request left = queue.poll(); left != null; left = queue.poll()) {
+            left.result().completeExceptionally(new OverloadedException());
+        }
+    }
+
+    /** One pass per model in the batch: around a hot swap, a batch can hold requests for two models. */
+    private static void forward(List<Request> batch) {
+        Map<ServingModel, List<Request>> byModel = new LinkedHashMap<>();
+        for (Request request : batch) {
+            byModel.computeIfAbsent(request.model(), m -> new ArrayList<>()).add(request);
+        }
+        byModel.forEach((model, requests) -> {
+            float[][] faces = new float[requests.size()][];
+            for (int i = 0; i < faces.length; i++) {
+                faces[i] = requests.get(i).face();
+            }
+            try {
+                float[][] probabilities = model.predictor().predict(faces);
+                for (int i = 0; i < faces.length; i++) {
+                    requests.get(i).result().complete(probabilities[i]);
+                }
+            } catch (Exception e) {
+                log.error("Forward pass of {} images failed", faces.length, e);
+                requests.forEach(request -> request.result().completeExceptionally(e));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private record Request(ServingModel model, float[] face, CompletableFuture<float[]> result) {
+    }
+
+    /** The queue of waiting requests is full: the service is past its capacity. */
+    public static final class OverloadedException extends RuntimeException {
+        OverloadedException() {
+            super("Too many identifications waiting; try again shortly");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.visage.serving;
+
+import java.util.Arrays;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslatorContext;
+
+import dev.visage.face.Preprocessing;
+
+/**
+ * Turns a batch of cropped faces (each CHW floats in [0, 1]) into one normalised input tensor, and the network's
+ * logits into probabilities. All arrays live in the predictor's per-call context manager, so nothing outlives
+ * the call.
+ */
+final class FaceBatchTranslator implements NoBatchifyTranslator<float[][], float[][]> {
+
+    private final Preprocessing preprocessing;
+    private final int side;
+
+    FaceBatchTranslator(Preprocessing preprocessing) {
+        this.preprocessing = preprocessing;
+        this.side = preprocessing.crop().imageSize();
+    }
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, float[][] faces) {
+        int perFace = 3 * side * side;
+        float[] values = new float[faces.length * perFace];
+        for (int i = 0; i < faces.length; i++) {
+            System.arraycopy(faces[i], 0, values, i * perFace, perFace);
+        }
+        NDArray batch = ctx.getNDManager().create(values, new Shape(faces.length, 3, side, side));
+        return new NDList(preprocessing.normalize(batch));
+    }
+
+    @Override
+    public float[][] processOutput(TranslatorContext ctx, NDList list) {
+        NDArray probabilities = list.singletonOrThrow().softmax(1);
+        int classes = (int) probabilities.getShape().get(1);
+        float[] flat = probabilities.toFloatArray();
+        float[][] rows = new float[flat.length / classes][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+        }
+        return rows;
+    }
+}

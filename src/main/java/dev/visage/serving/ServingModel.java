@@ -1,0 +1,69 @@
+package dev.visage.serving;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.djl.inference.Predictor;
+
+import dev.visage.face.FaceCrop;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.StoredModel;
+
+/**
+ * A loaded model in service, with reference counting: requests {@link #acquire()} it before use and
+ * {@link #release()} it after, and a model swapped out of service is closed only once its last in-flight request
+ * has released it.
+ */
+public final class ServingModel {
+
+    private final StoredModel stored;
+    private final Predictor<float[][], float[][]> predictor;
+    // 1 for being in service, plus 1 per in-flight request.
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    ServingModel(StoredModel stored) {
+        this.stored = stored;
+        this.predictor = stored.model().newPredictor(new FaceBatchTranslator(stored.manifest().preprocessing()));
+    }
+
+    public ModelManifest manifest() {
+        return stored.manifest();
+    }
+
+    public String version() {
+        return stored.version();
+    }
+
+    public List<String> people() {
+        return stored.manifest().people();
+    }
+
+    public FaceCrop crop() {
+        return stored.manifest().preprocessing().crop();
+    }
+
+    /** The predictor; not thread-safe, so only the batching worker's single thread calls it. */
+    Predictor<float[][], float[][]> predictor() {
+        return predictor;
+    }
+
+    /** Takes a reference; false if the model was already closed (the caller then takes the next one). */
+    boolean acquire() {
+        int current;
+        do {
+            current = references.get();
+            if (current == 0) {
+                return false;
+            }
+        } while (!references.compareAndSet(current, current + 1));
+        return true;
+    }
+
+    /** Drops a reference; the last one closes the predictor and frees the model's native memory. */
+    public void release() {
+        if (references.decrementAndGet() == 0) {
+            predictor.close();
+            stored.close();
+        }
+    }
+}

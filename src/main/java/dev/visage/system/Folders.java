@@ -1,0 +1,37 @@
+package dev.visage.system;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** File-tree helpers shared by the LFW downloader and the model store. */
+public final class Folders {
+
+    private static final Logger log = LoggerFactory.getLogger(Folders.class);
+
+    private Folders() {
+    }
+
+    /**
+     * Deletes a file or folder tree, if present. Used to clean up staging folders, so a failure is only logged:
+     * it must not hide the error that made the clean-up necessary.
+     */
+    public static void deleteRecursively(Path path) {
+        if (path == null || Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(path)) {
+            for (Path file : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot delete {}: {}", path, e.toString());
+        }
+    }
+}

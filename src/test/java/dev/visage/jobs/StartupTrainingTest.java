@@ -1,0 +1,138 @@
+package dev.visage.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+import dev.visage.dataset.LfwSource;
+import dev.visage.store.ModelStore;
+import dev.visage.jobs.TrainingJobView.State;
+
+class StartupTrainingTest {
+
+    private static final StartupTrainingProperties ON = new StartupTrainingProperties(true);
+
+    private final ModelStore store = mock(ModelStore.class);
+    private final LfwSource lfw = mock(LfwSource.class);
+    private final TrainingJobs jobs = mock(TrainingJobs.class);
+
+    @BeforeEach
+    void freshService() {
+        when(store.root()).thenReturn(Path.of("models"));
+        when(store.currentVersion()).thenReturn(Optional.empty());
+        when(lfw.isAvailable()).thenReturn(true);
+    }
+
+    @Test
+    void trainsWithTheDefaultsWhenThereIsNoModel() {
+        when(jobs.submit(TrainingRequest.DEFAULTS)).thenReturn(job(State.QUEUED));
+
+        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+
+        verify(jobs).submit(TrainingRequest.DEFAULTS);
+    }
+
+    @Test
+    void keepsTheCurrentModel() {
+        when(store.currentVersion()).thenReturn(Optional.of("20250101-000000-000"));
+
+        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+
+        verifyNoInteractions(jobs);
+    }
+
+    @Test
+    void needsLfw() {
+        when(lfw.isAvailable()).thenReturn(false);
+
+        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+
+        verifyNoInteractions(jobs);
+    }
+
+    @Test
+    void canBeSwitchedOff() {
+        new StartupTraining(new StartupTrainingProperties(false), store, lfw, jobs).trainWhenNoModel();
+
+        verifyNoInteractions(jobs, store, lfw);
+    }
+
+    @Test
+    void leavesAJobThatGotInFirstRunning() {
+        when(jobs.submit(TrainingRequest.DEFAULTS))
+                .thenThrow(TrainingJobConflictException.busy(job(State.RUNNING)));
+
+        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+
+        verify(jobs).submit(TrainingRequest.DEFAULTS);
+    }
+
+    @Test
+    void runsOnlyInTheWebService() {
+        new WebApplicationContextRunner().withUserConfiguration(Collaborators.class, StartupTraining.class)
+                .run(context -> assertThat(context).hasSingleBean(StartupTraining.class));
+        new ApplicationContextRunner().withUserConfiguration(Collaborators.class, StartupTraining.class)
+                .run(context -> assertThat(context).doesNotHaveBean(StartupTraining.class));
+    }
+
+    @Test
+    void isOnByDefaultAndSwitchedByTheEnvironment() {
+        assertThat(bind(Map.of()).trainOnStartup()).isTrue();
+        assertThat(bind(Map.of("VISAGE_TRAIN_ON_STARTUP", "false")).trainOnStartup()).isFalse();
+    }
+
+    private static StartupTrainingProperties bind(Map<String, Object> environment) {
+        SystemEnvironmentPropertySource source = new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment);
+        return new Binder(ConfigurationPropertySources.from(source)).bindOrCreate("visage",
+                StartupTrainingProperties.class);
+    }
+
+    private static TrainingJobView job(State state) {
+        return new TrainingJobView("job-1", state, false, null, null, null, 0, 40, 0, 0, 0, null, List.of(),
+                Instant.EPOCH, null, null, null, null);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Collaborators {
+
+        @Bean
+        StartupTrainingProperties startupTrainingProperties() {
+            return ON;
+        }
+
+        @Bean
+        ModelStore modelStore() {
+            return mock(ModelStore.class);
+        }
+
+        @Bean
+        LfwSource lfwSource() {
+            return mock(LfwSource.class);
+        }
+
+        @Bean
+        TrainingJobs trainingJobs() {
+            return mock(TrainingJobs.class);
+        }
+    }
+}

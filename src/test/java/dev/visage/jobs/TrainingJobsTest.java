@@ -1,0 +1,282 @@
+package dev.visage.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mockito.stubbing.Answer;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.core.task.support.ExecutorServiceAdapter;
+import org.springframework.http.HttpStatus;
+
+import dev.visage.dataset.LfwProperties;
+import dev.visage.dataset.LfwVariant;
+import dev.visage.network.NetworkConfig;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStoredEvent;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.EpochSummary;
+import dev.visage.training.TrainingCancelledException;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingMetrics;
+import dev.visage.training.TrainingPipeline;
+import dev.visage.training.TrainingProgressListener;
+import dev.visage.training.TrainingProperties;
+
+@ExtendWith(OutputCaptureExtension.class)
+class TrainingJobsTest {
+
+    private static final TrainingConfig DEFAULTS = new Binder()
+            .bindOrCreate("visage.training", TrainingProperties.class).toConfig(NetworkConfig.SEED);
+    private static final LfwProperties LFW = new LfwProperties(Path.of("lfw"), LfwVariant.DEEPFUNNELED, false, null);
+    private static final ModelManifest MANIFEST = new ModelManifest(ModelManifest.FORMAT, "20250101-000000-000",
+            List.of("Ann", "Bob"), NetworkConfig.SEED, null, Instant.EPOCH);
+    private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(MANIFEST,
+            new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, 2, 50, List.of()));
+
+    private final TrainingPipeline pipeline = mock(TrainingPipeline.class);
+    private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor();
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void defaults() {
+        when(pipeline.defaultConfig()).thenReturn(DEFAULTS);
+    }
+
+    @AfterEach
+    void stopThread() {
+        release.countDown();
+        thread.shutdownNow();
+    }
+
+    @Test
+    void succeededJobPublishesTheStoredModelAndReportsItsFigures() {
+        EpochSummary epoch = new EpochSummary(1, 2, 1.5f, 0.4f, 0.5f, 0.003f, 1, 1);
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
+            listener.onStage(TrainingStage.TRAINING, "Training");
+            listener.onBatch(1, 1, 1, 1.5f);
+            listener.onEpoch(epoch);
+            return RESULT;
+        }));
+
+        TrainingJobView job = inline().submit(new TrainingRequest(null, 2, null, null, null, "original"));
+
+        assertThat(job.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(job.result()).isEqualTo(new TrainingJobView.Result(MANIFEST.version(), 0.9, 0.8, 0.7));
+        assertThat(job.history()).containsExactly(epoch);
+        assertThat(job.progress()).isEqualTo(1);
+        assertThat(job.startedAt()).isNotNull();
+        assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
+        assertThat(job.settings()).isEqualTo(new TrainingRequest(new TrainingRequest.People(10, null), 2, 64,
+                0.003f, 42L, "original"));
+        verify(events).publishEvent(new ModelStoredEvent(MANIFEST));
+        assertThat(meters.get("visage.training.jobs").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
+        assertThat(meters.get("visage.training.duration").tag("outcome", "succeeded").timer().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void runsWithTheRequestedOverridesAndVariant() {
+        when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
+
+        inline().submit(new TrainingRequest(null, 3, 16, null, null, "funneled"));
+
+        TrainingConfig expected = new TrainingRequest(null, 3, 16, null, null, null).applyTo(DEFAULTS);
+        verify(pipeline).run(eq(expected), eq(LfwVariant.FUNNELED), any(), any());
+    }
+
+    @Test
+    void failedJobKeepsTheErrorAndLogsItOnce(CapturedOutput output) {
+        when(pipeline.run(any(), any(), any(), any())).thenThrow(new IllegalStateException("No such person: Zed"));
+
+        TrainingJobView job = inline().submit(TrainingRequest.DEFAULTS);
+
+        assertThat(job.state()).isEqualTo(State.FAILED);
+        assertThat(job.error()).isEqualTo("No such person: Zed");
+        assertThat(job.result()).isNull();
+        verifyNoInteractions(events);
+        assertThat(meters.get("visage.training.jobs").tag("outcome", "failed").counter().count()).isEqualTo(1);
+        assertThat(output.getOut().split("Training job " + job.id() + " failed", -1)).hasSize(2);
+        assertThat(output.getOut()).contains("java.lang.IllegalStateException: No such person: Zed");
+    }
+
+    @Test
+    void runningJobShowsItsProgress() throws InterruptedException {
+        TrainingJobs jobs = onThread();
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
+            listener.onStage(TrainingStage.TRAINING, "Training up to 100 epochs");
+            listener.onBatch(2, 1, 4, 0.9f);
+            return awaitRelease();
+        }));
+
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        TrainingJobView job = jobs.find(id).orElseThrow();
+
+        assertThat(job.state()).isEqualTo(State.RUNNING);
+        assertThat(job.stage()).isEqualTo(TrainingStage.TRAINING);
+        assertThat(job.stageDetail()).isEqualTo("Training up to 100 epochs");
+        assertThat(List.of(job.epoch(), job.epochs(), job.batch(), job.batches())).containsExactly(2, 100, 1, 4);
+        assertThat(job.progress()).isEqualTo(1.25 / 100);
+        assertThat(job.etaSeconds()).isNotNull().isNotNegative();
+        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 100);
+    }
+
+    @Test
+    void secondJobIsRefusedWhileOneRuns() throws InterruptedException {
+        TrainingJobs jobs = onThread();
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> awaitRelease()));
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThatExceptionOfType(TrainingJobConflictException.class)
+                .isThrownBy(() -> jobs.submit(TrainingRequest.DEFAULTS))
+                .satisfies(conflict -> {
+                    assertThat(conflict.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+                    assertThat(conflict.getBody().getProperties()).containsEntry("jobId", id)
+                            .containsEntry("state", State.RUNNING);
+                });
+        assertThat(jobs.recent()).extracting(TrainingJobView::id).containsExactly(id);
+    }
+
+    @Test
+    void cancelledRunningJobStopsWithoutStoring() throws InterruptedException {
+        TrainingJobs jobs = onThread();
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
+            running.countDown();
+            while (!cancelled.getAsBoolean()) {
+                Thread.sleep(1);
+            }
+            throw new TrainingCancelledException();
+        }));
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+
+        TrainingJobView requested = jobs.cancel(id).orElseThrow();
+        awaitIdle();
+
+        assertThat(requested.cancelRequested()).isTrue();
+        assertThat(jobs.find(id).orElseThrow().state()).isEqualTo(State.CANCELLED);
+        verifyNoInteractions(events);
+        assertThat(meters.get("visage.training.jobs").tag("outcome", "cancelled").counter().count()).isEqualTo(1);
+        assertThat(meters.get("visage.training.duration").tag("outcome", "cancelled").timer().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void cancelledQueuedJobNeverStarts() throws InterruptedException {
+        TrainingJobs jobs = onThread();
+        thread.execute(this::awaitRelease);
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+        assertThat(jobs.find(id).orElseThrow().state()).isEqualTo(State.QUEUED);
+
+        TrainingJobView cancelled = jobs.cancel(id).orElseThrow();
+        release.countDown();
+        awaitIdle();
+
+        assertThat(cancelled.state()).isEqualTo(State.CANCELLED);
+        assertThat(cancelled.startedAt()).isNull();
+        assertThat(cancelled.finishedAt()).isNotNull();
+        verify(pipeline, never()).run(any(), any(), any(), any());
+        assertThat(meters.get("visage.training.jobs").tag("outcome", "cancelled").counter().count()).isEqualTo(1);
+        assertThat(meters.get("visage.training.duration").tag("outcome", "cancelled").timer().count()).isZero();
+    }
+
+    @Test
+    void finishedJobCannotBeCancelled() {
+        when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
+        TrainingJobs jobs = inline();
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+
+        assertThatExceptionOfType(TrainingJobConflictException.class).isThrownBy(() -> jobs.cancel(id))
+                .satisfies(conflict -> assertThat(conflict.getBody().getProperties()).containsEntry("jobId", id)
+                        .containsEntry("state", State.SUCCEEDED));
+        assertThat(jobs.find(id).orElseThrow().cancelRequested()).isFalse();
+    }
+
+    @Test
+    void unknownJobIsNotFound() {
+        TrainingJobs jobs = inline();
+
+        assertThat(jobs.find("nope")).isEmpty();
+        assertThat(jobs.cancel("nope")).isEmpty();
+    }
+
+    @Test
+    void keepsTheNewestJobsNewestFirst() {
+        when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
+        TrainingJobs jobs = inline();
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i <= TrainingJobs.KEPT_JOBS; i++) {
+            ids.add(0, jobs.submit(TrainingRequest.DEFAULTS).id());
+        }
+
+        assertThat(jobs.recent()).extracting(TrainingJobView::id)
+                .containsExactlyElementsOf(ids.subList(0, TrainingJobs.KEPT_JOBS));
+        assertThat(jobs.find(ids.get(TrainingJobs.KEPT_JOBS))).isEmpty();
+    }
+
+    /** Jobs that run to the end inside {@code submit}. */
+    private TrainingJobs inline() {
+        return new TrainingJobs(pipeline, LFW, events, meters, new ExecutorServiceAdapter(new SyncTaskExecutor()));
+    }
+
+    private TrainingJobs onThread() {
+        return new TrainingJobs(pipeline, LFW, events, meters, thread);
+    }
+
+    private void awaitIdle() throws InterruptedException {
+        thread.shutdown();
+        assertThat(thread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Signals {@link #running}, then blocks until the test releases it. */
+    private TrainingPipeline.Result awaitRelease() {
+        running.countDown();
+        try {
+            assertThat(release.await(5, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return RESULT;
+    }
+
+    private static Answer<TrainingPipeline.Result> run(FakeRun body) {
+        return invocation -> body.run(invocation.getArgument(2), invocation.getArgument(3));
+    }
+
+    private interface FakeRun {
+        TrainingPipeline.Result run(TrainingProgressListener listener, BooleanSupplier cancelled)
+                throws InterruptedException;
+    }
+}

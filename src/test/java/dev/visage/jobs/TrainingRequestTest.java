@@ -1,0 +1,75 @@
+package dev.visage.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.visage.dataset.LfwVariant;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.network.NetworkConfig;
+import dev.visage.training.TrainingRequest.People;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingProperties;
+
+class TrainingRequestTest {
+
+    private static final TrainingConfig DEFAULTS = new Binder()
+            .bindOrCreate("visage.training", TrainingProperties.class).toConfig(NetworkConfig.SEED);
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void emptyRequestKeepsTheDefaults() {
+        assertThat(TrainingRequest.DEFAULTS.applyTo(DEFAULTS)).isEqualTo(DEFAULTS);
+        assertThat(TrainingRequest.DEFAULTS.variantOr(LfwVariant.DEEPFUNNELED)).isEqualTo(LfwVariant.DEEPFUNNELED);
+    }
+
+    @Test
+    void overridesReplaceTheirDefaultsOnly() {
+        TrainingRequest request = new TrainingRequest(new People(null, List.of("Ann", "Bob")), 1, 8, 0.01f, 7L,
+                "Deep-Funneled");
+
+        TrainingConfig config = request.applyTo(DEFAULTS);
+
+        assertThat(config.people()).isEqualTo(PeopleSelection.named(List.of("Ann", "Bob")));
+        assertThat(List.of(config.epochs(), config.batchSize(), config.warmupEpochs())).containsExactly(1, 8, 0);
+        assertThat(config.learningRate()).isEqualTo(0.01f);
+        assertThat(config.seed()).isEqualTo(7);
+        assertThat(config.crop()).isEqualTo(DEFAULTS.crop());
+        assertThat(config.augmentation()).isEqualTo(DEFAULTS.augmentation());
+        assertThat(request.variantOr(LfwVariant.ORIGINAL)).isEqualTo(LfwVariant.DEEPFUNNELED);
+    }
+
+    @Test
+    void peopleIsANumberOrAListOfNamesInJson() {
+        assertThat(read("{\"people\": 5}").people()).isEqualTo(new People(5, null));
+        assertThat(read("{\"people\": [\"Ann\", \"Bob\"]}").people())
+                .isEqualTo(new People(null, List.of("Ann", "Bob")));
+        assertThat(read("{}")).isEqualTo(TrainingRequest.DEFAULTS);
+        for (String wrong : List.of("2.5", "\"ten\"", "[\"Ann\", 3]", "{}")) {
+            assertThatExceptionOfType(JacksonException.class).as(wrong)
+                    .isThrownBy(() -> read("{\"people\": " + wrong + "}"));
+        }
+    }
+
+    @Test
+    void aJobsSettingsReadBackAsTheSameRequest() {
+        TrainingRequest settings = TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED);
+
+        String written = json.writeValueAsString(settings);
+
+        assertThat(written).contains("\"people\":10", "\"variant\":\"deepfunneled\"");
+        assertThat(read(written)).isEqualTo(settings);
+        assertThat(read(written).applyTo(DEFAULTS)).isEqualTo(DEFAULTS);
+    }
+
+    private TrainingRequest read(String body) {
+        return json.readValue(body, TrainingRequest.class);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.visage.serving;
+
+import static org.hamcrest.Matchers.contains;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.visage.face.FaceCrop;
+import dev.visage.face.Preprocessing;
+import dev.visage.identify.IdentificationService;
+import dev.visage.network.NetworkConfig;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
+
+@WebMvcTest(controllers = ModelController.class)
+class ModelControllerTest {
+
+    private static final String VERSION = "20250102-030405-006";
+
+    @Autowired
+    private MockMvc mvc;
+
+    @MockitoBean
+    private IdentificationService identification;
+
+    @MockitoBean
+    private ModelStore store;
+
+    private static ModelManifest manifest() {
+        return new ModelManifest(ModelManifest.FORMAT, VERSION, List.of("Ann_A", "Bob_B", "Cy_C"),
+                new NetworkConfig(List.of(16, 32, 64), 128, 0.3f, false),
+                new Preprocessing(FaceCrop.of(128, 64), new float[] {0.5f, 0.4f, 0.3f},
+                        new float[] {0.25f, 0.2f, 0.125f}),
+                Instant.parse("2025-01-02T03:04:05.006Z"));
+    }
+
+    @Test
+    void describesTheModelInService() throws Exception {
+        when(identification.currentModel()).thenReturn(Optional.of(manifest()));
+        when(store.metrics(VERSION)).thenReturn(JsonMapper.builder().build()
+                .readTree("{\"testAccuracy\":0.875,\"bestEpoch\":7,\"test\":{\"people\":[\"Ann_A\"]}}"));
+
+        mvc.perform(get("/model"))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.version").value(VERSION))
+                .andExpect(jsonPath("$.people", contains("Ann_A", "Bob_B", "Cy_C")))
+                .andExpect(jsonPath("$.architecture.channels", contains(16, 32, 64)))
+                .andExpect(jsonPath("$.architecture.hiddenUnits").value(128))
+                .andExpect(jsonPath("$.architecture.batchNorm").value(false))
+                .andExpect(jsonPath("$.inputShape", contains(3, 64, 64)))
+                .andExpect(jsonPath("$.preprocessing.crop.cropSize").value(128))
+                .andExpect(jsonPath("$.preprocessing.crop.imageSize").value(64))
+                .andExpect(jsonPath("$.preprocessing.mean", contains(0.5, 0.4, 0.3)))
+                .andExpect(jsonPath("$.preprocessing.std", contains(0.25, 0.2, 0.125)))
+                .andExpect(jsonPath("$.trainedAt").value("2025-01-02T03:04:05.006Z"))
+                .andExpect(jsonPath("$.metrics.testAccuracy").value(0.875))
+                .andExpect(jsonPath("$.metrics.bestEpoch").value(7))
+                .andExpect(jsonPath("$.metrics.test.people[0]").value("Ann_A"));
+    }
+
+    @Test
+    void isServiceUnavailableBeforeAnyModel() throws Exception {
+        when(identification.currentModel()).thenReturn(Optional.empty());
+
+        mvc.perform(get("/model"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "30"))
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(503))
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-model"))
+                .andExpect(jsonPath("$.detail").value("No model is loaded yet; one may be training. Try again later."));
+        verify(store, never()).metrics(anyString());
+    }
+}

@@ -48,6 +48,18 @@ public final class LfwCatalog {
         return new LfwCatalog(root, filesByPerson);
     }
 
+    /** Whether {@code dir} is a folder holding at least one person folder. */
+    public static boolean holdsPeople(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.anyMatch(Files::isDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir, e);
+        }
+    }
+
     private static boolean isImage(String name) {
         String lower = name.toLowerCase();
         return lower.endsWith(".jpg") || lower.endsWith(".jpeg") || lower.endsWith(".png");
@@ -55,14 +67,6 @@ public final class LfwCatalog {
 
     public Path root() {
         return root;
-    }
-
-    public int personCount() {
-        return filesByPerson.size();
-    }
-
-    public int imageCount() {
-        return filesByPerson.values().stream().mapToInt(List::size).sum();
     }
 
     /** Image file names of one person, sorted; empty when the person is unknown. */

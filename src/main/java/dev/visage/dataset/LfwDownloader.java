@@ -1,7 +1,5 @@
 package dev.visage.dataset;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,24 +7,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Stream;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +81,7 @@ public final class LfwDownloader {
         Path archive = null;
         Path extractDir = null;
         try {
-            if (hasPersonFolder(target)) {
+            if (LfwCatalog.holdsPeople(target)) {
                 return targetDir;
             }
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !isEmptyDirectory(target)) {
@@ -102,8 +92,8 @@ public final class LfwDownloader {
             archive = Files.createTempFile(parent, DOWNLOAD_PREFIX, ".tgz");
             download(source, variant, expected, archive);
             extractDir = Files.createTempDirectory(parent, EXTRACT_PREFIX);
-            int images = extract(archive, extractDir, source);
-            Path root = extractedRoot(extractDir, variant);
+            int images = LfwArchive.extract(archive, extractDir, source);
+            Path root = LfwArchive.extractedRoot(extractDir, variant);
             long people = countFolders(root);
             moveIntoPlace(root, target);
             log.info("Extracted {} images of {} people into {}", images, people, target);
@@ -135,7 +125,7 @@ public final class LfwDownloader {
             MessageDigest digest = expected.newDigest();
             long received;
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(archive), digest)) {
-                received = copyBody(body, out, url, new Progress(contentLength));
+                received = copyBody(body, out, url, new DownloadProgress(contentLength));
             }
             if (contentLength >= 0 && received != contentLength) {
                 throw brokenOff(url, received, contentLength, null);
@@ -149,7 +139,7 @@ public final class LfwDownloader {
         }
     }
 
-    private static long copyBody(InputStream body, OutputStream out, URI url, Progress progress)
+    private static long copyBody(InputStream body, OutputStream out, URI url, DownloadProgress progress)
             throws IOException {
         byte[] buffer = new byte[BUFFER_SIZE];
         long received = 0;
@@ -159,7 +149,7 @@ public final class LfwDownloader {
                 read = body.read(buffer);
             } catch (IOException ex) {
                 // The client reports a connection closed before Content-Length bytes arrived as an IOException.
-                throw brokenOff(url, received, progress.totalBytes, ex);
+                throw brokenOff(url, received, progress.totalBytes(), ex);
             }
             if (read == -1) {
                 return received;
@@ -176,81 +166,10 @@ public final class LfwDownloader {
                 + " bytes; the partial archive was deleted", cause);
     }
 
-    /**
-     * Extracts the directories and regular files of the archive into {@code extractDir}.
-     *
-     * @return the number of files extracted
-     */
-    private static int extract(Path archive, Path extractDir, URI url) throws IOException {
-        int files = 0;
-        String entryName = "the archive header";
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(archive));
-                InputStream gzip = new GzipCompressorInputStream(in);
-                TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                entryName = entry.getName();
-                Path destination = extractDir.resolve(entryName).normalize();
-                if (!destination.startsWith(extractDir)) {
-                    throw new LfwDownloadException("Archive from " + url + " has an entry '" + entryName
-                            + "' that points outside the extraction folder; refusing to extract it");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(destination);
-                } else if (isRegularFile(entry)) {
-                    Files.createDirectories(destination.getParent());
-                    Files.copy(tar, destination);
-                    files++;
-                }
-                // Links, devices and the like are no part of LFW; skipping them also keeps links from leading out.
-            }
-        } catch (EOFException ex) {
-            throw new LfwDownloadException(
-                    "Archive from " + url + " is truncated; extraction stopped at " + entryName, ex);
-        }
-        return files;
-    }
-
-    /** {@link TarArchiveEntry#isFile()} would also accept links and devices. */
-    private static boolean isRegularFile(TarArchiveEntry entry) {
-        byte type = entry.getLinkFlag();
-        return type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM;
-    }
-
-    /** The variant's own folder, or the only top-level folder of an archive that a mirror packed differently. */
-    private static Path extractedRoot(Path extractDir, LfwVariant variant) throws IOException {
-        Path expected = extractDir.resolve(variant.folderName());
-        if (Files.isDirectory(expected)) {
-            return expected;
-        }
-        List<Path> topLevel;
-        try (Stream<Path> entries = Files.list(extractDir)) {
-            topLevel = entries.toList();
-        }
-        if (topLevel.size() == 1 && Files.isDirectory(topLevel.get(0))) {
-            return topLevel.get(0);
-        }
-        throw new LfwDownloadException("Archive holds neither a folder " + variant.folderName()
-                + " nor a single top-level folder, but " + topLevel.size() + " top-level entries");
-    }
-
     private static void moveIntoPlace(Path root, Path target) throws IOException {
         // An empty target folder is replaced; not every platform renames over one.
         Files.deleteIfExists(target);
-        try {
-            Files.move(root, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException ex) {
-            Files.move(root, target);
-        }
-    }
-
-    private static boolean hasPersonFolder(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.anyMatch(Files::isDirectory);
-        }
+        Folders.moveAtomically(root, target);
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -265,46 +184,6 @@ public final class LfwDownloader {
     private static long countFolders(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(Files::isDirectory).count();
-        }
-    }
-
-    /** Logs download progress every 5% of a known length, otherwise every 10 MB. */
-    private static final class Progress {
-
-        private static final long MEGABYTE = 1024 * 1024;
-
-        private final long totalBytes;
-
-        private final long step;
-
-        private final long startNanos = System.nanoTime();
-
-        private long nextReport;
-
-        Progress(long totalBytes) {
-            this.totalBytes = totalBytes;
-            this.step = totalBytes > 0 ? Math.max(totalBytes / 20, 1) : 10 * MEGABYTE;
-            this.nextReport = step;
-        }
-
-        void update(long received) {
-            if (received < nextReport) {
-                return;
-            }
-            nextReport = received + step;
-            double seconds = Math.max((System.nanoTime() - startNanos) / 1e9, 1e-3);
-            double megabytesPerSecond = received / (double) MEGABYTE / seconds;
-            if (totalBytes > 0) {
-                log.info(String.format(Locale.ROOT, "Downloaded %s of %s (%d%%) at %.1f MB/s", megabytes(received),
-                        megabytes(totalBytes), received * 100 / totalBytes, megabytesPerSecond));
-            } else {
-                log.info(String.format(Locale.ROOT, "Downloaded %s at %.1f MB/s", megabytes(received),
-                        megabytesPerSecond));
-            }
-        }
-
-        private static String megabytes(long bytes) {
-            return String.format(Locale.ROOT, "%.1f MB", bytes / (double) MEGABYTE);
         }
     }
 }

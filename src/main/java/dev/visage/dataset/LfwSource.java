@@ -1,10 +1,6 @@
 package dev.visage.dataset;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -28,7 +24,7 @@ public class LfwSource {
 
     /** Whether images are on disk already, or can be downloaded. */
     public boolean isAvailable() {
-        return properties.download() || hasPeople(properties.dir());
+        return properties.download() || LfwCatalog.holdsPeople(properties.dir());
     }
 
     /** The folder of people folders, after downloading it if needed and allowed. */
@@ -40,7 +36,7 @@ public class LfwSource {
     public Path folder(LfwVariant variant) {
         Path dir = variant == properties.variant() ? properties.dir()
                 : properties.dir().resolveSibling(variant.folderName());
-        if (hasPeople(dir)) {
+        if (LfwCatalog.holdsPeople(dir)) {
             return dir;
         }
         if (!properties.download()) {
@@ -49,16 +45,5 @@ public class LfwSource {
         }
         return downloader.ensureExtracted(dir,
                 variant, variant == properties.variant() ? properties.downloadUrl() : null, null);
-    }
-
-    private static boolean hasPeople(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.anyMatch(Files::isDirectory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + dir, e);
-        }
     }
 }

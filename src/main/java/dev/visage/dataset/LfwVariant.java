@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * The three published alignments of Labeled Faces in the Wild, with where to get each and how to verify it.
  *
@@ -27,8 +30,6 @@ public enum LfwVariant {
 
     private static final String BASE_URL = "http://vis-www.cs.umass.edu/lfw/";
 
-    private final String archiveFileName;
-
     private final String folderName;
 
     private final URI defaultUrl;
@@ -36,20 +37,20 @@ public enum LfwVariant {
     private final Checksum checksum;
 
     LfwVariant(String archiveFileName, String folderName, String md5) {
-        this.archiveFileName = archiveFileName;
         this.folderName = folderName;
         this.defaultUrl = URI.create(BASE_URL + archiveFileName);
         this.checksum = new Checksum("MD5", md5);
     }
 
-    /** The archive's file name, for example {@code lfw-deepfunneled.tgz}. */
-    public String archiveFileName() {
-        return archiveFileName;
-    }
-
     /** The top-level folder the archive extracts to, holding one folder per person. */
     public String folderName() {
         return folderName;
+    }
+
+    /** The name as written in configuration and JSON, for example {@code deepfunneled}. */
+    @JsonValue
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     public URI defaultUrl() {
@@ -65,6 +66,7 @@ public enum LfwVariant {
      * Reads a variant name as written in configuration: case does not matter, and dashes and underscores are
      * ignored, so {@code deepfunneled}, {@code deep-funneled} and {@code DEEP_FUNNELED} all name {@link #DEEPFUNNELED}.
      */
+    @JsonCreator
     public static LfwVariant parse(String name) {
         if (name != null) {
             String key = name.strip().replace("-", "").replace("_", "").toUpperCase(Locale.ROOT);

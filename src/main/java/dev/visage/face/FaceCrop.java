@@ -54,9 +54,14 @@ public record FaceCrop(int cropSize, int referenceSize, int imageSize) {
         AxisWeights rows = AxisWeights.of(top, scale, side, height);
         int[] rgb = readRgb(image, columns.first(), rows.first(), columns.span(), rows.span());
 
-        // Separable box filter: horizontal pass per source row, then vertical pass per output row.
-        float[] horizontal = new float[rows.span() * side * 3];
-        for (int y = 0; y < rows.span(); y++) {
+        float[] horizontal = horizontalPass(rgb, columns, rows.span(), side);
+        verticalPass(horizontal, rows, side, out, offset);
+    }
+
+    /** Separable box filter, first pass: each source row averaged into {@code side} output columns (RGB). */
+    private static float[] horizontalPass(int[] rgb, AxisWeights columns, int sourceRows, int side) {
+        float[] horizontal = new float[sourceRows * side * 3];
+        for (int y = 0; y < sourceRows; y++) {
             int rowStart = y * columns.span();
             for (int ox = 0; ox < side; ox++) {
                 float r = 0;
@@ -75,6 +80,11 @@ public record FaceCrop(int cropSize, int referenceSize, int imageSize) {
                 horizontal[at + 2] = b;
             }
         }
+        return horizontal;
+    }
+
+    /** Second pass: rows averaged into the output, written as CHW planes scaled to [0, 1]. */
+    private static void verticalPass(float[] horizontal, AxisWeights rows, int side, float[] out, int offset) {
         int plane = side * side;
         for (int oy = 0; oy < side; oy++) {
             for (int ox = 0; ox < side; ox++) {

@@ -4,12 +4,13 @@ import java.util.Arrays;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Transform;
 
 /**
  * Everything between a decoded photo and the network: the {@link FaceCrop} geometry and the training set's
  * per-channel mean and standard deviation. Stored with each model so that serving repeats training exactly.
  */
-public record Preprocessing(FaceCrop crop, float[] mean, float[] std) {
+public record Preprocessing(FaceCrop crop, float[] mean, float[] std) implements Transform {
 
     public Preprocessing {
         if (mean.length != 3 || std.length != 3) {
@@ -22,6 +23,12 @@ public record Preprocessing(FaceCrop crop, float[] mean, float[] std) {
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /** As a DJL transform: {@link #normalize}. */
+    @Override
+    public NDArray transform(NDArray images) {
+        return normalize(images);
     }
 
     /** Normalises a batch of CHW images in [0, 1] (shape N x 3 x H x W) channel by channel. */

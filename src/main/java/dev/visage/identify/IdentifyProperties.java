@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPixels largest accepted image, in pixels, checked from the header before decoding
  * @param maxBatchSize most images in one forward pass
  * @param inferenceThreads LibTorch intra-op threads of the forward passes; one leaves the other cores to the
- *     request threads, which decode the uploads (on 2 cores: 320-375 requests/s with 1, 220-297 with 2)
+ *     request threads, which decode the uploads (docs/benchmarks.md has the measurement)
  * @param queueCapacity most identifications waiting for a forward pass; more are refused with 503
  * @param timeout longest wait for a forward pass
  */

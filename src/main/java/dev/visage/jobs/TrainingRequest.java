@@ -4,9 +4,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -19,12 +17,10 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 
 import dev.visage.dataset.LfwVariant;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProperties;
 
 /**
  * The body of {@code POST /train}: overrides of the configured defaults ({@code visage.training.*},
@@ -47,9 +43,7 @@ public record TrainingRequest(
         @Schema(example = "64") @Min(1) @Max(4096) Integer batchSize,
         @Schema(example = "0.003") @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") Float learningRate,
         @Schema(example = "42") Long seed,
-        @Schema(allowableValues = { "original", "funneled", "deepfunneled" })
-        @Pattern(regexp = "(?i)original|funneled|deep-?funneled",
-                message = "must be original, funneled or deepfunneled") String variant) {
+        @Schema(type = "string", allowableValues = { "original", "funneled", "deepfunneled" }) LfwVariant variant) {
 
     /** No overrides: train with the configured defaults. */
     public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null);
@@ -57,7 +51,7 @@ public record TrainingRequest(
     /** The request that repeats a run: every field set. */
     static TrainingRequest of(TrainingConfig config, LfwVariant variant) {
         return new TrainingRequest(People.of(config.people()), config.epochs(), config.batchSize(),
-                config.learningRate(), config.seed(), variant.name().toLowerCase(Locale.ROOT));
+                config.learningRate(), config.seed(), variant);
     }
 
     /** {@code defaults} with this request's overrides applied. */
@@ -67,14 +61,13 @@ public record TrainingRequest(
                 seed == null ? defaults.seed() : seed, defaults.crop(), defaults.network(), runEpochs,
                 batchSize == null ? defaults.batchSize() : batchSize,
                 learningRate == null ? defaults.learningRate() : learningRate, defaults.weightDecay(),
-                // Fewer epochs than warm-up epochs shorten the warm-up, as in TrainingProperties.
-                Math.min(defaults.warmupEpochs(), runEpochs - 1), defaults.labelSmoothing(), defaults.patience(),
+                defaults.warmupEpochs(), defaults.labelSmoothing(), defaults.patience(),
                 defaults.augmentation());
     }
 
     /** The requested LFW variant, or {@code configured} when none is requested. */
     LfwVariant variantOr(LfwVariant configured) {
-        return variant == null ? configured : LfwVariant.parse(variant);
+        return variant == null ? configured : variant;
     }
 
     /**
@@ -121,7 +114,7 @@ public record TrainingRequest(
         }
     }
 
-    /** At least 2 people: a count of 2 or more, or 2 or more distinct, non-blank names. */
+    /** A valid {@link PeopleSelection}: the selection's own rules decide. */
     @Target(ElementType.FIELD)
     @Retention(RetentionPolicy.RUNTIME)
     @Constraint(validatedBy = PeopleValidator.class)
@@ -141,12 +134,12 @@ public record TrainingRequest(
             if (people == null) {
                 return true;
             }
-            if (people.count() != null) {
-                return people.count() >= 2;
+            try {
+                people.toSelection();
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
             }
-            List<String> names = people.names();
-            return names.size() >= 2 && names.stream().noneMatch(String::isBlank)
-                    && new HashSet<>(names).size() == names.size();
         }
     }
 }

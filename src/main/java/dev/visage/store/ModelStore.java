@@ -3,10 +3,8 @@ package dev.visage.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -41,7 +39,8 @@ public final class ModelStore {
     static final String METRICS = "metrics.json";
     static final String SPLIT = "split.json";
     static final String CURRENT = "current";
-    static final String MODEL_NAME = "visage";
+    /** The name of every stored model, and so the prefix of its weights file. */
+    public static final String MODEL_NAME = "visage";
     static final String PARAMETERS = MODEL_NAME + "-0000.params";
     private static final String TEMPORARY_PREFIX = ".tmp-";
     private static final DateTimeFormatter VERSION_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
@@ -85,7 +84,7 @@ public final class ModelStore {
                 json.writeValue(temporary.resolve(SPLIT).toFile(), split);
                 // The manifest goes last: a folder with a manifest has everything else.
                 json.writeValue(temporary.resolve(MANIFEST).toFile(), versioned);
-                move(temporary, root.resolve(version));
+                Folders.moveAtomically(temporary, root.resolve(version));
             } finally {
                 Folders.deleteRecursively(temporary);
             }
@@ -132,11 +131,6 @@ public final class ModelStore {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + root, e);
         }
-    }
-
-    /** Loads the current version, if there is one. */
-    public Optional<StoredModel> loadCurrent() {
-        return currentVersion().map(this::load);
     }
 
     /** Loads one version after checking that its folder is complete and was written by a compatible Visage. */
@@ -198,7 +192,7 @@ public final class ModelStore {
     private void setCurrent(String version) throws IOException {
         Path temporary = root.resolve(TEMPORARY_PREFIX + CURRENT + "-" + UUID.randomUUID());
         Files.writeString(temporary, version + "\n", StandardCharsets.UTF_8);
-        move(temporary, root.resolve(CURRENT));
+        Folders.moveAtomically(temporary, root.resolve(CURRENT));
     }
 
     private void prune(String current) {
@@ -208,14 +202,6 @@ public final class ModelStore {
                 log.info("Removing old model {}", old);
                 Folders.deleteRecursively(root.resolve(old));
             }
-        }
-    }
-
-    private static void move(Path source, Path target) throws IOException {
-        try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.visage.system;
 
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -16,6 +18,18 @@ public final class Folders {
     private static final Logger log = LoggerFactory.getLogger(Folders.class);
 
     private Folders() {
+    }
+
+    /**
+     * Renames {@code source} to {@code target} in one step, replacing a file or an empty folder there; falls back
+     * to a plain move on file systems that cannot rename atomically.
+     */
+    public static void moveAtomically(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**

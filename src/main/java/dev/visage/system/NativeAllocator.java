@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * Keeps LibTorch's tensor memory in the process between training steps and requests.
  *
  * <p>With glibc's defaults each multi-megabyte activation came from memory that was given back to the kernel
- * when freed, so every step faulted its activations in again: 50,000 to 150,000 page faults a second and a
- * fifth of the CPU in the kernel while training, epochs of 1.5 to 3.7 s instead of 0.9 to 1.2 s. A fixed mmap
- * threshold above the largest activation, a high trim threshold and one malloc arena end that (tens of faults
- * a second). Set through {@code mallopt} at start-up, so it holds however Visage is launched. The arena limit
+ * when freed, so every step faulted its activations in again and training spent much of its time in the kernel
+ * (docs/benchmarks.md has the figures). A fixed mmap threshold above the largest activation, a high trim
+ * threshold and one malloc arena end that. Set through {@code mallopt} at start-up, so it holds however Visage
+ * is launched. The arena limit
  * binds only arenas made after that, and the JVM's threads have theirs already, so the first epochs can still
  * fault: the Docker image also sets {@code MALLOC_ARENA_MAX} from the start. A {@code MALLOC_*} environment
  * variable wins over the value here.

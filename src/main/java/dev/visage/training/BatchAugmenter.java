@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.Transform;
 
 /**
  * Augments a whole training batch at once with a handful of tensor operations: a random shift of the crop
@@ -13,7 +14,7 @@ import ai.djl.ndarray.types.Shape;
  * a random half and a random brightness factor. The random draws come from a seeded generator, so a run is
  * repeatable.
  */
-final class BatchAugmenter {
+final class BatchAugmenter implements Transform {
 
     private final TrainingConfig.Augmentation augmentation;
     private final int margin;
@@ -32,7 +33,8 @@ final class BatchAugmenter {
     }
 
     /** {@code images}: B x 3 x (size + 2 margin)^2 in [0, 1]; returns B x 3 x size x size in [0, 1]. */
-    NDArray apply(NDArray images) {
+    @Override
+    public NDArray transform(NDArray images) {
         NDManager manager = images.getManager();
         int batch = (int) images.getShape().get(0);
         NDArray out = shiftedCrop(manager, images, batch);

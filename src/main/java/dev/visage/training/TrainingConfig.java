@@ -15,7 +15,7 @@ import dev.visage.network.NetworkConfig;
  * @param batchSize images per optimizer step
  * @param learningRate peak learning rate of the warm-up + cosine schedule (AdamW)
  * @param weightDecay AdamW's decoupled weight decay
- * @param warmupEpochs epochs of linear learning-rate warm-up
+ * @param warmupEpochs epochs of linear learning-rate warm-up; a run of fewer epochs warms up for all but its last
  * @param labelSmoothing share of the target probability spread over all classes (0 disables it)
  * @param patience epochs without a better validation accuracy before stopping early (0 never stops early)
  * @param augmentation random changes applied to training batches
@@ -29,7 +29,8 @@ public record TrainingConfig(PeopleSelection people, long seed, FaceCrop crop, N
         require(batchSize >= 1, "batchSize must be >= 1");
         require(learningRate > 0 && learningRate < 1, "learningRate must be in (0, 1)");
         require(weightDecay >= 0, "weightDecay must be >= 0");
-        require(warmupEpochs >= 0 && warmupEpochs < epochs, "warmupEpochs must be in [0, epochs)");
+        require(warmupEpochs >= 0, "warmupEpochs must be >= 0");
+        warmupEpochs = Math.min(warmupEpochs, epochs - 1);
         require(labelSmoothing >= 0 && labelSmoothing < 1, "labelSmoothing must be in [0, 1)");
         require(patience >= 0, "patience must be >= 0");
         network.featureSide(crop.imageSize());

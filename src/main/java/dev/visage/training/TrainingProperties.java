@@ -55,7 +55,7 @@ public record TrainingProperties(@Min(2) @DefaultValue("10") int people, List<St
     /** A complete run configuration for the given network. */
     public TrainingConfig toConfig(NetworkConfig network) {
         return new TrainingConfig(selection(), seed, FaceCrop.of(cropSize, imageSize), network, epochs, batchSize,
-                learningRate, weightDecay, Math.min(warmupEpochs, epochs - 1), labelSmoothing, patience,
+                learningRate, weightDecay, warmupEpochs, labelSmoothing, patience,
                 new TrainingConfig.Augmentation(shift, flip, brightness));
     }
 }

@@ -2,6 +2,7 @@ package dev.visage.web;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -19,6 +21,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
 
 import dev.visage.identify.ImageRejectedException;
 import dev.visage.identify.ServiceBusyException;
@@ -100,6 +103,34 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                         parameterName(result), "message", String.valueOf(error.getDefaultMessage()))))
                 .toList();
         return handleExceptionInternal(ex, invalidRequest(ex.getBody(), errors), headers, status, request);
+    }
+
+    /** A body that does not bind: the problem names the field when the JSON parser knows it. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        JacksonException json = causeOf(ex, JacksonException.class);
+        if (json == null || json.getPath().isEmpty()) {
+            return super.handleHttpMessageNotReadable(ex, headers, status, request);
+        }
+        String field = json.getPath().stream()
+                .map(reference -> reference.getPropertyName() != null ? reference.getPropertyName()
+                        : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        IllegalArgumentException refused = causeOf(ex, IllegalArgumentException.class);
+        String message = refused != null ? refused.getMessage() : json.getOriginalMessage();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
+        return handleExceptionInternal(ex, invalidRequest(problem, List.of(Map.of("field", field, "message",
+                String.valueOf(message)))), headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable error, Class<T> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
     }
 
     private static ProblemDetail invalidRequest(ProblemDetail problem, List<Map<String, String>> errors) {

@@ -29,14 +29,15 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 import dev.visage.jobs.TrainingJobView.State;
-import dev.visage.training.TrainingRequest.People;
+import dev.visage.dataset.LfwVariant;
+import dev.visage.jobs.TrainingRequest.People;
 
 @WebMvcTest(controllers = TrainingController.class, properties = "visage.admin.token=s3cret")
 class TrainingControllerTest {
 
     private static final String ID = "0f8e6b0a-7f6c-4c57-9a3e-5d2b1c0e4a11";
     private static final TrainingRequest SETTINGS = new TrainingRequest(new People(10, null), 40, 64, 0.003f, 42L,
-            "deepfunneled");
+            LfwVariant.DEEPFUNNELED);
 
     @Autowired
     private MockMvc mvc;
@@ -68,7 +69,7 @@ class TrainingControllerTest {
                 .andExpect(status().isAccepted());
 
         verify(jobs).submit(new TrainingRequest(new People(null, List.of("Ann", "Bob")), 3, 16, 0.01f, 7L,
-                "funneled"));
+                LfwVariant.FUNNELED));
     }
 
     @ParameterizedTest

@@ -32,7 +32,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.core.task.support.ExecutorServiceAdapter;
-import org.springframework.http.HttpStatus;
 
 import dev.visage.dataset.LfwProperties;
 import dev.visage.dataset.LfwVariant;
@@ -88,7 +87,7 @@ class TrainingJobsTest {
             return RESULT;
         }));
 
-        TrainingJobView job = inline().submit(new TrainingRequest(null, 2, null, null, null, "original"));
+        TrainingJobView job = inline().submit(new TrainingRequest(null, 2, null, null, null, LfwVariant.ORIGINAL));
 
         assertThat(job.state()).isEqualTo(State.SUCCEEDED);
         assertThat(job.result()).isEqualTo(new TrainingJobView.Result(MANIFEST.version(), 0.9, 0.8, 0.7));
@@ -97,7 +96,7 @@ class TrainingJobsTest {
         assertThat(job.startedAt()).isNotNull();
         assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
         assertThat(job.settings()).isEqualTo(new TrainingRequest(new TrainingRequest.People(10, null), 2, 64,
-                0.003f, 42L, "original"));
+                0.003f, 42L, LfwVariant.ORIGINAL));
         verify(events).publishEvent(new ModelStoredEvent(MANIFEST));
         assertThat(meters.get("visage.training.jobs").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
         assertThat(meters.get("visage.training.duration").tag("outcome", "succeeded").timer().count())
@@ -108,7 +107,7 @@ class TrainingJobsTest {
     void runsWithTheRequestedOverridesAndVariant() {
         when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
 
-        inline().submit(new TrainingRequest(null, 3, 16, null, null, "funneled"));
+        inline().submit(new TrainingRequest(null, 3, 16, null, null, LfwVariant.FUNNELED));
 
         TrainingConfig expected = new TrainingRequest(null, 3, 16, null, null, null).applyTo(DEFAULTS);
         verify(pipeline).run(eq(expected), eq(LfwVariant.FUNNELED), any(), any());
@@ -161,9 +160,8 @@ class TrainingJobsTest {
         assertThatExceptionOfType(TrainingJobConflictException.class)
                 .isThrownBy(() -> jobs.submit(TrainingRequest.DEFAULTS))
                 .satisfies(conflict -> {
-                    assertThat(conflict.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
-                    assertThat(conflict.getBody().getProperties()).containsEntry("jobId", id)
-                            .containsEntry("state", State.RUNNING);
+                    assertThat(conflict.job().id()).isEqualTo(id);
+                    assertThat(conflict.job().state()).isEqualTo(State.RUNNING);
                 });
         assertThat(jobs.recent()).extracting(TrainingJobView::id).containsExactly(id);
     }
@@ -218,8 +216,8 @@ class TrainingJobsTest {
         String id = jobs.submit(TrainingRequest.DEFAULTS).id();
 
         assertThatExceptionOfType(TrainingJobConflictException.class).isThrownBy(() -> jobs.cancel(id))
-                .satisfies(conflict -> assertThat(conflict.getBody().getProperties()).containsEntry("jobId", id)
-                        .containsEntry("state", State.SUCCEEDED));
+                .satisfies(conflict -> assertThat(conflict.job()).extracting(TrainingJobView::id, TrainingJobView::state)
+                        .containsExactly(id, State.SUCCEEDED));
         assertThat(jobs.find(id).orElseThrow().cancelRequested()).isFalse();
     }
 

@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.network.NetworkConfig;
-import dev.visage.training.TrainingRequest.People;
+import dev.visage.jobs.TrainingRequest.People;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingProperties;
 
@@ -33,7 +33,7 @@ class TrainingRequestTest {
     @Test
     void overridesReplaceTheirDefaultsOnly() {
         TrainingRequest request = new TrainingRequest(new People(null, List.of("Ann", "Bob")), 1, 8, 0.01f, 7L,
-                "Deep-Funneled");
+                LfwVariant.parse("Deep-Funneled"));
 
         TrainingConfig config = request.applyTo(DEFAULTS);
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import ai.djl.Model;
@@ -127,7 +128,7 @@ class ModelStoreTest {
         ModelStore store = new ModelStore(root, 5);
         save(store, TRAINED_AT);
 
-        try (StoredModel loaded = store.loadCurrent().orElseThrow(); NDManager manager = NDManager.newBaseManager()) {
+        try (StoredModel loaded = store.load(store.currentVersion().orElseThrow()); NDManager manager = NDManager.newBaseManager()) {
             assertThat(loaded.version()).isEqualTo(VERSION);
             assertThat(loaded.folder()).isEqualTo(root.resolve(VERSION));
             manager.getEngine().setRandomSeed(5);
@@ -165,8 +166,6 @@ class ModelStoreTest {
 
         assertThatThrownBy(() -> store.load(VERSION)).isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("model.json is missing");
-        assertThatThrownBy(store::loadCurrent).isInstanceOf(ModelStoreException.class)
-                .hasMessageContaining("model.json");
     }
 
     @Test
@@ -188,7 +187,6 @@ class ModelStoreTest {
         ModelStore store = new ModelStore(root.resolve("empty"), 5);
 
         assertThat(store.currentVersion()).isEmpty();
-        assertThat(store.loadCurrent()).isEmpty();
         assertThat(store.versions()).isEmpty();
         assertThatThrownBy(() -> store.load("20000101-000000-000")).isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("No model 20000101-000000-000");
@@ -228,7 +226,7 @@ class ModelStoreTest {
         assertThat(store.currentVersion()).contains(older);
         assertThat(store.versions()).containsExactly(older, "20250304-000000-000", "20250305-000000-000");
         assertThat(entries(root)).noneMatch(name -> name.startsWith("."));
-        assertThat(store.loadCurrent()).hasValueSatisfying(model -> {
+        assertThat(Optional.of(store.load(store.currentVersion().orElseThrow()))).hasValueSatisfying(model -> {
             assertThat(model.version()).isEqualTo(older);
             model.close();
         });

@@ -58,7 +58,7 @@ class BatchAugmenterTest {
     void withoutAugmentationReturnsTheExactCentreCrop() {
         BatchAugmenter augmenter = new BatchAugmenter(Augmentation.NONE, MARGIN, SIZE, 1);
 
-        NDArray out = augmenter.apply(batch(3));
+        NDArray out = augmenter.transform(batch(3));
 
         assertThat(out.getShape()).isEqualTo(new Shape(3, 3, SIZE, SIZE));
         float[] values = out.toFloatArray();
@@ -78,7 +78,7 @@ class BatchAugmenterTest {
         int images = 40;
         BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(MARGIN, false, 0), MARGIN, SIZE, 3);
 
-        float[] out = augmenter.apply(batch(images)).toFloatArray();
+        float[] out = augmenter.transform(batch(images)).toFloatArray();
 
         Set<String> offsets = new HashSet<>();
         for (int b = 0; b < images; b++) {
@@ -114,7 +114,7 @@ class BatchAugmenterTest {
         int images = 32;
         BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(0, true, 0), MARGIN, SIZE, 5);
 
-        float[] out = augmenter.apply(batch(images)).toFloatArray();
+        float[] out = augmenter.transform(batch(images)).toFloatArray();
 
         int flipped = 0;
         for (int b = 0; b < images; b++) {
@@ -140,7 +140,7 @@ class BatchAugmenterTest {
         float[] values = new float[images * 3 * SIDE * SIDE];
         Arrays.fill(values, 0.8f);
 
-        float[] out = augmenter.apply(manager.create(values, new Shape(images, 3, SIDE, SIDE))).toFloatArray();
+        float[] out = augmenter.transform(manager.create(values, new Shape(images, 3, SIDE, SIDE))).toFloatArray();
 
         Set<Float> factors = new HashSet<>();
         boolean clipped = false;
@@ -168,9 +168,9 @@ class BatchAugmenterTest {
         BatchAugmenter other = new BatchAugmenter(all, MARGIN, SIZE, 12);
 
         for (int round = 0; round < 3; round++) {
-            float[] a = first.apply(input).toFloatArray();
-            float[] b = same.apply(input).toFloatArray();
-            float[] c = other.apply(input).toFloatArray();
+            float[] a = first.transform(input).toFloatArray();
+            float[] b = same.transform(input).toFloatArray();
+            float[] c = other.transform(input).toFloatArray();
             assertThat(b).isEqualTo(a);
             assertThat(c).isNotEqualTo(a);
             assertThat(a).hasSize(16 * 3 * SIZE * SIZE);
@@ -185,7 +185,7 @@ class BatchAugmenterTest {
         BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(0, false, 0), 0, SIZE, 1);
         NDArray input = manager.randomUniform(0, 1, new Shape(2, 3, SIZE, SIZE));
 
-        NDArray out = augmenter.apply(input);
+        NDArray out = augmenter.transform(input);
 
         assertThat(out.getShape()).isEqualTo(new Shape(2, 3, SIZE, SIZE));
         assertThat(out.sub(input).abs().max().getFloat()).isZero();

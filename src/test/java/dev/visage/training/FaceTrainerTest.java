@@ -194,24 +194,38 @@ class FaceTrainerTest {
         }
     }
 
-    @Test
-    void patienceZeroNeverStopsEarly() {
-        // The shared run used patience 0 and ran every planned epoch, whatever its validation figures did.
-        assertThat(config.patience()).isZero();
-        assertThat(trained.metrics().epochs()).isEqualTo(config.epochs());
-    }
-
-    @Test
-    void stopsEarlyOncePatienceEpochsBringNoBetterValidationAccuracy(@TempDir Path dir) throws IOException {
-        // Validation images show the next person's pattern: the better the network learns the training images,
-        // the worse it does on validation. With a low learning rate the first epoch leaves the network close to
-        // its random start (some validation images right by chance); learning then takes validation accuracy to 0.
+    /**
+     * Validation images that show the next person's pattern: the better the network learns the training images,
+     * the worse it does on validation. With a low learning rate the first epoch leaves the network close to its
+     * random start (some validation images right by chance); learning then takes validation accuracy to 0.
+     */
+    private static void writeMislabelledValidation(Path dir) throws IOException {
         SyntheticLfw.write(dir, PEOPLE, PER_PERSON, 2);
         DataSplit split = DataSplit.stratified(LfwCatalog.scan(dir), SyntheticLfw.names(PEOPLE), SEED);
         Random random = new Random(3);
         for (LabeledImage image : split.validation()) {
             SyntheticLfw.writeImage(dir.resolve(image.file()), (image.label() + 1) % PEOPLE, random);
         }
+    }
+
+    @Test
+    void patienceZeroRunsEveryEpochThoughValidationAccuracyStopsImproving(@TempDir Path dir) throws IOException {
+        writeMislabelledValidation(dir);
+        int maxEpochs = 6;
+
+        FaceTrainer trainer = new FaceTrainer(config(maxEpochs, 0, 1e-4f), new Recorder(), () -> false);
+        try (TrainedModel model = trainer.train(dir)) {
+            TrainingMetrics metrics = model.metrics();
+            // Patience 1 or 2 would have stopped right after the best epoch.
+            assertThat(metrics.bestEpoch()).isLessThanOrEqualTo(maxEpochs - 2);
+            assertThat(metrics.epochs()).isEqualTo(maxEpochs);
+            assertThat(metrics.history()).hasSize(maxEpochs);
+        }
+    }
+
+    @Test
+    void stopsEarlyOncePatienceEpochsBringNoBetterValidationAccuracy(@TempDir Path dir) throws IOException {
+        writeMislabelledValidation(dir);
         int patience = 2;
         int maxEpochs = 10;
         Recorder progress = new Recorder();
@@ -243,7 +257,8 @@ class FaceTrainerTest {
         assertThatThrownBy(() -> trainer.train(dir)).isInstanceOf(TrainingCancelledException.class)
                 .hasMessageContaining("cancelled");
 
-        // Asked before each batch: the first batch ran, the second was refused, so the first epoch never ended.
+        // Asked after each batch's gradients: the first batch was stepped, the second refused before its step, so
+        // the first epoch never ended.
         assertThat(checks.get()).isEqualTo(2);
         assertThat(progress.batches.get()).isEqualTo(1);
         assertThat(progress.epochs).isEmpty();

@@ -1,0 +1,88 @@
+package dev.visage.dataset;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import javax.imageio.ImageIO;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.translate.Pipeline;
+
+import dev.visage.face.FaceCrop;
+
+/**
+ * One part of the LFW split, decoded and cropped once into one tensor of CHW floats in [0, 1]; epochs then only
+ * slice it, through a DJL {@link ArrayDataset} whose pipeline transforms whole batches.
+ *
+ * <p>With a margin, each image keeps {@code margin} extra pixels around the crop so that training can shift the
+ * crop with real image content.
+ *
+ * @param images the images, in tensor order
+ * @param pixels N x 3 x side x side, side = image size + 2 margin
+ * @param labels class index of each image
+ * @param margin extra pixels kept on every side of the crop
+ */
+public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray labels, int margin) {
+
+    /** Decodes and crops every image (in parallel) into tensors owned by {@code manager}. */
+    public static LfwImages decode(Path root, List<LabeledImage> images, FaceCrop crop, int margin,
+            NDManager manager) throws IOException {
+        if (margin < 0) {
+            throw new IllegalArgumentException("margin must be >= 0");
+        }
+        int perImage = crop.pixelCount(margin);
+        float[] values = new float[images.size() * perImage];
+        float[] classes = new float[images.size()];
+        try {
+            IntStream.range(0, images.size()).parallel().forEach(i -> {
+                LabeledImage image = images.get(i);
+                crop.toPixels(read(root.resolve(image.file())), margin, values, i * perImage);
+                classes[i] = image.label();
+            });
+        } catch (UncheckedIOException e) {
+            // The message names the file; the cause alone would not.
+            throw new IOException(e.getMessage(), e.getCause());
+        }
+        int side = crop.imageSize() + 2 * margin;
+        return new LfwImages(List.copyOf(images), manager.create(values, new Shape(images.size(), 3, side, side)),
+                manager.create(classes), margin);
+    }
+
+    private static BufferedImage read(Path file) {
+        try {
+            BufferedImage image = ImageIO.read(file.toFile());
+            if (image == null) {
+                throw new IOException("Not a readable image: " + file);
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot decode " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int size() {
+        return images.size();
+    }
+
+    /** Class index of each image, in tensor order. */
+    public int[] classes() {
+        return images.stream().mapToInt(LabeledImage::label).toArray();
+    }
+
+    /**
+     * These images as a data set of batches.
+     *
+     * @param pipeline applied to each whole batch (N x 3 x side x side), e.g. augmentation and normalisation
+     */
+    public ArrayDataset toDataset(int batchSize, boolean shuffle, Pipeline pipeline) {
+        return new ArrayDataset.Builder().setData(pixels).optLabels(labels).setSampling(batchSize, shuffle)
+                .optPipeline(pipeline).build();
+    }
+}

@@ -1,13 +1,12 @@
 package dev.visage;
 
+import dev.visage.system.DjlEnvironment;
 import java.util.Arrays;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import dev.visage.system.DjlEnvironment;
 
 /**
  * Visage: trains a face-identification network on LFW with DJL and serves it over REST.

@@ -12,7 +12,11 @@ import java.util.Random;
  * @param people names in class order (label i is people[i])
  * @param seed the seed that shuffled each person's images
  */
-public record DataSplit(List<String> people, long seed, List<LabeledImage> train, List<LabeledImage> validation,
+public record DataSplit(
+        List<String> people,
+        long seed,
+        List<LabeledImage> train,
+        List<LabeledImage> validation,
         List<LabeledImage> test) {
 
     static final double VALIDATION_FRACTION = 0.1;

@@ -1,7 +1,6 @@
 package dev.visage.dataset;
 
 import java.util.Locale;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +33,15 @@ final class DownloadProgress {
         double seconds = Math.max((System.nanoTime() - startNanos) / 1e9, 1e-3);
         double megabytesPerSecond = received / (double) MEGABYTE / seconds;
         if (totalBytes > 0) {
-            log.info(String.format(Locale.ROOT, "Downloaded %s of %s (%d%%) at %.1f MB/s", megabytes(received),
-                    megabytes(totalBytes), received * 100 / totalBytes, megabytesPerSecond));
-        } else {
-            log.info(String.format(Locale.ROOT, "Downloaded %s at %.1f MB/s", megabytes(received),
+            log.info(String.format(
+                    Locale.ROOT,
+                    "Downloaded %s of %s (%d%%) at %.1f MB/s",
+                    megabytes(received),
+                    megabytes(totalBytes),
+                    received * 100 / totalBytes,
                     megabytesPerSecond));
+        } else {
+            log.info(String.format(Locale.ROOT, "Downloaded %s at %.1f MB/s", megabytes(received), megabytesPerSecond));
         }
     }
 

@@ -6,5 +6,4 @@ package dev.visage.dataset;
  * @param file path relative to the LFW folder, e.g. {@code George_W_Bush/George_W_Bush_0001.jpg}
  * @param label class index of the person
  */
-public record LabeledImage(String file, int label) {
-}
+public record LabeledImage(String file, int label) {}

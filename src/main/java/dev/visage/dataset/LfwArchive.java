@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -18,8 +17,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 /** Unpacks a downloaded LFW archive (tar.gz) safely: no entry may lead outside the folder, links are skipped. */
 final class LfwArchive {
 
-    private LfwArchive() {
-    }
+    private LfwArchive() {}
 
     /**
      * Extracts the directories and regular files of the archive into {@code extractDir}.

@@ -32,7 +32,9 @@ public final class LfwCatalog {
             for (Path person : people.filter(Files::isDirectory).toList()) {
                 try (Stream<Path> files = Files.list(person)) {
                     List<String> images = files.map(file -> file.getFileName().toString())
-                            .filter(LfwCatalog::isImage).sorted().toList();
+                            .filter(LfwCatalog::isImage)
+                            .sorted()
+                            .toList();
                     if (!images.isEmpty()) {
                         filesByPerson.put(person.getFileName().toString(), images);
                     }
@@ -77,7 +79,9 @@ public final class LfwCatalog {
     /** Resolves a selection to people names in class order. */
     public List<String> select(PeopleSelection selection) {
         if (selection instanceof PeopleSelection.Named named) {
-            List<String> missing = named.names().stream().filter(name -> !filesByPerson.containsKey(name)).toList();
+            List<String> missing = named.names().stream()
+                    .filter(name -> !filesByPerson.containsKey(name))
+                    .toList();
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("Not in " + root + ": " + missing);
             }
@@ -89,8 +93,11 @@ public final class LfwCatalog {
                     "Asked for the top " + count + " people but " + root + " holds only " + filesByPerson.size());
         }
         return filesByPerson.entrySet().stream()
-                .sorted(Comparator.<Map.Entry<String, List<String>>>comparingInt(e -> -e.getValue().size())
+                .sorted(Comparator.<Map.Entry<String, List<String>>>comparingInt(
+                                e -> -e.getValue().size())
                         .thenComparing(Map.Entry::getKey))
-                .limit(count).map(Map.Entry::getKey).toList();
+                .limit(count)
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

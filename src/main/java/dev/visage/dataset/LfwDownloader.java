@@ -1,5 +1,6 @@
 package dev.visage.dataset;
 
+import dev.visage.system.Folders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,11 +17,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.visage.system.Folders;
 
 /**
  * Makes an LFW variant available as a folder of person folders: downloads the archive, verifies its checksum and
@@ -114,14 +112,16 @@ public final class LfwDownloader {
     private void download(URI url, LfwVariant variant, Checksum expected, Path archive)
             throws IOException, InterruptedException {
         log.info("Downloading LFW {} from {}", variant, url);
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT).GET().build();
         HttpResponse<InputStream> response = httpClient.send(request, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             if (status < 200 || status >= 300) {
                 throw new LfwDownloadException("Download of " + url + " failed with HTTP status " + status);
             }
-            long contentLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long contentLength =
+                    response.headers().firstValueAsLong("Content-Length").orElse(-1);
             MessageDigest digest = expected.newDigest();
             long received;
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(archive), digest)) {
@@ -162,8 +162,9 @@ public final class LfwDownloader {
 
     private static LfwDownloadException brokenOff(URI url, long received, long expected, IOException cause) {
         String of = expected >= 0 ? " of " + expected : "";
-        return new LfwDownloadException("Download of " + url + " broke off after " + received + of
-                + " bytes; the partial archive was deleted", cause);
+        return new LfwDownloadException(
+                "Download of " + url + " broke off after " + received + of + " bytes; the partial archive was deleted",
+                cause);
     }
 
     private static void moveIntoPlace(Path root, Path target) throws IOException {

@@ -1,21 +1,18 @@
 package dev.visage.dataset;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.translate.Pipeline;
+import dev.visage.face.FaceCrop;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
-
 import javax.imageio.ImageIO;
-
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.translate.Pipeline;
-
-import dev.visage.face.FaceCrop;
 
 /**
  * One part of the LFW split, decoded and cropped once into one tensor of CHW floats in [0, 1]; epochs then only
@@ -32,8 +29,8 @@ import dev.visage.face.FaceCrop;
 public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray labels, int margin) {
 
     /** Decodes and crops every image (in parallel) into tensors owned by {@code manager}. */
-    public static LfwImages decode(Path root, List<LabeledImage> images, FaceCrop crop, int margin,
-            NDManager manager) throws IOException {
+    public static LfwImages decode(Path root, List<LabeledImage> images, FaceCrop crop, int margin, NDManager manager)
+            throws IOException {
         if (margin < 0) {
             throw new IllegalArgumentException("margin must be >= 0");
         }
@@ -51,8 +48,11 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
             throw new IOException(e.getMessage(), e.getCause());
         }
         int side = crop.imageSize() + 2 * margin;
-        return new LfwImages(List.copyOf(images), manager.create(values, new Shape(images.size(), 3, side, side)),
-                manager.create(classes), margin);
+        return new LfwImages(
+                List.copyOf(images),
+                manager.create(values, new Shape(images.size(), 3, side, side)),
+                manager.create(classes),
+                margin);
     }
 
     private static BufferedImage read(Path file) {
@@ -82,7 +82,11 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
      * @param pipeline applied to each whole batch (N x 3 x side x side), e.g. augmentation and normalisation
      */
     public ArrayDataset toDataset(int batchSize, boolean shuffle, Pipeline pipeline) {
-        return new ArrayDataset.Builder().setData(pixels).optLabels(labels).setSampling(batchSize, shuffle)
-                .optPipeline(pipeline).build();
+        return new ArrayDataset.Builder()
+                .setData(pixels)
+                .optLabels(labels)
+                .setSampling(batchSize, shuffle)
+                .optPipeline(pipeline)
+                .build();
     }
 }

@@ -1,10 +1,8 @@
 package dev.visage.dataset;
 
+import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.nio.file.Path;
-
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -19,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("visage.lfw")
-public record LfwProperties(@NotNull @DefaultValue("data/lfw-deepfunneled") Path dir,
-        @NotNull @DefaultValue("deepfunneled") LfwVariant variant, @DefaultValue("true") boolean download,
-        URI downloadUrl) {
-}
+public record LfwProperties(
+        @NotNull @DefaultValue("data/lfw-deepfunneled") Path dir,
+        @NotNull @DefaultValue("deepfunneled") LfwVariant variant,
+        @DefaultValue("true") boolean download,
+        URI downloadUrl) {}

@@ -1,7 +1,6 @@
 package dev.visage.dataset;
 
 import java.nio.file.Path;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -34,7 +33,8 @@ public class LfwSource {
 
     /** As {@link #folder()}, for a given variant; other variants than the configured one live beside it. */
     public Path folder(LfwVariant variant) {
-        Path dir = variant == properties.variant() ? properties.dir()
+        Path dir = variant == properties.variant()
+                ? properties.dir()
                 : properties.dir().resolveSibling(variant.folderName());
         if (LfwCatalog.holdsPeople(dir)) {
             return dir;
@@ -43,7 +43,7 @@ public class LfwSource {
             throw new IllegalArgumentException("LFW folder " + dir.toAbsolutePath() + " is missing or empty and "
                     + "downloading is off (visage.lfw.download=false); set visage.lfw.dir / VISAGE_LFW_DIR");
         }
-        return downloader.ensureExtracted(dir,
-                variant, variant == properties.variant() ? properties.downloadUrl() : null, null);
+        return downloader.ensureExtracted(
+                dir, variant, variant == properties.variant() ? properties.downloadUrl() : null, null);
     }
 }

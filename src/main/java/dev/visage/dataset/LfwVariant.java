@@ -1,12 +1,11 @@
 package dev.visage.dataset;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The three published alignments of Labeled Faces in the Wild, with where to get each and how to verify it.

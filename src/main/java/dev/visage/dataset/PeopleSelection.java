@@ -25,7 +25,8 @@ public sealed interface PeopleSelection {
     /** Exactly these people, classes in the given order. */
     record Named(List<String> names) implements PeopleSelection {
         public Named {
-            if (names.size() < 2 || names.stream().distinct().count() != names.size()
+            if (names.size() < 2
+                    || names.stream().distinct().count() != names.size()
                     || names.stream().anyMatch(String::isBlank)) {
                 throw new IllegalArgumentException("Name at least 2 distinct, non-blank people: " + names);
             }

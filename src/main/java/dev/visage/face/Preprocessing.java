@@ -1,10 +1,9 @@
 package dev.visage.face;
 
-import java.util.Arrays;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
+import java.util.Arrays;
 
 /**
  * Everything between a decoded photo and the network: the {@link FaceCrop} geometry and the training set's
@@ -51,7 +50,9 @@ public record Preprocessing(FaceCrop crop, float[] mean, float[] std) implements
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Preprocessing that && crop.equals(that.crop) && Arrays.equals(mean, that.mean)
+        return other instanceof Preprocessing that
+                && crop.equals(that.crop)
+                && Arrays.equals(mean, that.mean)
                 && Arrays.equals(std, that.std);
     }
 
@@ -62,7 +63,6 @@ public record Preprocessing(FaceCrop crop, float[] mean, float[] std) implements
 
     @Override
     public String toString() {
-        return "Preprocessing[crop=" + crop + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std)
-                + "]";
+        return "Preprocessing[crop=" + crop + ", mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + "]";
     }
 }

@@ -13,8 +13,7 @@ final class ExifOrientation {
     static final int NORMAL = 1;
     private static final int ORIENTATION_TAG = 0x0112;
 
-    private ExifOrientation() {
-    }
+    private ExifOrientation() {}
 
     /** The orientation (1..8) stored in a JPEG's EXIF data, or 1 when there is none or it is unreadable. */
     static int of(byte[] jpeg) {
@@ -37,8 +36,13 @@ final class ExifOrientation {
     }
 
     private static boolean startsWithExif(byte[] data, int at) {
-        return at + 6 <= data.length && data[at] == 'E' && data[at + 1] == 'x' && data[at + 2] == 'i'
-                && data[at + 3] == 'f' && data[at + 4] == 0 && data[at + 5] == 0;
+        return at + 6 <= data.length
+                && data[at] == 'E'
+                && data[at + 1] == 'x'
+                && data[at + 2] == 'i'
+                && data[at + 3] == 'f'
+                && data[at + 4] == 0
+                && data[at + 5] == 0;
     }
 
     private static int orientationInTiff(byte[] data, int tiff, int end) {
@@ -82,8 +86,7 @@ final class ExifOrientation {
             default -> t.setTransform(0, -1, 1, 0, 0, w);
         }
         boolean swapsSides = orientation >= 5;
-        BufferedImage upright = new BufferedImage(swapsSides ? h : w, swapsSides ? w : h,
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage upright = new BufferedImage(swapsSides ? h : w, swapsSides ? w : h, BufferedImage.TYPE_INT_RGB);
         // Drawing converts any source type; AffineTransformOp.filter refuses 3-byte BGR JPEGs into an RGB target.
         Graphics2D graphics = upright.createGraphics();
         try {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
@@ -34,15 +33,15 @@ final class FaceImageDecoder {
         try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
-                throw ImageRejectedException.unreadable("The upload is not an image in a known format "
-                        + "(JPEG, PNG, BMP or GIF)");
+                throw ImageRejectedException.unreadable(
+                        "The upload is not an image in a known format " + "(JPEG, PNG, BMP or GIF)");
             }
             ImageReader reader = readers.next();
             try {
                 String format = reader.getFormatName().toLowerCase(Locale.ROOT);
                 if (!SUPPORTED_FORMATS.contains(format)) {
-                    throw ImageRejectedException.unsupported("Images of type " + format + " are not supported; "
-                            + "send JPEG, PNG, BMP or GIF");
+                    throw ImageRejectedException.unsupported(
+                            "Images of type " + format + " are not supported; " + "send JPEG, PNG, BMP or GIF");
                 }
                 reader.setInput(input, true, true);
                 long width = reader.getWidth(0);

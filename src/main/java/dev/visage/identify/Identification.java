@@ -1,8 +1,7 @@
 package dev.visage.identify;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * The answer to one identification.
@@ -17,12 +16,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param faceCrop the face as the model saw it, a PNG data URL, when asked for
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Identification(String person, boolean known, float confidence, List<Candidate> candidates,
-        float otherProbability, String modelVersion, double timeMillis, String faceCrop) {
+public record Identification(
+        String person,
+        boolean known,
+        float confidence,
+        List<Candidate> candidates,
+        float otherProbability,
+        String modelVersion,
+        double timeMillis,
+        String faceCrop) {
 
     public static final String UNKNOWN = "unknown";
 
     /** One candidate person with their probability. */
-    public record Candidate(String person, float probability) {
-    }
+    public record Candidate(String person, float probability) {}
 }

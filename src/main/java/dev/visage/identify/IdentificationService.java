@@ -1,5 +1,12 @@
 package dev.visage.identify;
 
+import dev.visage.face.FaceCrop;
+import dev.visage.serving.BatchingWorker;
+import dev.visage.serving.CurrentModel;
+import dev.visage.serving.ServingModel;
+import dev.visage.system.DjlEnvironment;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,19 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
 import javax.imageio.ImageIO;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
-
-import dev.visage.system.DjlEnvironment;
-import dev.visage.face.FaceCrop;
-import dev.visage.serving.BatchingWorker;
-import dev.visage.serving.CurrentModel;
-import dev.visage.serving.ServingModel;
 
 /**
  * Identifies the face in an uploaded photo with the model in service: decode, crop, one slot in a batched forward
@@ -49,12 +46,18 @@ public class IdentificationService implements DisposableBean {
     IdentificationService(CurrentModel currentModel, IdentifyProperties properties, MeterRegistry meters) {
         this.currentModel = currentModel;
         this.properties = properties;
-        this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE).collect(Collectors.toUnmodifiableMap(
-                outcome -> outcome, outcome -> Timer.builder("visage.identify")
-                        .description("POST /identify, by outcome").tag("outcome", outcome)
-                        .publishPercentileHistogram().register(meters)));
+        this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE)
+                .collect(Collectors.toUnmodifiableMap(
+                        outcome -> outcome,
+                        outcome -> Timer.builder("visage.identify")
+                                .description("POST /identify, by outcome")
+                                .tag("outcome", outcome)
+                                .publishPercentileHistogram()
+                                .register(meters)));
         this.decoder = new FaceImageDecoder(properties.maxPixels());
-        this.worker = new BatchingWorker(properties.maxBatchSize(), properties.queueCapacity(),
+        this.worker = new BatchingWorker(
+                properties.maxBatchSize(),
+                properties.queueCapacity(),
                 () -> DjlEnvironment.useIntraOpThreads(properties.inferenceThreads()));
     }
 
@@ -77,8 +80,12 @@ public class IdentificationService implements DisposableBean {
                 float[] face = new float[crop.pixelCount(0)];
                 crop.toPixels(decoded, 0, face, 0);
                 float[] probabilities = await(worker.submit(model, face));
-                Identification answer = answer(model, probabilities, Math.min(top, model.people().size()),
-                        withCrop ? pngDataUrl(face, crop.imageSize()) : null, start);
+                Identification answer = answer(
+                        model,
+                        probabilities,
+                        Math.min(top, model.people().size()),
+                        withCrop ? pngDataUrl(face, crop.imageSize()) : null,
+                        start);
                 outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;
             } finally {
@@ -101,7 +108,8 @@ public class IdentificationService implements DisposableBean {
             if (e.getCause() instanceof BatchingWorker.OverloadedException overloaded) {
                 throw new ServiceBusyException(overloaded.getMessage());
             }
-            throw new IllegalStateException("Identification failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Identification failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -119,8 +127,15 @@ public class IdentificationService implements DisposableBean {
         }
         float confidence = probabilities[order[0]];
         boolean known = confidence >= properties.minConfidence();
-        return new Identification(known ? model.people().get(order[0]) : Identification.UNKNOWN, known, confidence,
-                candidates, Math.max(0, 1 - shown), model.version(), (System.nanoTime() - start) / 1e6, crop);
+        return new Identification(
+                known ? model.people().get(order[0]) : Identification.UNKNOWN,
+                known,
+                confidence,
+                candidates,
+                Math.max(0, 1 - shown),
+                model.version(),
+                (System.nanoTime() - start) / 1e6,
+                crop);
     }
 
     /** The network's input as a PNG data URL, so a person can see what the model saw. */

@@ -1,7 +1,5 @@
 package dev.visage.identify;
 
-import java.io.IOException;
-
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -9,13 +7,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-
 
 /** {@code POST /identify}: who is in this photo? */
 @RestController
@@ -29,28 +27,49 @@ class IdentifyController {
         this.properties = properties;
     }
 
-    @Operation(summary = "Identify the person in a face photo",
+    @Operation(
+            summary = "Identify the person in a face photo",
             description = "Upload a JPEG, PNG, BMP or GIF as the multipart field 'image'. The answer names the most "
                     + "likely person, or 'unknown' when the model is not confident enough.")
     @ApiResponse(responseCode = "200", description = "The person and the top candidates")
-    @ApiResponse(responseCode = "400", description = "No image, an empty file, or not a readable image",
+    @ApiResponse(
+            responseCode = "400",
+            description = "No image, an empty file, or not a readable image",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "413", description = "Upload or image dimensions too large",
+    @ApiResponse(
+            responseCode = "413",
+            description = "Upload or image dimensions too large",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "415", description = "An image type other than JPEG, PNG, BMP or GIF",
+    @ApiResponse(
+            responseCode = "415",
+            description = "An image type other than JPEG, PNG, BMP or GIF",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "503", description = "No model loaded yet (see Retry-After)",
+    @ApiResponse(
+            responseCode = "503",
+            description = "No model loaded yet (see Retry-After)",
             content = @Content(mediaType = "application/problem+json"))
-    @PostMapping(path = "/identify", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+    @PostMapping(
+            path = "/identify",
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     Identification identify(
-            @Parameter(description = "The photo", content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
-                    schema = @Schema(type = "string", format = "binary")))
-            @RequestPart(name = "image", required = false) MultipartFile image,
+            @Parameter(
+                            description = "The photo",
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_OCTET_STREAM_VALUE,
+                                            schema = @Schema(type = "string", format = "binary")))
+                    @RequestPart(name = "image", required = false)
+                    MultipartFile image,
             @Parameter(description = "How many candidates to return (default 3)")
-            @RequestParam(name = "top", required = false) @Min(1) @Max(1000) Integer top,
+                    @RequestParam(name = "top", required = false)
+                    @Min(1)
+                    @Max(1000)
+                    Integer top,
             @Parameter(description = "Also return the face crop the model saw, as a PNG data URL")
-            @RequestParam(name = "crop", defaultValue = "false") boolean crop) throws IOException {
+                    @RequestParam(name = "crop", defaultValue = "false")
+                    boolean crop)
+            throws IOException {
         byte[] bytes = image == null ? null : image.getBytes();
         return identification.identify(bytes, top == null ? properties.defaultTop() : top, crop);
     }

@@ -1,13 +1,11 @@
 package dev.visage.identify;
 
-import java.time.Duration;
-
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -30,12 +28,13 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("visage.identify")
 public record IdentifyProperties(
-        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.4") float minConfidence,
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.4")
+        float minConfidence,
+
         @Min(1) @DefaultValue("3") int defaultTop,
         @NotNull @DefaultValue("10MB") DataSize maxBytes,
         @Min(1) @DefaultValue("40000000") long maxPixels,
         @Min(1) @Max(1024) @DefaultValue("32") int maxBatchSize,
         @Min(1) @DefaultValue("1") int inferenceThreads,
         @Min(1) @DefaultValue("1024") int queueCapacity,
-        @NotNull @DefaultValue("10s") Duration timeout) {
-}
+        @NotNull @DefaultValue("10s") Duration timeout) {}

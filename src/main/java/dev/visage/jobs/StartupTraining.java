@@ -1,14 +1,13 @@
 package dev.visage.jobs;
 
+import dev.visage.dataset.LfwSource;
+import dev.visage.store.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-
-import dev.visage.dataset.LfwSource;
-import dev.visage.store.ModelStore;
 
 /**
  * Gives a fresh service something to serve: once it is ready, and if {@code visage.train-on-startup} is on, the
@@ -39,8 +38,10 @@ class StartupTraining {
             return;
         }
         if (!lfw.isAvailable()) {
-            log.warn("No model in {} and no LFW images to train one; set visage.lfw.dir or allow downloading, "
-                    + "then POST /train", store.root());
+            log.warn(
+                    "No model in {} and no LFW images to train one; set visage.lfw.dir or allow downloading, "
+                            + "then POST /train",
+                    store.root());
             return;
         }
         try {

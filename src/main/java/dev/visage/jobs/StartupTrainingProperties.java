@@ -8,5 +8,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * one (env {@code VISAGE_TRAIN_ON_STARTUP}).
  */
 @ConfigurationProperties("visage")
-record StartupTrainingProperties(@DefaultValue("true") boolean trainOnStartup) {
-}
+record StartupTrainingProperties(@DefaultValue("true") boolean trainOnStartup) {}

@@ -1,14 +1,12 @@
 package dev.visage.jobs;
 
-import java.net.URI;
-import java.util.List;
-
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-
+import java.net.URI;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,12 +19,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-
 /** Admin endpoints that train new models in the background; they need the admin bearer token. */
 @RestController
 @RequestMapping("/train")
 @Tag(name = "Training", description = "Background training jobs; one runs at a time")
-@ApiResponse(responseCode = "401", description = "Missing or wrong admin token",
+@ApiResponse(
+        responseCode = "401",
+        description = "Missing or wrong admin token",
         content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
 class TrainingController {
 
@@ -37,17 +36,24 @@ class TrainingController {
     }
 
     @PostMapping
-    @Operation(summary = "Start a training job",
+    @Operation(
+            summary = "Start a training job",
             description = "Trains with the configured defaults, overridden by the optional body. The new model is "
                     + "stored and served when the job succeeds.")
     @ApiResponse(responseCode = "202", description = "Queued; Location is the job")
-    @ApiResponse(responseCode = "400", description = "Invalid override; the problem names the field",
+    @ApiResponse(
+            responseCode = "400",
+            description = "Invalid override; the problem names the field",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(responseCode = "409", description = "A job is queued or running; the problem has its jobId",
+    @ApiResponse(
+            responseCode = "409",
+            description = "A job is queued or running; the problem has its jobId",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     ResponseEntity<TrainingJobView> start(@RequestBody(required = false) @Valid TrainingRequest request) {
         TrainingJobView job = jobs.submit(request == null ? TrainingRequest.DEFAULTS : request);
-        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(job.id())
+        URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
+                .path("/{id}")
+                .buildAndExpand(job.id())
                 .toUri();
         return ResponseEntity.accepted().location(location).body(job);
     }
@@ -61,21 +67,28 @@ class TrainingController {
     @GetMapping("/{id}")
     @Operation(summary = "A training job's state and progress")
     @ApiResponse(responseCode = "200", description = "The job")
-    @ApiResponse(responseCode = "404", description = "No such job",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such job",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     TrainingJobView job(@PathVariable String id) {
         return jobs.find(id).orElseThrow(() -> new TrainingJobNotFoundException(id));
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Cancel a training job",
+    @Operation(
+            summary = "Cancel a training job",
             description = "A queued job is cancelled at once (200); a running one stops at its next batch (202). "
                     + "The store and the served model stay as they were.")
     @ApiResponse(responseCode = "200", description = "Cancelled")
     @ApiResponse(responseCode = "202", description = "Cancellation requested; poll the job")
-    @ApiResponse(responseCode = "404", description = "No such job",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such job",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(responseCode = "409", description = "The job has already finished",
+    @ApiResponse(
+            responseCode = "409",
+            description = "The job has already finished",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     ResponseEntity<TrainingJobView> cancel(@PathVariable String id) {
         TrainingJobView job = jobs.cancel(id).orElseThrow(() -> new TrainingJobNotFoundException(id));

@@ -1,10 +1,5 @@
 package dev.visage.jobs;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.visage.dataset.LfwVariant;
 import dev.visage.jobs.TrainingJobView.Result;
 import dev.visage.jobs.TrainingJobView.State;
@@ -13,6 +8,10 @@ import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingPipeline;
 import dev.visage.training.TrainingProgressListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One training run's state. The training thread writes it through the listener methods and the life-cycle
@@ -92,8 +91,8 @@ final class TrainingJob implements TrainingProgressListener {
 
     synchronized void succeeded(TrainingPipeline.Result outcome) {
         TrainingMetrics metrics = outcome.metrics();
-        result = new Result(outcome.manifest().version(), metrics.testAccuracy(), metrics.balancedAccuracy(),
-                metrics.macroF1());
+        result = new Result(
+                outcome.manifest().version(), metrics.testAccuracy(), metrics.balancedAccuracy(), metrics.macroF1());
         finish(State.SUCCEEDED);
     }
 
@@ -160,8 +159,24 @@ final class TrainingJob implements TrainingProgressListener {
     }
 
     synchronized TrainingJobView view() {
-        return new TrainingJobView(id, state, cancelRequested, TrainingRequest.of(config, variant), stage,
-                stageDetail, epoch, config.epochs(), batch, batches, progress(), etaSeconds, List.copyOf(history),
-                submittedAt, startedAt, finishedAt, error, result);
+        return new TrainingJobView(
+                id,
+                state,
+                cancelRequested,
+                TrainingRequest.of(config, variant),
+                stage,
+                stageDetail,
+                epoch,
+                config.epochs(),
+                batch,
+                batches,
+                progress(),
+                etaSeconds,
+                List.copyOf(history),
+                submittedAt,
+                startedAt,
+                finishedAt,
+                error,
+                result);
     }
 }

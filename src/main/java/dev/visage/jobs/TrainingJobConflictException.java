@@ -19,12 +19,12 @@ public final class TrainingJobConflictException extends RuntimeException {
     }
 
     static TrainingJobConflictException busy(TrainingJobView active) {
-        return new TrainingJobConflictException("Training job " + active.id() + " is " + active.state()
-                + "; one job runs at a time", active);
+        return new TrainingJobConflictException(
+                "Training job " + active.id() + " is " + active.state() + "; one job runs at a time", active);
     }
 
     static TrainingJobConflictException finished(TrainingJobView job) {
-        return new TrainingJobConflictException("Training job " + job.id() + " has already finished ("
-                + job.state() + ")", job);
+        return new TrainingJobConflictException(
+                "Training job " + job.id() + " has already finished (" + job.state() + ")", job);
     }
 }

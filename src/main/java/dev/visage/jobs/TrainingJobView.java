@@ -1,10 +1,9 @@
 package dev.visage.jobs;
 
+import dev.visage.training.EpochSummary;
+import dev.visage.training.TrainingProgressListener.TrainingStage;
 import java.time.Instant;
 import java.util.List;
-
-import dev.visage.training.TrainingProgressListener.TrainingStage;
-import dev.visage.training.EpochSummary;
 
 /**
  * A training job as the REST API shows it: an immutable snapshot, taken at once.
@@ -28,14 +27,33 @@ import dev.visage.training.EpochSummary;
  * @param error why it failed; null unless {@link State#FAILED}
  * @param result the stored model; null unless {@link State#SUCCEEDED}
  */
-public record TrainingJobView(String id, State state, boolean cancelRequested, TrainingRequest settings,
-        TrainingStage stage, String stageDetail, int epoch, int epochs, int batch, int batches, double progress,
-        Double etaSeconds, List<EpochSummary> history, Instant submittedAt, Instant startedAt, Instant finishedAt,
-        String error, Result result) {
+public record TrainingJobView(
+        String id,
+        State state,
+        boolean cancelRequested,
+        TrainingRequest settings,
+        TrainingStage stage,
+        String stageDetail,
+        int epoch,
+        int epochs,
+        int batch,
+        int batches,
+        double progress,
+        Double etaSeconds,
+        List<EpochSummary> history,
+        Instant submittedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        String error,
+        Result result) {
 
     /** The life of a job: QUEUED, then RUNNING, then one of the final states; cancelled jobs may skip RUNNING. */
     public enum State {
-        QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+        QUEUED,
+        RUNNING,
+        SUCCEEDED,
+        FAILED,
+        CANCELLED;
 
         public boolean isFinished() {
             return this != QUEUED && this != RUNNING;
@@ -50,6 +68,5 @@ public record TrainingJobView(String id, State state, boolean cancelRequested, T
      * @param balancedAccuracy mean per-person recall on the test part
      * @param macroF1 mean per-person F1 on the test part
      */
-    public record Result(String modelVersion, double testAccuracy, double balancedAccuracy, double macroF1) {
-    }
+    public record Result(String modelVersion, double testAccuracy, double balancedAccuracy, double macroF1) {}
 }

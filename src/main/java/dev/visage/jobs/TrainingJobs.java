@@ -1,5 +1,17 @@
 package dev.visage.jobs;
 
+import dev.visage.dataset.LfwProperties;
+import dev.visage.dataset.LfwVariant;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.store.ModelStoredEvent;
+import dev.visage.training.TrainingCancelledException;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingPipeline;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -11,25 +23,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
-
-import dev.visage.dataset.LfwProperties;
-import dev.visage.dataset.LfwVariant;
-import dev.visage.store.ModelStoredEvent;
-import dev.visage.jobs.TrainingJobView.State;
-import dev.visage.training.TrainingCancelledException;
-import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingPipeline;
 
 /**
  * Runs training in the background, one job at a time on a dedicated thread, and remembers the last
@@ -57,8 +55,7 @@ public class TrainingJobs {
     private final Deque<TrainingJob> jobs = new ArrayDeque<>();
 
     @Autowired
-    TrainingJobs(TrainingPipeline pipeline, LfwProperties lfw, ApplicationEventPublisher events,
-            MeterRegistry meters) {
+    TrainingJobs(TrainingPipeline pipeline, LfwProperties lfw, ApplicationEventPublisher events, MeterRegistry meters) {
         this(pipeline, lfw, events, meters, Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "training");
             // Never keeps the JVM alive: a job is cancelled on shutdown and leaves nothing half-stored.
@@ -67,7 +64,11 @@ public class TrainingJobs {
         }));
     }
 
-    TrainingJobs(TrainingPipeline pipeline, LfwProperties lfw, ApplicationEventPublisher events, MeterRegistry meters,
+    TrainingJobs(
+            TrainingPipeline pipeline,
+            LfwProperties lfw,
+            ApplicationEventPublisher events,
+            MeterRegistry meters,
             ExecutorService executor) {
         this.pipeline = pipeline;
         this.lfw = lfw;
@@ -75,7 +76,8 @@ public class TrainingJobs {
         this.meters = meters;
         this.executor = executor;
         Gauge.builder("visage.training.progress", this, TrainingJobs::runningProgress)
-                .description("Progress of the running training job, 0..1; 0 when none runs").register(meters);
+                .description("Progress of the running training job, 0..1; 0 when none runs")
+                .register(meters);
         // Registered up front so that every outcome is exported, at zero until it happens.
         for (State outcome : State.values()) {
             if (outcome.isFinished()) {
@@ -150,11 +152,13 @@ public class TrainingJobs {
         }
         log.info("Training job {} started", job.id());
         try {
-            TrainingPipeline.Result result = pipeline.run(job.config(), job.variant(), job,
-                    job::isCancelRequested);
+            TrainingPipeline.Result result = pipeline.run(job.config(), job.variant(), job, job::isCancelRequested);
             events.publishEvent(new ModelStoredEvent(result.manifest()));
             job.succeeded(result);
-            log.info("Training job {} stored model {} (test accuracy {})", job.id(), result.manifest().version(),
+            log.info(
+                    "Training job {} stored model {} (test accuracy {})",
+                    job.id(),
+                    result.manifest().version(),
                     String.format(Locale.ROOT, "%.4f", result.metrics().testAccuracy()));
         } catch (TrainingCancelledException e) {
             job.cancelled();
@@ -177,13 +181,17 @@ public class TrainingJobs {
     }
 
     private Counter jobCounter(State outcome) {
-        return Counter.builder("visage.training.jobs").description("Finished training jobs, by outcome")
-                .tag("outcome", tag(outcome)).register(meters);
+        return Counter.builder("visage.training.jobs")
+                .description("Finished training jobs, by outcome")
+                .tag("outcome", tag(outcome))
+                .register(meters);
     }
 
     private Timer durationTimer(State outcome) {
-        return Timer.builder("visage.training.duration").description("Run time of training jobs, by outcome")
-                .tag("outcome", tag(outcome)).register(meters);
+        return Timer.builder("visage.training.duration")
+                .description("Run time of training jobs, by outcome")
+                .tag("outcome", tag(outcome))
+                .register(meters);
     }
 
     private static String tag(State outcome) {

@@ -1,13 +1,10 @@
 package dev.visage.jobs;
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.visage.dataset.LfwVariant;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.training.TrainingConfig;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -17,10 +14,11 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-
-import dev.visage.dataset.LfwVariant;
-import dev.visage.dataset.PeopleSelection;
-import dev.visage.training.TrainingConfig;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.List;
 
 /**
  * The body of {@code POST /train}: overrides of the configured defaults ({@code visage.training.*},
@@ -37,31 +35,56 @@ import dev.visage.training.TrainingConfig;
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
 public record TrainingRequest(
-        @Schema(description = "A number N (the N people with the most images) or a list of at least 2 distinct "
-                + "names", oneOf = { Integer.class, String[].class }, example = "10") @ValidPeople People people,
+        @Schema(
+                description =
+                        "A number N (the N people with the most images) or a list of at least 2 distinct " + "names",
+                oneOf = {Integer.class, String[].class},
+                example = "10")
+        @ValidPeople
+        People people,
+
         @Schema(example = "40") @Min(1) @Max(1000) Integer epochs,
         @Schema(example = "64") @Min(1) @Max(4096) Integer batchSize,
-        @Schema(example = "0.003") @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") Float learningRate,
+
+        @Schema(example = "0.003") @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5")
+        Float learningRate,
+
         @Schema(example = "42") Long seed,
-        @Schema(type = "string", allowableValues = { "original", "funneled", "deepfunneled" }) LfwVariant variant) {
+
+        @Schema(
+                type = "string",
+                allowableValues = {"original", "funneled", "deepfunneled"})
+        LfwVariant variant) {
 
     /** No overrides: train with the configured defaults. */
     public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null);
 
     /** The request that repeats a run: every field set. */
     static TrainingRequest of(TrainingConfig config, LfwVariant variant) {
-        return new TrainingRequest(People.of(config.people()), config.epochs(), config.batchSize(),
-                config.learningRate(), config.seed(), variant);
+        return new TrainingRequest(
+                People.of(config.people()),
+                config.epochs(),
+                config.batchSize(),
+                config.learningRate(),
+                config.seed(),
+                variant);
     }
 
     /** {@code defaults} with this request's overrides applied. */
     TrainingConfig applyTo(TrainingConfig defaults) {
         int runEpochs = epochs == null ? defaults.epochs() : epochs;
-        return new TrainingConfig(people == null ? defaults.people() : people.toSelection(),
-                seed == null ? defaults.seed() : seed, defaults.crop(), defaults.network(), runEpochs,
+        return new TrainingConfig(
+                people == null ? defaults.people() : people.toSelection(),
+                seed == null ? defaults.seed() : seed,
+                defaults.crop(),
+                defaults.network(),
+                runEpochs,
                 batchSize == null ? defaults.batchSize() : batchSize,
-                learningRate == null ? defaults.learningRate() : learningRate, defaults.weightDecay(),
-                defaults.warmupEpochs(), defaults.labelSmoothing(), defaults.patience(),
+                learningRate == null ? defaults.learningRate() : learningRate,
+                defaults.weightDecay(),
+                defaults.warmupEpochs(),
+                defaults.labelSmoothing(),
+                defaults.patience(),
                 defaults.augmentation());
     }
 

@@ -16,8 +16,7 @@ import ai.djl.util.Pair;
 /** Builds the convolutional face classifier described by a {@link NetworkConfig}. */
 public final class FaceNetwork {
 
-    private FaceNetwork() {
-    }
+    private FaceNetwork() {}
 
     /**
      * Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits); in inference the
@@ -29,8 +28,11 @@ public final class FaceNetwork {
         }
         SequentialBlock network = new SequentialBlock();
         for (int filters : config.channels()) {
-            network.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                    .setFilters(filters).build());
+            network.add(Conv2d.builder()
+                    .setKernelShape(new Shape(3, 3))
+                    .optPadding(new Shape(1, 1))
+                    .setFilters(filters)
+                    .build());
             if (config.batchNorm()) {
                 network.add(BatchNorm.builder().build());
             }

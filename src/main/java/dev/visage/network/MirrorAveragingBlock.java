@@ -27,8 +27,8 @@ final class MirrorAveragingBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         if (training) {
             return network.forward(parameterStore, inputs, true, params);
         }

@@ -33,8 +33,8 @@ public record NetworkConfig(List<Integer> channels, int hiddenUnits, float dropo
             throw new IllegalArgumentException("channels must be a non-empty list of positive numbers: " + channels);
         }
         if (channels.stream().anyMatch(c -> c % CHANNEL_MULTIPLE != 0)) {
-            throw new IllegalArgumentException("channels must be multiples of " + CHANNEL_MULTIPLE + ", not "
-                    + channels + ": the engine's fast convolutions compute wrong gradients for other counts");
+            throw new IllegalArgumentException("channels must be multiples of " + CHANNEL_MULTIPLE + ", not " + channels
+                    + ": the engine's fast convolutions compute wrong gradients for other counts");
         }
         if (hiddenUnits < 1) {
             throw new IllegalArgumentException("hiddenUnits must be positive: " + hiddenUnits);
@@ -48,8 +48,8 @@ public record NetworkConfig(List<Integer> channels, int hiddenUnits, float dropo
     public int featureSide(int imageSize) {
         int side = imageSize >> channels.size();
         if (side < 1 || imageSize % (1 << channels.size()) != 0) {
-            throw new IllegalArgumentException("Input size " + imageSize + " cannot be halved " + channels.size()
-                    + " times evenly");
+            throw new IllegalArgumentException(
+                    "Input size " + imageSize + " cannot be halved " + channels.size() + " times evenly");
         }
         return side;
     }

@@ -1,12 +1,10 @@
 package dev.visage.network;
 
-import java.util.List;
-
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -21,12 +19,16 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("visage.network")
-public record NetworkProperties(@NotNull @DefaultValue("seed") Preset preset, List<@Min(1) Integer> channels,
-        @Min(1) Integer hiddenUnits, @DecimalMin("0.0") @DecimalMax("0.95") Float dropout) {
+public record NetworkProperties(
+        @NotNull @DefaultValue("seed") Preset preset,
+        List<@Min(1) Integer> channels,
+        @Min(1) Integer hiddenUnits,
+        @DecimalMin("0.0") @DecimalMax("0.95") Float dropout) {
 
     /** The named network shapes. */
     public enum Preset {
-        SEED(NetworkConfig.SEED), STRONG(NetworkConfig.STRONG);
+        SEED(NetworkConfig.SEED),
+        STRONG(NetworkConfig.STRONG);
 
         private final NetworkConfig config;
 
@@ -37,8 +39,10 @@ public record NetworkProperties(@NotNull @DefaultValue("seed") Preset preset, Li
 
     public NetworkConfig toConfig() {
         NetworkConfig base = preset.config;
-        return new NetworkConfig(channels == null || channels.isEmpty() ? base.channels() : channels,
+        return new NetworkConfig(
+                channels == null || channels.isEmpty() ? base.channels() : channels,
                 hiddenUnits == null ? base.hiddenUnits() : hiddenUnits,
-                dropout == null ? base.dropout() : dropout, base.batchNorm());
+                dropout == null ? base.dropout() : dropout,
+                base.batchNorm());
     }
 }

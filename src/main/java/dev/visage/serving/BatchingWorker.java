@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +29,12 @@ public final class BatchingWorker implements AutoCloseable {
     public BatchingWorker(int maxBatchSize, int queueCapacity, Runnable threadSetup) {
         this.maxBatchSize = maxBatchSize;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
-        this.thread = new Thread(() -> {
-            threadSetup.run();
-            run();
-        }, "visage-inference");
+        this.thread = new Thread(
+                () -> {
+                    threadSetup.run();
+                    run();
+                },
+                "visage-inference");
         this.thread.setDaemon(true);
         this.thread.start();
     }
@@ -103,8 +104,7 @@ public final class BatchingWorker implements AutoCloseable {
         }
     }
 
-    private record Request(ServingModel model, float[] face, CompletableFuture<float[]> result) {
-    }
+    private record Request(ServingModel model, float[] face, CompletableFuture<float[]> result) {}
 
     /** The queue of waiting requests is full: the service is past its capacity. */
     public static final class OverloadedException extends RuntimeException {

@@ -1,18 +1,16 @@
 package dev.visage.serving;
 
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
+import dev.visage.store.ModelStoredEvent;
+import dev.visage.system.DjlEnvironment;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
-
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStore;
-import dev.visage.store.ModelStoredEvent;
-import dev.visage.system.DjlEnvironment;
 
 /**
  * The model in service, swapped without failing a request: each request {@link #acquire()}s the model it starts
@@ -54,8 +52,11 @@ public class CurrentModel implements DisposableBean {
         try {
             serve(event.manifest().version());
         } catch (RuntimeException e) {
-            log.error("New model {} could not be put in service; still serving {}", event.manifest().version(),
-                    manifest().map(ModelManifest::version).orElse("none"), e);
+            log.error(
+                    "New model {} could not be put in service; still serving {}",
+                    event.manifest().version(),
+                    manifest().map(ModelManifest::version).orElse("none"),
+                    e);
         }
     }
 

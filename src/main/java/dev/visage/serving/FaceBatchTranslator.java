@@ -1,14 +1,12 @@
 package dev.visage.serving;
 
-import java.util.Arrays;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-
 import dev.visage.face.Preprocessing;
+import java.util.Arrays;
 
 /**
  * Turns a batch of cropped faces (each CHW floats in [0, 1]) into one normalised input tensor, and the network's

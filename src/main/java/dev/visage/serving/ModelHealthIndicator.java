@@ -16,9 +16,14 @@ class ModelHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        return currentModel.manifest()
-                .map(manifest -> Health.up().withDetail("version", manifest.version())
-                        .withDetail("people", manifest.people().size()).build())
-                .orElseGet(() -> Health.outOfService().withDetail("reason", "no model loaded yet").build());
+        return currentModel
+                .manifest()
+                .map(manifest -> Health.up()
+                        .withDetail("version", manifest.version())
+                        .withDetail("people", manifest.people().size())
+                        .build())
+                .orElseGet(() -> Health.outOfService()
+                        .withDetail("reason", "no model loaded yet")
+                        .build());
     }
 }

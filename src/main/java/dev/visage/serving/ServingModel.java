@@ -1,13 +1,11 @@
 package dev.visage.serving;
 
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import ai.djl.inference.Predictor;
-
 import dev.visage.face.FaceCrop;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.StoredModel;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loaded model in service, with reference counting: requests {@link #acquire()} it before use and
@@ -23,7 +21,8 @@ public final class ServingModel {
 
     ServingModel(StoredModel stored) {
         this.stored = stored;
-        this.predictor = stored.model().newPredictor(new FaceBatchTranslator(stored.manifest().preprocessing()));
+        this.predictor = stored.model()
+                .newPredictor(new FaceBatchTranslator(stored.manifest().preprocessing()));
     }
 
     public ModelManifest manifest() {

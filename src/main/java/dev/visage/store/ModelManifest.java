@@ -1,10 +1,9 @@
 package dev.visage.store;
 
-import java.time.Instant;
-import java.util.List;
-
 import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code model.json}: what a stored model is and how to feed it. Serving builds the network and the input
@@ -17,8 +16,13 @@ import dev.visage.network.NetworkConfig;
  * @param preprocessing crop geometry and normalisation the model was trained with
  * @param trainedAt when training finished
  */
-public record ModelManifest(int format, String version, List<String> people, NetworkConfig network,
-        Preprocessing preprocessing, Instant trainedAt) {
+public record ModelManifest(
+        int format,
+        String version,
+        List<String> people,
+        NetworkConfig network,
+        Preprocessing preprocessing,
+        Instant trainedAt) {
 
     public static final int FORMAT = 1;
 
@@ -27,8 +31,8 @@ public record ModelManifest(int format, String version, List<String> people, Net
     }
 
     /** The manifest of a model about to be stored: the store assigns the version. */
-    public static ModelManifest unversioned(List<String> people, NetworkConfig network, Preprocessing preprocessing,
-            Instant trainedAt) {
+    public static ModelManifest unversioned(
+            List<String> people, NetworkConfig network, Preprocessing preprocessing, Instant trainedAt) {
         return new ModelManifest(FORMAT, null, people, network, preprocessing, trainedAt);
     }
 

@@ -1,5 +1,9 @@
 package dev.visage.store;
 
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import dev.visage.network.FaceNetwork;
+import dev.visage.system.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,19 +15,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.visage.system.Folders;
-import dev.visage.network.FaceNetwork;
 
 /**
  * Versioned models on disk: {@code <root>/<version>/} holds the weights, {@code model.json},
@@ -41,16 +38,18 @@ public final class ModelStore {
     static final String CURRENT = "current";
     /** The name of every stored model, and so the prefix of its weights file. */
     public static final String MODEL_NAME = "visage";
+
     static final String PARAMETERS = MODEL_NAME + "-0000.params";
     private static final String TEMPORARY_PREFIX = ".tmp-";
-    private static final DateTimeFormatter VERSION_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter VERSION_FORMAT =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
 
     private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
 
     private final Path root;
     private final int keep;
-    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final JsonMapper json =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     public ModelStore(Path root, int keep) {
         if (keep < 1) {
@@ -126,8 +125,11 @@ public final class ModelStore {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith("."))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
+            return entries.filter(p ->
+                            Files.isDirectory(p) && !p.getFileName().toString().startsWith("."))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + root, e);
         }
@@ -139,13 +141,14 @@ public final class ModelStore {
         Path folder = root.resolve(version);
         Model model = Model.newInstance(MODEL_NAME);
         try {
-            model.setBlock(FaceNetwork.build(manifest.network(), manifest.people().size()));
+            model.setBlock(
+                    FaceNetwork.build(manifest.network(), manifest.people().size()));
             model.load(folder, MODEL_NAME);
             return new StoredModel(model, manifest, folder);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new ModelStoreException("Model " + version + " in " + folder + " cannot be loaded: "
-                    + e.getMessage(), e);
+            throw new ModelStoreException(
+                    "Model " + version + " in " + folder + " cannot be loaded: " + e.getMessage(), e);
         }
     }
 
@@ -157,22 +160,23 @@ public final class ModelStore {
         }
         for (String required : List.of(MANIFEST, PARAMETERS, METRICS, SPLIT)) {
             if (!Files.isRegularFile(folder.resolve(required))) {
-                throw new ModelStoreException("Model folder " + folder + " is incomplete: " + required
-                        + " is missing");
+                throw new ModelStoreException("Model folder " + folder + " is incomplete: " + required + " is missing");
             }
         }
         ModelManifest manifest;
         try {
             manifest = json.readValue(folder.resolve(MANIFEST).toFile(), ModelManifest.class);
         } catch (JacksonException | IllegalArgumentException e) {
-            throw new ModelStoreException("Model folder " + folder + " has an unreadable " + MANIFEST + ": "
-                    + e.getMessage(), e);
+            throw new ModelStoreException(
+                    "Model folder " + folder + " has an unreadable " + MANIFEST + ": " + e.getMessage(), e);
         }
         if (manifest.format() != ModelManifest.FORMAT) {
             throw new ModelStoreException("Model " + version + " has format " + manifest.format()
                     + "; this Visage reads format " + ModelManifest.FORMAT);
         }
-        if (!version.equals(manifest.version()) || manifest.people().size() < 2 || manifest.network() == null
+        if (!version.equals(manifest.version())
+                || manifest.people().size() < 2
+                || manifest.network() == null
                 || manifest.preprocessing() == null) {
             throw new ModelStoreException("Model folder " + folder + " has an inconsistent " + MANIFEST);
         }
@@ -184,8 +188,7 @@ public final class ModelStore {
         try {
             return json.readTree(root.resolve(version).resolve(METRICS).toFile());
         } catch (JacksonException e) {
-            throw new ModelStoreException("Cannot read the metrics of model " + version + ": " + e.getMessage(),
-                    e);
+            throw new ModelStoreException("Cannot read the metrics of model " + version + ": " + e.getMessage(), e);
         }
     }
 
@@ -204,5 +207,4 @@ public final class ModelStore {
             }
         }
     }
-
 }

@@ -1,10 +1,8 @@
 package dev.visage.store;
 
-import java.nio.file.Path;
-
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-
+import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,5 +15,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("visage.models")
-public record ModelStoreProperties(@NotNull @DefaultValue("models") Path dir, @Min(1) @DefaultValue("5") int keep) {
-}
+public record ModelStoreProperties(
+        @NotNull @DefaultValue("models") Path dir,
+        @Min(1) @DefaultValue("5") int keep) {}

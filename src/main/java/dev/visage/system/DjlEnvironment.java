@@ -2,7 +2,6 @@ package dev.visage.system;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationStartingEvent;
@@ -18,8 +17,7 @@ public final class DjlEnvironment {
 
     private static final Logger log = LoggerFactory.getLogger(DjlEnvironment.class);
 
-    private DjlEnvironment() {
-    }
+    private DjlEnvironment() {}
 
     /**
      * Sets DJL's offline and tracking switches and LibTorch's thread defaults, unless already given, and tunes
@@ -30,7 +28,9 @@ public final class DjlEnvironment {
         setDefault("ai.djl.offline", "true");
         setDefault("OPT_OUT_TRACKING", "true");
         // 2 intra-op threads and 1 inter-op thread train fastest on a 2-core machine; override with -D.
-        setDefault("ai.djl.pytorch.num_threads", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        setDefault(
+                "ai.djl.pytorch.num_threads",
+                String.valueOf(Runtime.getRuntime().availableProcessors()));
         setDefault("ai.djl.pytorch.num_interop_threads", "1");
     }
 
@@ -41,8 +41,11 @@ public final class DjlEnvironment {
     public static Engine loadEngine() {
         configure();
         Engine engine = Engine.getInstance();
-        log.info("Deep learning engine {} {} loaded (offline={}, threads={}/{})", engine.getEngineName(),
-                engine.getVersion(), System.getProperty("ai.djl.offline"),
+        log.info(
+                "Deep learning engine {} {} loaded (offline={}, threads={}/{})",
+                engine.getEngineName(),
+                engine.getVersion(),
+                System.getProperty("ai.djl.offline"),
                 System.getProperty("ai.djl.pytorch.num_threads"),
                 System.getProperty("ai.djl.pytorch.num_interop_threads"));
         return engine;
@@ -64,7 +67,8 @@ public final class DjlEnvironment {
     /** The configured intra-op threads ({@code ai.djl.pytorch.num_threads}, by default one per core). */
     public static int configuredIntraOpThreads() {
         configure();
-        return Integer.getInteger("ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
+        return Integer.getInteger(
+                "ai.djl.pytorch.num_threads", Runtime.getRuntime().availableProcessors());
     }
 
     private static void setDefault(String key, String value) {

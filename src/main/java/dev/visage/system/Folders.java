@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +16,7 @@ public final class Folders {
 
     private static final Logger log = LoggerFactory.getLogger(Folders.class);
 
-    private Folders() {
-    }
+    private Folders() {}
 
     /**
      * Renames {@code source} to {@code target} in one step, replacing a file or an empty folder there; falls back

@@ -1,11 +1,9 @@
 package dev.visage.system;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
-
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +46,7 @@ final class NativeAllocator {
 
     private static final AtomicBoolean configured = new AtomicBoolean();
 
-    private NativeAllocator() {
-    }
+    private NativeAllocator() {}
 
     /** Applies the settings once per process; a no-op off Linux or where the C library has no mallopt. */
     static void configure() {

@@ -1,7 +1,6 @@
 package dev.visage.system;
 
 import java.nio.file.Path;
-
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.stereotype.Component;

@@ -1,12 +1,11 @@
 package dev.visage.training;
 
-import java.util.Random;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
+import java.util.Random;
 
 /**
  * Augments a whole training batch at once with a handful of tensor operations: a random shift of the crop
@@ -23,8 +22,8 @@ final class BatchAugmenter implements Transform {
 
     BatchAugmenter(TrainingConfig.Augmentation augmentation, int margin, int imageSize, long seed) {
         if (augmentation.shift() > margin) {
-            throw new IllegalArgumentException("shift " + augmentation.shift() + " needs a margin of at least as "
-                    + "many pixels, not " + margin);
+            throw new IllegalArgumentException(
+                    "shift " + augmentation.shift() + " needs a margin of at least as " + "many pixels, not " + margin);
         }
         this.augmentation = augmentation;
         this.margin = margin;
@@ -73,8 +72,8 @@ final class BatchAugmenter implements Transform {
                 columns[b * imageSize + i] = left + i;
             }
         }
-        NDArray rowIndex = manager.create(rows, new Shape(batch, 1, imageSize, 1))
-                .broadcast(new Shape(batch, 3, imageSize, side));
+        NDArray rowIndex =
+                manager.create(rows, new Shape(batch, 1, imageSize, 1)).broadcast(new Shape(batch, 3, imageSize, side));
         NDArray columnIndex = manager.create(columns, new Shape(batch, 1, 1, imageSize))
                 .broadcast(new Shape(batch, 3, imageSize, imageSize));
         return images.gather(rowIndex, 2).gather(columnIndex, 3);

@@ -1,8 +1,5 @@
 package dev.visage.training;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +8,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.listener.EarlyStoppingListener.EarlyStoppedException;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Pair;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Keeps the weights of the epoch with the best validation accuracy and stops after {@code patience} epochs
@@ -50,8 +49,7 @@ final class BestEpochListener extends TrainingListenerAdapter implements AutoClo
             keep(trainer.getModel());
         }
         if (patience > 0 && epoch - lastImprovement >= patience) {
-            throw new EarlyStoppedException(epoch,
-                    "no better validation accuracy for " + patience + " epochs");
+            throw new EarlyStoppedException(epoch, "no better validation accuracy for " + patience + " epochs");
         }
     }
 

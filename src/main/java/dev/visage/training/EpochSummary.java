@@ -12,6 +12,12 @@ package dev.visage.training;
  * @param seconds wall time of the epoch's training steps
  * @param etaSeconds estimated seconds until the last planned epoch ends
  */
-public record EpochSummary(int epoch, int epochs, float trainLoss, float trainAccuracy, float validationAccuracy,
-        float learningRate, double seconds, double etaSeconds) {
-}
+public record EpochSummary(
+        int epoch,
+        int epochs,
+        float trainLoss,
+        float trainAccuracy,
+        float validationAccuracy,
+        float learningRate,
+        double seconds,
+        double etaSeconds) {}

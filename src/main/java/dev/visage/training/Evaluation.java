@@ -8,12 +8,15 @@ import java.util.Locale;
  * Classification quality on a labelled set: accuracy, balanced accuracy (mean per-person recall), macro-F1,
  * per-person precision / recall / support and the confusion matrix (rows: true person, columns: predicted).
  */
-public record Evaluation(double accuracy, double balancedAccuracy, double macroF1, List<PersonScore> perPerson,
+public record Evaluation(
+        double accuracy,
+        double balancedAccuracy,
+        double macroF1,
+        List<PersonScore> perPerson,
         int[][] confusionMatrix) {
 
     /** Precision, recall and F1 of one person, with the number of test images showing them. */
-    public record PersonScore(String person, double precision, double recall, double f1, int support) {
-    }
+    public record PersonScore(String person, double precision, double recall, double f1, int support) {}
 
     /** Scores predictions against truth; {@code people.get(i)} names class i. */
     public static Evaluation of(List<String> people, int[] truth, int[] predicted) {
@@ -47,22 +50,32 @@ public record Evaluation(double accuracy, double balancedAccuracy, double macroF
             recallSum += recall;
             f1Sum += f1;
         }
-        return new Evaluation((double) correct / truth.length, recallSum / classes, f1Sum / classes, scores,
-                confusion);
+        return new Evaluation((double) correct / truth.length, recallSum / classes, f1Sum / classes, scores, confusion);
     }
 
     /** A fixed-width table of the per-person scores and the summary figures, for the console. */
     public String toTable() {
-        int width = Math.max(12, perPerson.stream().mapToInt(p -> p.person().length()).max().orElse(0));
+        int width = Math.max(
+                12, perPerson.stream().mapToInt(p -> p.person().length()).max().orElse(0));
         StringBuilder table = new StringBuilder();
         String row = "%-" + width + "s %9s %9s %9s %8s%n";
         table.append(String.format(Locale.ROOT, row, "person", "precision", "recall", "f1", "support"));
         for (PersonScore p : perPerson) {
-            table.append(String.format(Locale.ROOT, "%-" + width + "s %9.3f %9.3f %9.3f %8d%n", p.person(),
-                    p.precision(), p.recall(), p.f1(), p.support()));
+            table.append(String.format(
+                    Locale.ROOT,
+                    "%-" + width + "s %9.3f %9.3f %9.3f %8d%n",
+                    p.person(),
+                    p.precision(),
+                    p.recall(),
+                    p.f1(),
+                    p.support()));
         }
-        table.append(String.format(Locale.ROOT, "%naccuracy %.4f   balanced accuracy %.4f   macro-F1 %.4f%n",
-                accuracy, balancedAccuracy, macroF1));
+        table.append(String.format(
+                Locale.ROOT,
+                "%naccuracy %.4f   balanced accuracy %.4f   macro-F1 %.4f%n",
+                accuracy,
+                balancedAccuracy,
+                macroF1));
         return table.toString();
     }
 }

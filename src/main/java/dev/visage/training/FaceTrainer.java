@@ -1,11 +1,5 @@
 package dev.visage.training;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.BooleanSupplier;
-
 import ai.djl.Model;
 import ai.djl.TrainingDivergedException;
 import ai.djl.engine.Engine;
@@ -26,10 +20,6 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.Pipeline;
 import ai.djl.translate.TranslateException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
@@ -39,6 +29,13 @@ import dev.visage.network.FaceNetwork;
 import dev.visage.store.ModelStore;
 import dev.visage.system.DjlEnvironment;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains the face network on an LFW folder in DJL's idiom: the split decoded once into {@link ArrayDataset}s whose
@@ -67,14 +64,19 @@ public final class FaceTrainer {
         long dataStart = System.nanoTime();
         LfwCatalog catalog = LfwCatalog.scan(lfwDir);
         DataSplit split = DataSplit.stratified(catalog, catalog.select(config.people()), config.seed());
-        log.info("Training on {} people, {} images: {} train, {} validation, {} test", split.people().size(),
-                split.size(), split.train().size(), split.validation().size(), split.test().size());
+        log.info(
+                "Training on {} people, {} images: {} train, {} validation, {} test",
+                split.people().size(),
+                split.size(),
+                split.train().size(),
+                split.validation().size(),
+                split.test().size());
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
             listener.onStage(TrainingStage.LOADING_DATA, "Decoding " + split.size() + " images");
             FaceCrop crop = config.crop();
-            LfwImages train = LfwImages.decode(catalog.root(), split.train(), crop, config.augmentation().shift(),
-                    dataManager);
+            LfwImages train = LfwImages.decode(
+                    catalog.root(), split.train(), crop, config.augmentation().shift(), dataManager);
             LfwImages validation = LfwImages.decode(catalog.root(), split.validation(), crop, 0, dataManager);
             LfwImages test = LfwImages.decode(catalog.root(), split.test(), crop, 0, dataManager);
             double dataSeconds = seconds(dataStart);
@@ -82,9 +84,10 @@ public final class FaceTrainer {
             Preprocessing preprocessing = measurePreprocessing(train);
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
-                model.setBlock(FaceNetwork.build(config.network(), split.people().size()));
-                TrainingMetrics metrics = fit(model, new Parts(train, validation, test), split, preprocessing,
-                        dataSeconds);
+                model.setBlock(
+                        FaceNetwork.build(config.network(), split.people().size()));
+                TrainingMetrics metrics =
+                        fit(model, new Parts(train, validation, test), split, preprocessing, dataSeconds);
                 return new TrainedModel(model, preprocessing, config.network(), split, metrics);
             } catch (RuntimeException | Error e) {
                 model.close();
@@ -95,17 +98,17 @@ public final class FaceTrainer {
         }
     }
 
-    private record Parts(LfwImages train, LfwImages validation, LfwImages test) {
-    }
+    private record Parts(LfwImages train, LfwImages validation, LfwImages test) {}
 
-    private TrainingMetrics fit(Model model, Parts parts, DataSplit split, Preprocessing preprocessing,
-            double dataSeconds) throws IOException, TranslateException {
+    private TrainingMetrics fit(
+            Model model, Parts parts, DataSplit split, Preprocessing preprocessing, double dataSeconds)
+            throws IOException, TranslateException {
         int batchesPerEpoch = (int) Math.ceil((double) parts.train().size() / config.batchSize());
         Tracker learningRate = learningRateSchedule(batchesPerEpoch);
-        ProgressListener progress = new ProgressListener(listener, cancelled, learningRate, config.epochs(),
-                batchesPerEpoch);
-        BatchAugmenter augmenter = new BatchAugmenter(config.augmentation(), parts.train().margin(),
-                config.crop().imageSize(), config.seed());
+        ProgressListener progress =
+                new ProgressListener(listener, cancelled, learningRate, config.epochs(), batchesPerEpoch);
+        BatchAugmenter augmenter = new BatchAugmenter(
+                config.augmentation(), parts.train().margin(), config.crop().imageSize(), config.seed());
         try (BestEpochListener best = new BestEpochListener(config.patience());
                 Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best))) {
             int size = config.crop().imageSize();
@@ -113,30 +116,45 @@ public final class FaceTrainer {
             long parameters = FaceNetwork.parameterCount(model.getBlock());
             log.info("Network {} with {} trainable parameters", config.network(), parameters);
             listener.onStage(TrainingStage.TRAINING, "Training up to " + config.epochs() + " epochs");
-            runEpochs(trainer, progress,
+            runEpochs(
+                    trainer,
+                    progress,
                     parts.train().toDataset(config.batchSize(), true, new Pipeline(augmenter, preprocessing)),
                     parts.validation().toDataset(config.batchSize(), false, new Pipeline(preprocessing)));
             double trainSeconds = progress.secondsSinceStart();
             best.restore(model);
             listener.onStage(TrainingStage.EVALUATING, "Evaluating epoch " + best.bestEpoch() + " on the test part");
-            Evaluation evaluation = Evaluation.of(split.people(), parts.test().classes(),
-                    predict(trainer, parts.test().toDataset(config.batchSize(), false, new Pipeline(preprocessing))));
-            return new TrainingMetrics(evaluation.accuracy(), evaluation.balancedAccuracy(), evaluation.macroF1(),
-                    evaluation, best.bestAccuracy(), best.bestEpoch(), progress.history().size(),
-                    parts.train().size(), parameters, dataSeconds, trainSeconds,
-                    parts.train().size() / progress.medianStepSeconds(), progress.history());
+            Evaluation evaluation = evaluate(trainer, parts.test(), split.people(), preprocessing);
+            return TrainingMetrics.of(
+                    evaluation,
+                    best.bestAccuracy(),
+                    best.bestEpoch(),
+                    progress.history(),
+                    parameters,
+                    dataSeconds,
+                    trainSeconds,
+                    parts.train().size() / progress.medianStepSeconds(),
+                    parts.train().size());
         }
     }
 
-    private DefaultTrainingConfig trainingConfig(Tracker learningRate, ProgressListener progress,
-            BestEpochListener best) {
+    private Evaluation evaluate(Trainer trainer, LfwImages test, List<String> people, Preprocessing preprocessing)
+            throws IOException, TranslateException {
+        ArrayDataset dataset = test.toDataset(config.batchSize(), false, new Pipeline(preprocessing));
+        return Evaluation.of(people, test.classes(), predict(trainer, dataset));
+    }
+
+    private DefaultTrainingConfig trainingConfig(
+            Tracker learningRate, ProgressListener progress, BestEpochListener best) {
         // Order matters: the evaluator listener publishes the figures that the later ones read.
         return new DefaultTrainingConfig(new SmoothedCrossEntropyLoss(config.labelSmoothing()))
-                .optOptimizer(Optimizer.adamW().optLearningRateTracker(learningRate)
-                        .optWeightDecays(config.weightDecay()).build())
+                .optOptimizer(Optimizer.adamW()
+                        .optLearningRateTracker(learningRate)
+                        .optWeightDecays(config.weightDecay())
+                        .build())
                 .addEvaluator(new Accuracy(BestEpochListener.ACCURACY))
-                .addTrainingListeners(new EvaluatorTrainingListener(), new DivergenceCheckTrainingListener(),
-                        progress, best);
+                .addTrainingListeners(
+                        new EvaluatorTrainingListener(), new DivergenceCheckTrainingListener(), progress, best);
     }
 
     private void runEpochs(Trainer trainer, ProgressListener progress, ArrayDataset train, ArrayDataset validation)
@@ -146,22 +164,29 @@ public final class FaceTrainer {
         } catch (EarlyStoppedException e) {
             log.info("Stopping early after epoch {}: {}", e.getStopEpoch(), e.getMessage());
         } catch (TrainingDivergedException e) {
-            throw new IllegalStateException("Training diverged in epoch " + progress.epoch()
-                    + " (loss NaN); nothing was stored. Try a lower learning rate.", e);
+            throw new IllegalStateException(
+                    "Training diverged in epoch " + progress.epoch()
+                            + " (loss NaN); nothing was stored. Try a lower learning rate.",
+                    e);
         }
     }
 
     private Tracker learningRateSchedule(int stepsPerEpoch) {
         int warmupSteps = config.warmupEpochs() * stepsPerEpoch;
         int totalSteps = config.epochs() * stepsPerEpoch;
-        Tracker cosine = Tracker.cosine().setBaseValue(config.learningRate())
-                .optFinalValue(config.learningRate() / 100).setMaxUpdates(Math.max(1, totalSteps - warmupSteps))
+        Tracker cosine = Tracker.cosine()
+                .setBaseValue(config.learningRate())
+                .optFinalValue(config.learningRate() / 100)
+                .setMaxUpdates(Math.max(1, totalSteps - warmupSteps))
                 .build();
         if (warmupSteps == 0) {
             return cosine;
         }
-        return Tracker.warmUp().setMainTracker(cosine).optWarmUpSteps(warmupSteps)
-                .optWarmUpBeginValue(config.learningRate() / 10).build();
+        return Tracker.warmUp()
+                .setMainTracker(cosine)
+                .optWarmUpSteps(warmupSteps)
+                .optWarmUpBeginValue(config.learningRate() / 10)
+                .build();
     }
 
     /** The crop plus the per-channel mean and standard deviation of the training images' central crops. */

@@ -1,14 +1,13 @@
 package dev.visage.training;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.BooleanSupplier;
-
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reports a run's batches and epochs (with ETA) to a {@link TrainingProgressListener}, times the training steps
@@ -31,7 +30,11 @@ final class ProgressListener extends TrainingListenerAdapter {
     private int batch;
     private int step;
 
-    ProgressListener(TrainingProgressListener listener, BooleanSupplier cancelled, Tracker learningRate, int epochs,
+    ProgressListener(
+            TrainingProgressListener listener,
+            BooleanSupplier cancelled,
+            Tracker learningRate,
+            int epochs,
             int batchesPerEpoch) {
         this.listener = listener;
         this.cancelled = cancelled;
@@ -47,8 +50,8 @@ final class ProgressListener extends TrainingListenerAdapter {
         }
         batch++;
         step++;
-        listener.onBatch(epoch, batch, batchesPerEpoch,
-                trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_ALL));
+        listener.onBatch(
+                epoch, batch, batchesPerEpoch, trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_ALL));
     }
 
     @Override
@@ -64,10 +67,15 @@ final class ProgressListener extends TrainingListenerAdapter {
         stepSeconds.add(((stepsEnd == 0 ? now : stepsEnd) - epochStart) / 1e9);
         TrainingResult result = trainer.getTrainingResult();
         double eta = (epochs - epoch) * (now - trainStart) / 1e9 / epoch;
-        EpochSummary summary = new EpochSummary(epoch, epochs, result.getTrainLoss(),
+        EpochSummary summary = new EpochSummary(
+                epoch,
+                epochs,
+                result.getTrainLoss(),
                 result.getTrainEvaluation(BestEpochListener.ACCURACY),
-                result.getValidateEvaluation(BestEpochListener.ACCURACY), learningRate.getNewValue(step),
-                stepSeconds.get(stepSeconds.size() - 1), eta);
+                result.getValidateEvaluation(BestEpochListener.ACCURACY),
+                learningRate.getNewValue(step),
+                stepSeconds.get(stepSeconds.size() - 1),
+                eta);
         history.add(summary);
         listener.onEpoch(summary);
         epoch++;
@@ -87,7 +95,8 @@ final class ProgressListener extends TrainingListenerAdapter {
 
     /** Median wall time of an epoch's training steps. */
     double medianStepSeconds() {
-        double[] sorted = stepSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                stepSeconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return sorted[sorted.length / 2];
     }
 

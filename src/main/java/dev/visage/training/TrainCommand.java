@@ -1,9 +1,8 @@
 package dev.visage.training;
 
-import java.util.Locale;
-
 import ai.djl.training.util.ProgressBar;
-
+import dev.visage.system.DjlEnvironment;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -11,8 +10,6 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
-
-import dev.visage.system.DjlEnvironment;
 
 /**
  * {@code java -jar visage.jar train [--visage.training.epochs=N ...]}: trains, prints the evaluation and stores
@@ -36,15 +33,23 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
         long start = System.nanoTime();
         try {
             DjlEnvironment.loadEngine();
-            TrainingPipeline.Result result = pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(),
-                    () -> false);
+            TrainingPipeline.Result result =
+                    pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), () -> false);
             TrainingMetrics metrics = result.metrics();
             System.out.println();
             System.out.print(metrics.test().toTable());
-            System.out.printf(Locale.ROOT, "best epoch %d of %d, validation accuracy %.4f%n", metrics.bestEpoch(),
-                    metrics.epochs(), metrics.validationAccuracy());
-            System.out.printf(Locale.ROOT, "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
-                    metrics.dataSeconds(), metrics.trainSeconds(), metrics.trainImagesPerSecond(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "best epoch %d of %d, validation accuracy %.4f%n",
+                    metrics.bestEpoch(),
+                    metrics.epochs(),
+                    metrics.validationAccuracy());
+            System.out.printf(
+                    Locale.ROOT,
+                    "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
+                    metrics.dataSeconds(),
+                    metrics.trainSeconds(),
+                    metrics.trainImagesPerSecond(),
                     (System.nanoTime() - start) / 1e9);
             System.out.println("Stored model " + result.manifest().version());
         } catch (RuntimeException e) {
@@ -80,10 +85,17 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
         @Override
         public void onEpoch(EpochSummary summary) {
             bar.end();
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "epoch %3d/%d  loss %.4f  train acc %.4f  val acc %.4f  lr %.5f  %.1f s  ETA %.0f s%n",
-                    summary.epoch(), summary.epochs(), summary.trainLoss(), summary.trainAccuracy(),
-                    summary.validationAccuracy(), summary.learningRate(), summary.seconds(), summary.etaSeconds());
+                    summary.epoch(),
+                    summary.epochs(),
+                    summary.trainLoss(),
+                    summary.trainAccuracy(),
+                    summary.validationAccuracy(),
+                    summary.learningRate(),
+                    summary.seconds(),
+                    summary.etaSeconds());
         }
     }
 }

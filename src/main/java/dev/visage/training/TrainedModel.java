@@ -1,19 +1,18 @@
 package dev.visage.training;
 
-import java.util.List;
-
 import ai.djl.Model;
-
 import dev.visage.dataset.DataSplit;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
+import java.util.List;
 
 /**
  * The outcome of a training run: the model with its best epoch's weights, and everything needed to store,
  * serve and re-evaluate it. Closing it frees the model.
  */
-public record TrainedModel(Model model, Preprocessing preprocessing, NetworkConfig network, DataSplit split,
-        TrainingMetrics metrics) implements AutoCloseable {
+public record TrainedModel(
+        Model model, Preprocessing preprocessing, NetworkConfig network, DataSplit split, TrainingMetrics metrics)
+        implements AutoCloseable {
 
     public List<String> people() {
         return split.people();

@@ -1,7 +1,7 @@
 package dev.visage.training;
 
-import dev.visage.face.FaceCrop;
 import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
 
 /**
@@ -20,8 +20,18 @@ import dev.visage.network.NetworkConfig;
  * @param patience epochs without a better validation accuracy before stopping early (0 never stops early)
  * @param augmentation random changes applied to training batches
  */
-public record TrainingConfig(PeopleSelection people, long seed, FaceCrop crop, NetworkConfig network, int epochs,
-        int batchSize, float learningRate, float weightDecay, int warmupEpochs, float labelSmoothing, int patience,
+public record TrainingConfig(
+        PeopleSelection people,
+        long seed,
+        FaceCrop crop,
+        NetworkConfig network,
+        int epochs,
+        int batchSize,
+        float learningRate,
+        float weightDecay,
+        int warmupEpochs,
+        float labelSmoothing,
+        int patience,
         Augmentation augmentation) {
 
     public TrainingConfig {

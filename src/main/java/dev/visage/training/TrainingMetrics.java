@@ -19,7 +19,44 @@ import java.util.List;
  * @param trainImagesPerSecond training images per second of step time, median over epochs
  * @param history per-epoch figures
  */
-public record TrainingMetrics(double testAccuracy, double balancedAccuracy, double macroF1, Evaluation test,
-        double validationAccuracy, int bestEpoch, int epochs, int trainImages, long parameterCount,
-        double dataSeconds, double trainSeconds, double trainImagesPerSecond, List<EpochSummary> history) {
+public record TrainingMetrics(
+        double testAccuracy,
+        double balancedAccuracy,
+        double macroF1,
+        Evaluation test,
+        double validationAccuracy,
+        int bestEpoch,
+        int epochs,
+        int trainImages,
+        long parameterCount,
+        double dataSeconds,
+        double trainSeconds,
+        double trainImagesPerSecond,
+        List<EpochSummary> history) {
+    /** The metrics of a run whose kept epoch scored {@code test} on the test part. */
+    static TrainingMetrics of(
+            Evaluation test,
+            double validationAccuracy,
+            int bestEpoch,
+            List<EpochSummary> history,
+            long parameterCount,
+            double dataSeconds,
+            double trainSeconds,
+            double trainImagesPerSecond,
+            int trainImages) {
+        return new TrainingMetrics(
+                test.accuracy(),
+                test.balancedAccuracy(),
+                test.macroF1(),
+                test,
+                validationAccuracy,
+                bestEpoch,
+                history.size(),
+                trainImages,
+                parameterCount,
+                dataSeconds,
+                trainSeconds,
+                trainImagesPerSecond,
+                List.copyOf(history));
+    }
 }

@@ -1,19 +1,17 @@
 package dev.visage.training;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
-
-import org.springframework.stereotype.Service;
-
 import dev.visage.dataset.LfwSource;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.network.NetworkProperties;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import org.springframework.stereotype.Service;
 
 /** The whole flow of one run: LFW data, then training and evaluation, then a new version in the model store. */
 @Service
@@ -42,8 +40,8 @@ public class TrainingPipeline {
      * @param variant the LFW variant to train on; null for the configured one
      * @return the stored model's manifest and metrics
      */
-    public Result run(TrainingConfig config, LfwVariant variant, TrainingProgressListener listener,
-            BooleanSupplier cancelled) {
+    public Result run(
+            TrainingConfig config, LfwVariant variant, TrainingProgressListener listener, BooleanSupplier cancelled) {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = variant == null ? lfw.folder() : lfw.folder(variant);
         try (TrainedModel trained = new FaceTrainer(config, listener, cancelled).train(folder)) {
@@ -51,8 +49,12 @@ public class TrainingPipeline {
                 throw new TrainingCancelledException();
             }
             listener.onStage(TrainingStage.STORING, "Storing the model in " + store.root());
-            ModelManifest manifest = store.save(trained.model(), ModelManifest.unversioned(trained.people(),
-                    trained.network(), trained.preprocessing(), Instant.now()), trained.metrics(), trained.split());
+            ModelManifest manifest = store.save(
+                    trained.model(),
+                    ModelManifest.unversioned(
+                            trained.people(), trained.network(), trained.preprocessing(), Instant.now()),
+                    trained.metrics(),
+                    trained.split());
             return new Result(manifest, trained.metrics());
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -60,6 +62,5 @@ public class TrainingPipeline {
     }
 
     /** A stored model and what its training measured. */
-    public record Result(ModelManifest manifest, TrainingMetrics metrics) {
-    }
+    public record Result(ModelManifest manifest, TrainingMetrics metrics) {}
 }

@@ -4,18 +4,18 @@ package dev.visage.training;
 public interface TrainingProgressListener {
 
     /** The run entered a new stage; {@code detail} says what happens in it, for people. */
-    default void onStage(TrainingStage stage, String detail) {
-    }
+    default void onStage(TrainingStage stage, String detail) {}
 
     /** Fired after each optimizer step. */
-    default void onBatch(int epoch, int batch, int batches, float loss) {
-    }
+    default void onBatch(int epoch, int batch, int batches, float loss) {}
 
-    default void onEpoch(EpochSummary summary) {
-    }
+    default void onEpoch(EpochSummary summary) {}
 
     /** The stages of a run, in order. */
     enum TrainingStage {
-        LOADING_DATA, TRAINING, EVALUATING, STORING
+        LOADING_DATA,
+        TRAINING,
+        EVALUATING,
+        STORING
     }
 }

@@ -1,19 +1,16 @@
 package dev.visage.training;
 
-import java.util.List;
-
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
+import dev.visage.network.NetworkConfig;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
-
-import dev.visage.face.FaceCrop;
-import dev.visage.dataset.PeopleSelection;
-import dev.visage.network.NetworkConfig;
 
 /**
  * {@code visage.training.*}: defaults of every training run (the CLI's, start-up's and {@code POST /train}'s).
@@ -36,16 +33,32 @@ import dev.visage.network.NetworkConfig;
  */
 @Validated
 @ConfigurationProperties("visage.training")
-public record TrainingProperties(@Min(2) @DefaultValue("10") int people, List<String> names,
-        @DefaultValue("42") long seed, @Min(8) @Max(250) @DefaultValue("128") int cropSize,
-        @Min(8) @Max(512) @DefaultValue("64") int imageSize, @Min(1) @Max(1000) @DefaultValue("100") int epochs,
+public record TrainingProperties(
+        @Min(2) @DefaultValue("10") int people,
+        List<String> names,
+        @DefaultValue("42") long seed,
+        @Min(8) @Max(250) @DefaultValue("128") int cropSize,
+        @Min(8) @Max(512) @DefaultValue("64") int imageSize,
+        @Min(1) @Max(1000) @DefaultValue("100") int epochs,
         @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
-        @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") @DefaultValue("0.003") float learningRate,
-        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.05") float weightDecay,
+
+        @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") @DefaultValue("0.003")
+        float learningRate,
+
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.05")
+        float weightDecay,
+
         @Min(0) @DefaultValue("2") int warmupEpochs,
-        @DecimalMin("0.0") @DecimalMax("0.5") @DefaultValue("0.1") float labelSmoothing,
-        @Min(0) @DefaultValue("0") int patience, @Min(0) @Max(32) @DefaultValue("4") int shift,
-        @DefaultValue("true") boolean flip, @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2") float brightness) {
+
+        @DecimalMin("0.0") @DecimalMax("0.5") @DefaultValue("0.1")
+        float labelSmoothing,
+
+        @Min(0) @DefaultValue("0") int patience,
+        @Min(0) @Max(32) @DefaultValue("4") int shift,
+        @DefaultValue("true") boolean flip,
+
+        @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2")
+        float brightness) {
 
     /** The people this configuration selects. */
     public PeopleSelection selection() {
@@ -54,8 +67,18 @@ public record TrainingProperties(@Min(2) @DefaultValue("10") int people, List<St
 
     /** A complete run configuration for the given network. */
     public TrainingConfig toConfig(NetworkConfig network) {
-        return new TrainingConfig(selection(), seed, FaceCrop.of(cropSize, imageSize), network, epochs, batchSize,
-                learningRate, weightDecay, warmupEpochs, labelSmoothing, patience,
+        return new TrainingConfig(
+                selection(),
+                seed,
+                FaceCrop.of(cropSize, imageSize),
+                network,
+                epochs,
+                batchSize,
+                learningRate,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                patience,
                 new TrainingConfig.Augmentation(shift, flip, brightness));
     }
 }

@@ -1,14 +1,13 @@
 package dev.visage.web;
 
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-
-import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
-import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -30,7 +29,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(AdminProperties.class)
-@SecurityScheme(name = AdminConfiguration.SECURITY_SCHEME, type = SecuritySchemeType.HTTP, scheme = "bearer",
+@SecurityScheme(
+        name = AdminConfiguration.SECURITY_SCHEME,
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
         description = "visage.admin.token (env VISAGE_ADMIN_TOKEN), or the token logged at start-up when unset")
 class AdminConfiguration implements WebMvcConfigurer {
 
@@ -65,13 +67,15 @@ class AdminConfiguration implements WebMvcConfigurer {
     /** Marks every operation under a protected path as needing the admin token, in the OpenAPI document. */
     @Bean
     OpenApiCustomizer adminSecurityRequirements() {
-        List<PathPattern> patterns = properties.protectedPaths().stream().map(PathPatternParser.defaultInstance::parse)
+        List<PathPattern> patterns = properties.protectedPaths().stream()
+                .map(PathPatternParser.defaultInstance::parse)
                 .toList();
         return openApi -> openApi.getPaths().forEach((path, item) -> {
             PathContainer container = PathContainer.parsePath(path);
             if (patterns.stream().anyMatch(pattern -> pattern.matches(container))) {
-                item.readOperations().forEach(
-                        operation -> operation.addSecurityItem(new SecurityRequirement().addList(SECURITY_SCHEME)));
+                item.readOperations()
+                        .forEach(operation ->
+                                operation.addSecurityItem(new SecurityRequirement().addList(SECURITY_SCHEME)));
             }
         });
     }

@@ -1,9 +1,7 @@
 package dev.visage.web;
 
-import java.util.List;
-
 import jakarta.validation.constraints.NotEmpty;
-
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -18,6 +16,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("visage.admin")
-record AdminProperties(String token,
-        @NotEmpty @DefaultValue({ "/train", "/train/**" }) List<String> protectedPaths) {
-}
+record AdminProperties(
+        String token,
+        @NotEmpty @DefaultValue({"/train", "/train/**"}) List<String> protectedPaths) {}

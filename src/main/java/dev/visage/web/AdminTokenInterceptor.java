@@ -1,11 +1,9 @@
 package dev.visage.web;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -41,8 +39,8 @@ final class AdminTokenInterceptor implements HandlerInterceptor {
     }
 
     private static ErrorResponseException unauthorized(String detail, String challenge) {
-        ErrorResponseException unauthorized = new ErrorResponseException(HttpStatus.UNAUTHORIZED,
-                ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail), null);
+        ErrorResponseException unauthorized = new ErrorResponseException(
+                HttpStatus.UNAUTHORIZED, ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail), null);
         unauthorized.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
         return unauthorized;
     }

@@ -1,9 +1,13 @@
 package dev.visage.web;
 
+import dev.visage.identify.ImageRejectedException;
+import dev.visage.identify.ServiceBusyException;
+import dev.visage.jobs.TrainingJobConflictException;
+import dev.visage.jobs.TrainingJobNotFoundException;
+import dev.visage.serving.ModelNotReadyException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -22,12 +26,6 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-
-import dev.visage.identify.ImageRejectedException;
-import dev.visage.identify.ServiceBusyException;
-import dev.visage.jobs.TrainingJobConflictException;
-import dev.visage.jobs.TrainingJobNotFoundException;
-import dev.visage.serving.ModelNotReadyException;
 
 /**
  * Renders every error as RFC 9457 {@code application/problem+json}: the domain's exceptions (mapped to their HTTP
@@ -49,26 +47,36 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> imageRejected(ImageRejectedException ex, WebRequest request) {
         ProblemDetail problem = switch (ex.reason()) {
             case MISSING -> Problems.of(HttpStatus.BAD_REQUEST, "missing-image", "No image", ex.getMessage());
-            case UNREADABLE -> Problems.of(HttpStatus.BAD_REQUEST, "unreadable-image", "Unreadable image",
-                    ex.getMessage());
-            case UNSUPPORTED -> Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-image-type",
-                    "Unsupported image type", ex.getMessage());
-            case TOO_LARGE -> Problems.of(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
-                    ex.getMessage());
+            case UNREADABLE ->
+                Problems.of(HttpStatus.BAD_REQUEST, "unreadable-image", "Unreadable image", ex.getMessage());
+            case UNSUPPORTED ->
+                Problems.of(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported-image-type",
+                        "Unsupported image type",
+                        ex.getMessage());
+            case TOO_LARGE ->
+                Problems.of(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large", ex.getMessage());
         };
         return render(ex, problem, new HttpHeaders(), request);
     }
 
     @ExceptionHandler(ServiceBusyException.class)
     ResponseEntity<Object> busy(ServiceBusyException ex, WebRequest request) {
-        return render(ex, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Busy", ex.getMessage()),
-                retryAfter(BUSY_RETRY_SECONDS), request);
+        return render(
+                ex,
+                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Busy", ex.getMessage()),
+                retryAfter(BUSY_RETRY_SECONDS),
+                request);
     }
 
     @ExceptionHandler(ModelNotReadyException.class)
     ResponseEntity<Object> noModel(ModelNotReadyException ex, WebRequest request) {
-        return render(ex, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "no-model", "No model yet", ex.getMessage()),
-                retryAfter(NO_MODEL_RETRY_SECONDS), request);
+        return render(
+                ex,
+                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "no-model", "No model yet", ex.getMessage()),
+                retryAfter(NO_MODEL_RETRY_SECONDS),
+                request);
     }
 
     @ExceptionHandler(TrainingJobConflictException.class)
@@ -82,13 +90,16 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(TrainingJobNotFoundException.class)
     ResponseEntity<Object> noSuchJob(TrainingJobNotFoundException ex, WebRequest request) {
-        return render(ex, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage()), new HttpHeaders(),
+        return render(
+                ex,
+                ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage()),
+                new HttpHeaders(),
                 request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<Map<String, String>> errors = ex.getBindingResult().getFieldErrors().stream()
                 .map(error -> Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())))
                 .toList();
@@ -96,32 +107,39 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<Map<String, String>> errors = ex.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of("field",
-                        parameterName(result), "message", String.valueOf(error.getDefaultMessage()))))
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> Map.of(
+                                "field", parameterName(result), "message", String.valueOf(error.getDefaultMessage()))))
                 .toList();
         return handleExceptionInternal(ex, invalidRequest(ex.getBody(), errors), headers, status, request);
     }
 
     /** A body that does not bind: the problem names the field when the JSON parser knows it. */
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         JacksonException json = causeOf(ex, JacksonException.class);
         if (json == null || json.getPath().isEmpty()) {
             return super.handleHttpMessageNotReadable(ex, headers, status, request);
         }
         String field = json.getPath().stream()
-                .map(reference -> reference.getPropertyName() != null ? reference.getPropertyName()
+                .map(reference -> reference.getPropertyName() != null
+                        ? reference.getPropertyName()
                         : "[" + reference.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
         IllegalArgumentException refused = causeOf(ex, IllegalArgumentException.class);
         String message = refused != null ? refused.getMessage() : json.getOriginalMessage();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
-        return handleExceptionInternal(ex, invalidRequest(problem, List.of(Map.of("field", field, "message",
-                String.valueOf(message)))), headers, HttpStatus.BAD_REQUEST, request);
+        return handleExceptionInternal(
+                ex,
+                invalidRequest(problem, List.of(Map.of("field", field, "message", String.valueOf(message)))),
+                headers,
+                HttpStatus.BAD_REQUEST,
+                request);
     }
 
     private static <T extends Throwable> T causeOf(Throwable error, Class<T> type) {
@@ -136,8 +154,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static ProblemDetail invalidRequest(ProblemDetail problem, List<Map<String, String>> errors) {
         problem.setType(Problems.type("invalid-request"));
         problem.setProperty("errors", errors);
-        problem.setDetail("Invalid request: " + errors.stream()
-                .map(error -> error.get("field") + " " + error.get("message")).toList());
+        problem.setDetail("Invalid request: "
+                + errors.stream()
+                        .map(error -> error.get("field") + " " + error.get("message"))
+                        .toList());
         return problem;
     }
 
@@ -147,9 +167,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = Problems.of(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large",
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            MaxUploadSizeExceededException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = Problems.of(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "image-too-large",
+                "Image too large",
                 "The upload is larger than the accepted maximum"
                         + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes" : ""));
         return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
@@ -158,13 +181,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
         log.error("Unexpected error on {}", request.getDescription(false), ex);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "An unexpected error occurred; it has been logged");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged");
         return render(ex, problem, new HttpHeaders(), request);
     }
 
-    private ResponseEntity<Object> render(Exception ex, ProblemDetail problem, HttpHeaders headers,
-            WebRequest request) {
+    private ResponseEntity<Object> render(
+            Exception ex, ProblemDetail problem, HttpHeaders headers, WebRequest request) {
         return handleExceptionInternal(ex, problem, headers, HttpStatusCode.valueOf(problem.getStatus()), request);
     }
 
@@ -175,9 +198,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
-        return ResponseEntity.status(statusCode).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
+    protected ResponseEntity<Object> createResponseEntity(
+            Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        return ResponseEntity.status(statusCode)
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body);
     }
 }

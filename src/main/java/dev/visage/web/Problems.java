@@ -1,7 +1,6 @@
 package dev.visage.web;
 
 import java.net.URI;
-
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 
@@ -10,8 +9,7 @@ final class Problems {
 
     private static final String TYPE_BASE = "https://visage.dev/problems/";
 
-    private Problems() {
-    }
+    private Problems() {}
 
     /** A problem of a Visage type ({@code https://visage.dev/problems/<type>}). */
     static ProblemDetail of(HttpStatusCode status, String type, String title, String detail) {

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,8 +43,8 @@ class DataSplitTest {
         return catalog(counts);
     }
 
-    private static final List<String> SPLIT_PEOPLE = List.of("Alice_Smith", "Bob_Jones", "Carol_White",
-            "Dave_Brown", "Erin_Black");
+    private static final List<String> SPLIT_PEOPLE =
+            List.of("Alice_Smith", "Bob_Jones", "Carol_White", "Dave_Brown", "Erin_Black");
 
     private static List<LabeledImage> of(List<LabeledImage> part, int label) {
         return part.stream().filter(image -> image.label() == label).toList();
@@ -58,8 +57,13 @@ class DataSplitTest {
         // {train, validation, test} per person: test = round(20%), validation = round(10%), both at least 1.
         int[][] expected = {{35, 5, 10}, {14, 2, 4}, {7, 1, 2}, {5, 1, 1}, {1, 1, 1}};
         for (int label = 0; label < SPLIT_PEOPLE.size(); label++) {
-            assertThat(new int[] {of(split.train(), label).size(), of(split.validation(), label).size(),
-                of(split.test(), label).size()}).as(SPLIT_PEOPLE.get(label)).containsExactly(expected[label]);
+            assertThat(new int[] {
+                        of(split.train(), label).size(),
+                        of(split.validation(), label).size(),
+                        of(split.test(), label).size()
+                    })
+                    .as(SPLIT_PEOPLE.get(label))
+                    .containsExactly(expected[label]);
         }
         assertThat(split.size()).isEqualTo(50 + 20 + 10 + 7 + 3);
         assertThat(split.people()).isEqualTo(SPLIT_PEOPLE);
@@ -127,10 +131,11 @@ class DataSplitTest {
         LfwCatalog catalog = catalog(counts);
 
         assertThat(catalog.select(PeopleSelection.top(3))).containsExactly("Bob_Jones", "Eve_Adams", "Alice_Smith");
-        assertThat(catalog.select(PeopleSelection.top(5))).containsExactly("Bob_Jones", "Eve_Adams", "Alice_Smith",
-                "Carol_White", "Dave_Brown");
+        assertThat(catalog.select(PeopleSelection.top(5)))
+                .containsExactly("Bob_Jones", "Eve_Adams", "Alice_Smith", "Carol_White", "Dave_Brown");
         assertThatThrownBy(() -> catalog.select(PeopleSelection.top(6)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds only 5");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds only 5");
     }
 
     @Test
@@ -162,7 +167,10 @@ class DataSplitTest {
         Files.createFile(alice.resolve("notes.txt"));
         Path bob = Files.createDirectories(dir.resolve("Bob_Jones"));
         Files.createFile(bob.resolve("Bob_Jones_0001.jpeg"));
-        Files.createDirectories(dir.resolve("Nobody_Here")).resolve("readme.txt").toFile().createNewFile();
+        Files.createDirectories(dir.resolve("Nobody_Here"))
+                .resolve("readme.txt")
+                .toFile()
+                .createNewFile();
         Files.createFile(dir.resolve("lfw-names.txt"));
 
         LfwCatalog catalog = LfwCatalog.scan(dir);
@@ -173,7 +181,8 @@ class DataSplitTest {
                 .containsExactly("Alice_Smith_0001.JPG", "Alice_Smith_0002.jpg", "Alice_Smith_0003.png");
         assertThat(catalog.imagesOf("Nobody_Here")).isEmpty();
         assertThatThrownBy(() -> catalog.select(PeopleSelection.named(List.of("Alice_Smith", "Nobody_Here"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Nobody_Here");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Nobody_Here");
     }
 
     @Test
@@ -193,9 +202,13 @@ class DataSplitTest {
                 .hasMessageContaining("No images found")
                 .hasMessageContaining(dir.toAbsolutePath().toString());
 
-        Files.createDirectories(dir.resolve("Alice_Smith")).resolve("notes.txt").toFile().createNewFile();
+        Files.createDirectories(dir.resolve("Alice_Smith"))
+                .resolve("notes.txt")
+                .toFile()
+                .createNewFile();
         assertThatThrownBy(() -> LfwCatalog.scan(dir))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("No images found");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("No images found");
     }
 
     private static List<LabeledImage> all(DataSplit split) {

@@ -3,6 +3,8 @@ package dev.visage.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,9 +23,6 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -142,8 +141,8 @@ class LfwDownloaderTest {
         responses.put(ARCHIVE_PATH, new Response(firstHalf));
 
         // The checksum of the served bytes passes, so only extraction can notice the truncation.
-        assertThatThrownBy(
-                () -> downloader.ensureExtracted(target, LfwVariant.DEEPFUNNELED, url(ARCHIVE_PATH), sha256(firstHalf)))
+        assertThatThrownBy(() -> downloader.ensureExtracted(
+                        target, LfwVariant.DEEPFUNNELED, url(ARCHIVE_PATH), sha256(firstHalf)))
                 .isInstanceOf(LfwDownloadException.class)
                 .hasMessageContaining("truncated");
         assertNothingLeft();
@@ -154,8 +153,8 @@ class LfwDownloaderTest {
         byte[] archive = tgz(ALICE_1, ALICE_2, BOB_1);
         responses.put(ARCHIVE_PATH, new Response(Arrays.copyOf(archive, archive.length / 2), archive.length));
 
-        assertThatThrownBy(
-                () -> downloader.ensureExtracted(target, LfwVariant.DEEPFUNNELED, url(ARCHIVE_PATH), sha256(archive)))
+        assertThatThrownBy(() ->
+                        downloader.ensureExtracted(target, LfwVariant.DEEPFUNNELED, url(ARCHIVE_PATH), sha256(archive)))
                 .isInstanceOf(LfwDownloadException.class)
                 .hasMessageContaining("broke off")
                 .hasMessageContaining("of " + archive.length + " bytes");
@@ -178,8 +177,8 @@ class LfwDownloaderTest {
         byte[] archive = tgz(ALICE_1, "../evil.txt");
         responses.put(ARCHIVE_PATH, new Response(archive));
 
-        assertThatThrownBy(
-                () -> downloader.ensureExtracted(target, LfwVariant.DEEPFUNNELED, url(ARCHIVE_PATH), sha256(archive)))
+        assertThatThrownBy(() ->
+                        downloader.ensureExtracted(target, LfwVariant.DEEPFUNNELED, url(ARCHIVE_PATH), sha256(archive)))
                 .isInstanceOf(LfwDownloadException.class)
                 .hasMessageContaining("'../evil.txt'");
         assertNothingLeft();

@@ -4,28 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import javax.imageio.ImageIO;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Pipeline;
-
+import dev.visage.SyntheticLfw;
+import dev.visage.face.FaceCrop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.visage.SyntheticLfw;
-import dev.visage.face.FaceCrop;
 
 /** Decoding an LFW folder once into one tensor, and reading it back as DJL batches. */
 class LfwImagesTest {
@@ -96,10 +92,14 @@ class LfwImagesTest {
         for (Batch batch : dataset.getData(manager)) {
             try (batch) {
                 NDArray data = batch.getData().singletonOrThrow();
-                NDArray expected = decoded.pixels().get("{}:{}", seen, seen + batch.getSize()).mul(2);
+                NDArray expected = decoded.pixels()
+                        .get("{}:{}", seen, seen + batch.getSize())
+                        .mul(2);
                 assertThat(data.toFloatArray()).containsExactly(expected.toFloatArray());
                 assertThat(batch.getLabels().singletonOrThrow().toFloatArray())
-                        .containsExactly(decoded.labels().get("{}:{}", seen, seen + batch.getSize()).toFloatArray());
+                        .containsExactly(decoded.labels()
+                                .get("{}:{}", seen, seen + batch.getSize())
+                                .toFloatArray());
                 seen += batch.getSize();
             }
         }

@@ -2,6 +2,8 @@ package dev.visage.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.Multipart;
+import dev.visage.SyntheticLfw;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.BindMode;
@@ -22,9 +23,6 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.visage.Multipart;
-import dev.visage.SyntheticLfw;
 
 /**
  * The Docker image end to end: built from the project's Dockerfile and target/visage.jar, started with a
@@ -37,7 +35,8 @@ class VisageContainerIT {
     private static final String TOKEN = "container-test-token";
     private static final int PEOPLE = 3;
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private static final ImageFromDockerfile IMAGE = new ImageFromDockerfile("visage-it", false)
             .withDockerfile(Path.of("Dockerfile").toAbsolutePath())
@@ -59,44 +58,69 @@ class VisageContainerIT {
             visage.start();
             String base = "http://" + visage.getHost() + ":" + visage.getMappedPort(8080);
 
-            JsonNode model = json(send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200);
+            JsonNode model = json(
+                    send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200);
             firstVersion = model.get("version").asString();
-            List<String> people = model.get("people").valueStream().map(JsonNode::asString).toList();
+            List<String> people =
+                    model.get("people").valueStream().map(JsonNode::asString).toList();
             assertThat(people).hasSize(PEOPLE);
 
-            Path photo = data.resolve("lfw-deepfunneled").resolve(people.get(0))
+            Path photo = data.resolve("lfw-deepfunneled")
+                    .resolve(people.get(0))
                     .resolve(SyntheticLfw.fileName(people.get(0), 1));
-            JsonNode answer = json(send(Multipart.post(URI.create(base + "/identify"), "image", "face.jpg", "image/jpeg",
-                    Files.readAllBytes(photo))), 200);
+            JsonNode answer = json(
+                    send(Multipart.post(
+                            URI.create(base + "/identify"),
+                            "image",
+                            "face.jpg",
+                            "image/jpeg",
+                            Files.readAllBytes(photo))),
+                    200);
             assertThat(answer.get("modelVersion").asString()).isEqualTo(firstVersion);
-            assertThat(people).contains(answer.get("candidates").get(0).get("person").asString());
+            assertThat(people)
+                    .contains(answer.get("candidates").get(0).get("person").asString());
 
             HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(base + "/train"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json"));
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("Content-Type", "application/json"));
             assertThat(anonymous.statusCode()).isEqualTo(401);
 
-            JsonNode job = json(send(HttpRequest.newBuilder(URI.create(base + "/train"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 2}"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)), 202);
+            JsonNode job = json(
+                    send(HttpRequest.newBuilder(URI.create(base + "/train"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 2}"))
+                            .header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + TOKEN)),
+                    202);
             JsonNode finished = awaitFinished(base + "/train/" + job.get("id").asString());
             assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("SUCCEEDED");
             String trainedVersion = finished.get("result").get("modelVersion").asString();
             assertThat(trainedVersion).isNotEqualTo(firstVersion);
-            assertThat(json(send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200)
-                    .get("version").asString()).isEqualTo(trainedVersion);
+            assertThat(json(
+                                    send(HttpRequest.newBuilder(URI.create(base + "/model"))
+                                            .GET()),
+                                    200)
+                            .get("version")
+                            .asString())
+                    .isEqualTo(trainedVersion);
             firstVersion = trainedVersion;
         }
 
         try (GenericContainer<?> restarted = container(data, models, false)) {
             restarted.start();
             String base = "http://" + restarted.getHost() + ":" + restarted.getMappedPort(8080);
-            assertThat(json(send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200)
-                    .get("version").asString()).isEqualTo(firstVersion);
+            assertThat(json(
+                                    send(HttpRequest.newBuilder(URI.create(base + "/model"))
+                                            .GET()),
+                                    200)
+                            .get("version")
+                            .asString())
+                    .isEqualTo(firstVersion);
         }
     }
 
     private static GenericContainer<?> container(Path data, Path models, boolean trainOnStartup) {
-        return new GenericContainer<>(IMAGE).withExposedPorts(8080)
+        return new GenericContainer<>(IMAGE)
+                .withExposedPorts(8080)
                 .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
                 .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
                 .withEnv("VISAGE_ADMIN_TOKEN", TOKEN)
@@ -106,15 +130,17 @@ class VisageContainerIT {
                 .withEnv("VISAGE_TRAINING_EPOCHS", "3")
                 .withEnv("VISAGE_TRAINING_BATCH_SIZE", "16")
                 .withEnv("VISAGE_TRAINING_LEARNING_RATE", "0.002")
-                .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
+                .waitingFor(Wait.forHttp("/actuator/health/readiness")
+                        .forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(8)));
     }
 
     private static JsonNode awaitFinished(String jobUrl) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (true) {
-            JsonNode job = json(send(HttpRequest.newBuilder(URI.create(jobUrl)).GET()
-                    .header("Authorization", "Bearer " + TOKEN)), 200);
+            JsonNode job = json(
+                    send(HttpRequest.newBuilder(URI.create(jobUrl)).GET().header("Authorization", "Bearer " + TOKEN)),
+                    200);
             String state = job.get("state").asString();
             if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
                 return job;

@@ -10,9 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.Test;
 
 /** The centred crop, its area-averaging resize, the CHW layout and the margin, on images with known pixels. */
@@ -47,7 +45,9 @@ class FaceCropTest {
 
     /** Mean of channel {@code c} over the 2x2 source block at ({@code x}, {@code y}), in [0, 1]. */
     private static float blockMean(int x, int y, int c) {
-        float sum = channel(pattern(x, y), c) + channel(pattern(x + 1, y), c) + channel(pattern(x, y + 1), c)
+        float sum = channel(pattern(x, y), c)
+                + channel(pattern(x + 1, y), c)
+                + channel(pattern(x, y + 1), c)
                 + channel(pattern(x + 1, y + 1), c);
         return sum / 4 / 255f;
     }
@@ -68,7 +68,8 @@ class FaceCropTest {
         for (int c = 0; c < 3; c++) {
             for (int oy = 0; oy < 64; oy++) {
                 for (int ox = 0; ox < 64; ox++) {
-                    assertThat(out[c * plane + oy * 64 + ox]).as("channel %d at (%d, %d)", c, ox, oy)
+                    assertThat(out[c * plane + oy * 64 + ox])
+                            .as("channel %d at (%d, %d)", c, ox, oy)
                             .isCloseTo(blockMean(61 + 2 * ox, 61 + 2 * oy, c), within(EXACT));
                 }
             }
@@ -181,8 +182,12 @@ class FaceCropTest {
         float[] out = pixels(crop, half, 0);
 
         // (125 - 64) / 2 = 30.5: each output pixel straddles two source columns and rows, half of each.
-        float expected = (channel(pattern(30, 30), 0) + channel(pattern(31, 30), 0) + channel(pattern(30, 31), 0)
-                + channel(pattern(31, 31), 0)) / 4 / 255f;
+        float expected = (channel(pattern(30, 30), 0)
+                        + channel(pattern(31, 30), 0)
+                        + channel(pattern(30, 31), 0)
+                        + channel(pattern(31, 31), 0))
+                / 4
+                / 255f;
         assertThat(out[0]).isCloseTo(expected, within(EXACT));
     }
 
@@ -190,9 +195,12 @@ class FaceCropTest {
     void argbImagesGiveTheSamePixelsAsRgbOnes() {
         float[] rgb = pixels(crop, patterned(250, 250, BufferedImage.TYPE_INT_RGB), 0);
 
-        assertThat(pixels(crop, patterned(250, 250, BufferedImage.TYPE_INT_ARGB), 0)).isEqualTo(rgb);
-        assertThat(pixels(crop, patterned(250, 250, BufferedImage.TYPE_4BYTE_ABGR), 0)).isEqualTo(rgb);
-        assertThat(pixels(crop, patterned(250, 250, BufferedImage.TYPE_3BYTE_BGR), 0)).isEqualTo(rgb);
+        assertThat(pixels(crop, patterned(250, 250, BufferedImage.TYPE_INT_ARGB), 0))
+                .isEqualTo(rgb);
+        assertThat(pixels(crop, patterned(250, 250, BufferedImage.TYPE_4BYTE_ABGR), 0))
+                .isEqualTo(rgb);
+        assertThat(pixels(crop, patterned(250, 250, BufferedImage.TYPE_3BYTE_BGR), 0))
+                .isEqualTo(rgb);
     }
 
     @Test

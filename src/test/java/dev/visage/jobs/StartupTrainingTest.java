@@ -6,12 +6,14 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import dev.visage.dataset.LfwSource;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.store.ModelStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -22,10 +24,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-
-import dev.visage.dataset.LfwSource;
-import dev.visage.store.ModelStore;
-import dev.visage.jobs.TrainingJobView.State;
 
 class StartupTrainingTest {
 
@@ -78,8 +76,7 @@ class StartupTrainingTest {
 
     @Test
     void leavesAJobThatGotInFirstRunning() {
-        when(jobs.submit(TrainingRequest.DEFAULTS))
-                .thenThrow(TrainingJobConflictException.busy(job(State.RUNNING)));
+        when(jobs.submit(TrainingRequest.DEFAULTS)).thenThrow(TrainingJobConflictException.busy(job(State.RUNNING)));
 
         new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
 
@@ -88,28 +85,48 @@ class StartupTrainingTest {
 
     @Test
     void runsOnlyInTheWebService() {
-        new WebApplicationContextRunner().withUserConfiguration(Collaborators.class, StartupTraining.class)
+        new WebApplicationContextRunner()
+                .withUserConfiguration(Collaborators.class, StartupTraining.class)
                 .run(context -> assertThat(context).hasSingleBean(StartupTraining.class));
-        new ApplicationContextRunner().withUserConfiguration(Collaborators.class, StartupTraining.class)
+        new ApplicationContextRunner()
+                .withUserConfiguration(Collaborators.class, StartupTraining.class)
                 .run(context -> assertThat(context).doesNotHaveBean(StartupTraining.class));
     }
 
     @Test
     void isOnByDefaultAndSwitchedByTheEnvironment() {
         assertThat(bind(Map.of()).trainOnStartup()).isTrue();
-        assertThat(bind(Map.of("VISAGE_TRAIN_ON_STARTUP", "false")).trainOnStartup()).isFalse();
+        assertThat(bind(Map.of("VISAGE_TRAIN_ON_STARTUP", "false")).trainOnStartup())
+                .isFalse();
     }
 
     private static StartupTrainingProperties bind(Map<String, Object> environment) {
         SystemEnvironmentPropertySource source = new SystemEnvironmentPropertySource(
                 StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment);
-        return new Binder(ConfigurationPropertySources.from(source)).bindOrCreate("visage",
-                StartupTrainingProperties.class);
+        return new Binder(ConfigurationPropertySources.from(source))
+                .bindOrCreate("visage", StartupTrainingProperties.class);
     }
 
     private static TrainingJobView job(State state) {
-        return new TrainingJobView("job-1", state, false, null, null, null, 0, 40, 0, 0, 0, null, List.of(),
-                Instant.EPOCH, null, null, null, null);
+        return new TrainingJobView(
+                "job-1",
+                state,
+                false,
+                null,
+                null,
+                null,
+                0,
+                40,
+                0,
+                0,
+                0,
+                null,
+                List.of(),
+                Instant.EPOCH,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Configuration(proxyBeanMethods = false)

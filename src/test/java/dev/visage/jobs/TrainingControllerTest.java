@@ -13,10 +13,12 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.visage.dataset.LfwVariant;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.jobs.TrainingRequest.People;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,16 +30,12 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
-import dev.visage.jobs.TrainingJobView.State;
-import dev.visage.dataset.LfwVariant;
-import dev.visage.jobs.TrainingRequest.People;
-
 @WebMvcTest(controllers = TrainingController.class, properties = "visage.admin.token=s3cret")
 class TrainingControllerTest {
 
     private static final String ID = "0f8e6b0a-7f6c-4c57-9a3e-5d2b1c0e4a11";
-    private static final TrainingRequest SETTINGS = new TrainingRequest(new People(10, null), 40, 64, 0.003f, 42L,
-            LfwVariant.DEEPFUNNELED);
+    private static final TrainingRequest SETTINGS =
+            new TrainingRequest(new People(10, null), 40, 64, 0.003f, 42L, LfwVariant.DEEPFUNNELED);
 
     @Autowired
     private MockMvc mvc;
@@ -63,13 +61,16 @@ class TrainingControllerTest {
     void startsAJobWithTheOverrides() throws Exception {
         when(jobs.submit(any())).thenReturn(job(State.QUEUED, false));
 
-        mvc.perform(admin(post("/train")).contentType(MediaType.APPLICATION_JSON).content("""
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("""
                 {"people": ["Ann", "Bob"], "epochs": 3, "batchSize": 16, "learningRate": 0.01, "seed": 7,
                  "variant": "funneled"}"""))
                 .andExpect(status().isAccepted());
 
-        verify(jobs).submit(new TrainingRequest(new People(null, List.of("Ann", "Bob")), 3, 16, 0.01f, 7L,
-                LfwVariant.FUNNELED));
+        verify(jobs)
+                .submit(new TrainingRequest(
+                        new People(null, List.of("Ann", "Bob")), 3, 16, 0.01f, 7L, LfwVariant.FUNNELED));
     }
 
     @ParameterizedTest
@@ -86,7 +87,9 @@ class TrainingControllerTest {
             {"variant": "aligned"}         | variant
             """)
     void rejectsAnInvalidOverrideNamingTheField(String body, String field) throws Exception {
-        mvc.perform(admin(post("/train")).contentType(MediaType.APPLICATION_JSON).content(body))
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(400))
@@ -97,7 +100,9 @@ class TrainingControllerTest {
 
     @Test
     void rejectsPeopleThatAreNeitherANumberNorNames() throws Exception {
-        mvc.perform(admin(post("/train")).contentType(MediaType.APPLICATION_JSON).content("{\"people\": 2.5}"))
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"people\": 2.5}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
         verifyNoInteractions(jobs);
@@ -209,7 +214,24 @@ class TrainingControllerTest {
     }
 
     private static TrainingJobView job(State state, boolean cancelRequested) {
-        return new TrainingJobView(ID, state, cancelRequested, SETTINGS, null, null, 2, 40, 1, 2, 0.25, null,
-                List.of(), Instant.parse("2025-01-01T00:00:00Z"), null, null, null, null);
+        return new TrainingJobView(
+                ID,
+                state,
+                cancelRequested,
+                SETTINGS,
+                null,
+                null,
+                2,
+                40,
+                1,
+                2,
+                0.25,
+                null,
+                List.of(),
+                Instant.parse("2025-01-01T00:00:00Z"),
+                null,
+                null,
+                null,
+                null);
     }
 }

@@ -10,6 +10,21 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import dev.visage.dataset.LfwProperties;
+import dev.visage.dataset.LfwVariant;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.network.NetworkConfig;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStoredEvent;
+import dev.visage.training.EpochSummary;
+import dev.visage.training.TrainingCancelledException;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingMetrics;
+import dev.visage.training.TrainingPipeline;
+import dev.visage.training.TrainingProgressListener;
+import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.TrainingProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +34,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,31 +46,22 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.core.task.support.ExecutorServiceAdapter;
 
-import dev.visage.dataset.LfwProperties;
-import dev.visage.dataset.LfwVariant;
-import dev.visage.network.NetworkConfig;
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStoredEvent;
-import dev.visage.jobs.TrainingJobView.State;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
-import dev.visage.training.EpochSummary;
-import dev.visage.training.TrainingCancelledException;
-import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingMetrics;
-import dev.visage.training.TrainingPipeline;
-import dev.visage.training.TrainingProgressListener;
-import dev.visage.training.TrainingProperties;
-
 @ExtendWith(OutputCaptureExtension.class)
 class TrainingJobsTest {
 
     private static final TrainingConfig DEFAULTS = new Binder()
-            .bindOrCreate("visage.training", TrainingProperties.class).toConfig(NetworkConfig.SEED);
+            .bindOrCreate("visage.training", TrainingProperties.class)
+            .toConfig(NetworkConfig.SEED);
     private static final LfwProperties LFW = new LfwProperties(Path.of("lfw"), LfwVariant.DEEPFUNNELED, false, null);
-    private static final ModelManifest MANIFEST = new ModelManifest(ModelManifest.FORMAT, "20250101-000000-000",
-            List.of("Ann", "Bob"), NetworkConfig.SEED, null, Instant.EPOCH);
-    private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(MANIFEST,
-            new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, 2, 50, List.of()));
+    private static final ModelManifest MANIFEST = new ModelManifest(
+            ModelManifest.FORMAT,
+            "20250101-000000-000",
+            List.of("Ann", "Bob"),
+            NetworkConfig.SEED,
+            null,
+            Instant.EPOCH);
+    private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
+            MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, 2, 50, List.of()));
 
     private final TrainingPipeline pipeline = mock(TrainingPipeline.class);
     private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
@@ -95,11 +99,19 @@ class TrainingJobsTest {
         assertThat(job.progress()).isEqualTo(1);
         assertThat(job.startedAt()).isNotNull();
         assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
-        assertThat(job.settings()).isEqualTo(new TrainingRequest(new TrainingRequest.People(10, null), 2, 64,
-                0.003f, 42L, LfwVariant.ORIGINAL));
+        assertThat(job.settings())
+                .isEqualTo(new TrainingRequest(
+                        new TrainingRequest.People(10, null), 2, 64, 0.003f, 42L, LfwVariant.ORIGINAL));
         verify(events).publishEvent(new ModelStoredEvent(MANIFEST));
-        assertThat(meters.get("visage.training.jobs").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
-        assertThat(meters.get("visage.training.duration").tag("outcome", "succeeded").timer().count())
+        assertThat(meters.get("visage.training.jobs")
+                        .tag("outcome", "succeeded")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("visage.training.duration")
+                        .tag("outcome", "succeeded")
+                        .timer()
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -123,8 +135,13 @@ class TrainingJobsTest {
         assertThat(job.error()).isEqualTo("No such person: Zed");
         assertThat(job.result()).isNull();
         verifyNoInteractions(events);
-        assertThat(meters.get("visage.training.jobs").tag("outcome", "failed").counter().count()).isEqualTo(1);
-        assertThat(output.getOut().split("Training job " + job.id() + " failed", -1)).hasSize(2);
+        assertThat(meters.get("visage.training.jobs")
+                        .tag("outcome", "failed")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(output.getOut().split("Training job " + job.id() + " failed", -1))
+                .hasSize(2);
         assertThat(output.getOut()).contains("java.lang.IllegalStateException: No such person: Zed");
     }
 
@@ -144,7 +161,8 @@ class TrainingJobsTest {
         assertThat(job.state()).isEqualTo(State.RUNNING);
         assertThat(job.stage()).isEqualTo(TrainingStage.TRAINING);
         assertThat(job.stageDetail()).isEqualTo("Training up to 100 epochs");
-        assertThat(List.of(job.epoch(), job.epochs(), job.batch(), job.batches())).containsExactly(2, 100, 1, 4);
+        assertThat(List.of(job.epoch(), job.epochs(), job.batch(), job.batches()))
+                .containsExactly(2, 100, 1, 4);
         assertThat(job.progress()).isEqualTo(1.25 / 100);
         assertThat(job.etaSeconds()).isNotNull().isNotNegative();
         assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 100);
@@ -185,8 +203,15 @@ class TrainingJobsTest {
         assertThat(requested.cancelRequested()).isTrue();
         assertThat(jobs.find(id).orElseThrow().state()).isEqualTo(State.CANCELLED);
         verifyNoInteractions(events);
-        assertThat(meters.get("visage.training.jobs").tag("outcome", "cancelled").counter().count()).isEqualTo(1);
-        assertThat(meters.get("visage.training.duration").tag("outcome", "cancelled").timer().count())
+        assertThat(meters.get("visage.training.jobs")
+                        .tag("outcome", "cancelled")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("visage.training.duration")
+                        .tag("outcome", "cancelled")
+                        .timer()
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -205,8 +230,16 @@ class TrainingJobsTest {
         assertThat(cancelled.startedAt()).isNull();
         assertThat(cancelled.finishedAt()).isNotNull();
         verify(pipeline, never()).run(any(), any(), any(), any());
-        assertThat(meters.get("visage.training.jobs").tag("outcome", "cancelled").counter().count()).isEqualTo(1);
-        assertThat(meters.get("visage.training.duration").tag("outcome", "cancelled").timer().count()).isZero();
+        assertThat(meters.get("visage.training.jobs")
+                        .tag("outcome", "cancelled")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("visage.training.duration")
+                        .tag("outcome", "cancelled")
+                        .timer()
+                        .count())
+                .isZero();
     }
 
     @Test
@@ -215,8 +248,10 @@ class TrainingJobsTest {
         TrainingJobs jobs = inline();
         String id = jobs.submit(TrainingRequest.DEFAULTS).id();
 
-        assertThatExceptionOfType(TrainingJobConflictException.class).isThrownBy(() -> jobs.cancel(id))
-                .satisfies(conflict -> assertThat(conflict.job()).extracting(TrainingJobView::id, TrainingJobView::state)
+        assertThatExceptionOfType(TrainingJobConflictException.class)
+                .isThrownBy(() -> jobs.cancel(id))
+                .satisfies(conflict -> assertThat(conflict.job())
+                        .extracting(TrainingJobView::id, TrainingJobView::state)
                         .containsExactly(id, State.SUCCEEDED));
         assertThat(jobs.find(id).orElseThrow().cancelRequested()).isFalse();
     }
@@ -239,7 +274,8 @@ class TrainingJobsTest {
             ids.add(0, jobs.submit(TrainingRequest.DEFAULTS).id());
         }
 
-        assertThat(jobs.recent()).extracting(TrainingJobView::id)
+        assertThat(jobs.recent())
+                .extracting(TrainingJobView::id)
                 .containsExactlyElementsOf(ids.subList(0, TrainingJobs.KEPT_JOBS));
         assertThat(jobs.find(ids.get(TrainingJobs.KEPT_JOBS))).isEmpty();
     }

@@ -3,24 +3,23 @@ package dev.visage.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import dev.visage.dataset.LfwVariant;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.jobs.TrainingRequest.People;
+import dev.visage.network.NetworkConfig;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingProperties;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.visage.dataset.LfwVariant;
-import dev.visage.dataset.PeopleSelection;
-import dev.visage.network.NetworkConfig;
-import dev.visage.jobs.TrainingRequest.People;
-import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProperties;
-
 class TrainingRequestTest {
 
     private static final TrainingConfig DEFAULTS = new Binder()
-            .bindOrCreate("visage.training", TrainingProperties.class).toConfig(NetworkConfig.SEED);
+            .bindOrCreate("visage.training", TrainingProperties.class)
+            .toConfig(NetworkConfig.SEED);
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -32,13 +31,14 @@ class TrainingRequestTest {
 
     @Test
     void overridesReplaceTheirDefaultsOnly() {
-        TrainingRequest request = new TrainingRequest(new People(null, List.of("Ann", "Bob")), 1, 8, 0.01f, 7L,
-                LfwVariant.parse("Deep-Funneled"));
+        TrainingRequest request = new TrainingRequest(
+                new People(null, List.of("Ann", "Bob")), 1, 8, 0.01f, 7L, LfwVariant.parse("Deep-Funneled"));
 
         TrainingConfig config = request.applyTo(DEFAULTS);
 
         assertThat(config.people()).isEqualTo(PeopleSelection.named(List.of("Ann", "Bob")));
-        assertThat(List.of(config.epochs(), config.batchSize(), config.warmupEpochs())).containsExactly(1, 8, 0);
+        assertThat(List.of(config.epochs(), config.batchSize(), config.warmupEpochs()))
+                .containsExactly(1, 8, 0);
         assertThat(config.learningRate()).isEqualTo(0.01f);
         assertThat(config.seed()).isEqualTo(7);
         assertThat(config.crop()).isEqualTo(DEFAULTS.crop());
@@ -53,7 +53,8 @@ class TrainingRequestTest {
                 .isEqualTo(new People(null, List.of("Ann", "Bob")));
         assertThat(read("{}")).isEqualTo(TrainingRequest.DEFAULTS);
         for (String wrong : List.of("2.5", "\"ten\"", "[\"Ann\", 3]", "{}")) {
-            assertThatExceptionOfType(JacksonException.class).as(wrong)
+            assertThatExceptionOfType(JacksonException.class)
+                    .as(wrong)
                     .isThrownBy(() -> read("{\"people\": " + wrong + "}"));
         }
     }

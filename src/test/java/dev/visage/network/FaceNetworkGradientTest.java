@@ -2,10 +2,6 @@ package dev.visage.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -19,12 +15,13 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
-
+import dev.visage.system.DjlEnvironment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.visage.system.DjlEnvironment;
 
 /**
  * Guards against the engine bug behind {@link NetworkConfig#CHANNEL_MULTIPLE}: the same batch must give the same
@@ -43,7 +40,9 @@ class FaceNetworkGradientTest {
     }
 
     static List<NetworkConfig> networks() {
-        return List.of(NetworkConfig.SEED, new NetworkConfig(List.of(16, 16), 16, 0f, false),
+        return List.of(
+                NetworkConfig.SEED,
+                new NetworkConfig(List.of(16, 16), 16, 0f, false),
                 new NetworkConfig(List.of(48, 16), 16, 0f, false));
     }
 
@@ -53,14 +52,15 @@ class FaceNetworkGradientTest {
         Engine.getInstance().setRandomSeed(7);
         try (Model model = Model.newInstance("gradients");
                 NDManager manager = NDManager.newBaseManager()) {
-            model.setBlock(FaceNetwork.build(new NetworkConfig(network.channels(), network.hiddenUnits(), 0f,
-                    network.batchNorm()), 3));
+            model.setBlock(FaceNetwork.build(
+                    new NetworkConfig(network.channels(), network.hiddenUnits(), 0f, network.batchNorm()), 3));
             NDArray images = manager.randomUniform(0, 1, new Shape(BATCH, 3, SIDE, SIDE));
             NDArray labels = manager.create(new int[] {0, 1, 2, 0, 1}).toType(DataType.FLOAT32, false);
             try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))) {
                 trainer.initialize(new Shape(1, 3, SIDE, SIDE));
                 Map<String, float[]> first = gradients(trainer, model, images, labels);
-                first.forEach((name, values) -> assertThat(allFinite(values)).as("gradient of %s is finite", name)
+                first.forEach((name, values) -> assertThat(allFinite(values))
+                        .as("gradient of %s is finite", name)
                         .isTrue());
                 for (int pass = 1; pass < PASSES; pass++) {
                     poisonFreedMemory(manager);

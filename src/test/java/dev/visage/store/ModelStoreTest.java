@@ -3,6 +3,21 @@ package dev.visage.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.visage.SyntheticLfw;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
+import dev.visage.network.NetworkConfig;
+import dev.visage.training.FaceTrainer;
+import dev.visage.training.TrainedModel;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,15 +26,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,15 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
-
-import dev.visage.SyntheticLfw;
-import dev.visage.face.FaceCrop;
-import dev.visage.dataset.PeopleSelection;
-import dev.visage.network.NetworkConfig;
-import dev.visage.training.FaceTrainer;
-import dev.visage.training.TrainedModel;
-import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProgressListener;
 
 /** Storing, reloading, validating and pruning model versions, with a tiny model trained on synthetic faces. */
 class ModelStoreTest {
@@ -57,10 +54,20 @@ class ModelStoreTest {
         SyntheticLfw.write(lfw, 3, 6, 9);
         // Batch normalisation included, so that its running statistics must survive the round trip too.
         NetworkConfig network = new NetworkConfig(List.of(16, 32), 16, 0.2f, true);
-        TrainingConfig config = new TrainingConfig(PeopleSelection.top(3), 9, FaceCrop.of(128, SIZE), network, 1, 8,
-                0.003f, 0.05f, 0, 0.1f, 0, new TrainingConfig.Augmentation(2, true, 0.1f));
-        trained = new FaceTrainer(config, new TrainingProgressListener() {
-        }, () -> false).train(lfw);
+        TrainingConfig config = new TrainingConfig(
+                PeopleSelection.top(3),
+                9,
+                FaceCrop.of(128, SIZE),
+                network,
+                1,
+                8,
+                0.003f,
+                0.05f,
+                0,
+                0.1f,
+                0,
+                new TrainingConfig.Augmentation(2, true, 0.1f));
+        trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
     }
 
     @AfterAll
@@ -93,9 +100,10 @@ class ModelStoreTest {
         assertThat(saved.version()).isEqualTo(VERSION);
         assertThat(saved.format()).isEqualTo(ModelManifest.FORMAT);
         Path folder = store.root().resolve(VERSION);
-        assertThat(entries(folder)).containsExactlyInAnyOrder("model.json", "metrics.json", "split.json",
-                "visage-0000.params");
-        assertThat(Files.readString(store.root().resolve("current"), StandardCharsets.UTF_8).trim())
+        assertThat(entries(folder))
+                .containsExactlyInAnyOrder("model.json", "metrics.json", "split.json", "visage-0000.params");
+        assertThat(Files.readString(store.root().resolve("current"), StandardCharsets.UTF_8)
+                        .trim())
                 .isEqualTo(VERSION);
         assertThat(store.currentVersion()).contains(VERSION);
         assertThat(store.versions()).containsExactly(VERSION);
@@ -116,11 +124,15 @@ class ModelStoreTest {
         assertThat(read.network()).isEqualTo(trained.network());
         assertThat(read.trainedAt()).isEqualTo(TRAINED_AT);
         JsonNode metrics = store.metrics(VERSION);
-        assertThat(metrics.get("testAccuracy").asDouble()).isEqualTo(trained.metrics().testAccuracy());
-        assertThat(metrics.get("history").size()).isEqualTo(trained.metrics().history().size());
-        JsonNode split = new JsonMapper().readTree(root.resolve(VERSION).resolve("split.json").toFile());
+        assertThat(metrics.get("testAccuracy").asDouble())
+                .isEqualTo(trained.metrics().testAccuracy());
+        assertThat(metrics.get("history").size())
+                .isEqualTo(trained.metrics().history().size());
+        JsonNode split = new JsonMapper()
+                .readTree(root.resolve(VERSION).resolve("split.json").toFile());
         assertThat(split.get("test").size()).isEqualTo(trained.split().test().size());
-        assertThat(split.get("people").get(0).asString()).isEqualTo(trained.people().get(0));
+        assertThat(split.get("people").get(0).asString())
+                .isEqualTo(trained.people().get(0));
     }
 
     @Test
@@ -128,7 +140,8 @@ class ModelStoreTest {
         ModelStore store = new ModelStore(root, 5);
         save(store, TRAINED_AT);
 
-        try (StoredModel loaded = store.load(store.currentVersion().orElseThrow()); NDManager manager = NDManager.newBaseManager()) {
+        try (StoredModel loaded = store.load(store.currentVersion().orElseThrow());
+                NDManager manager = NDManager.newBaseManager()) {
             assertThat(loaded.version()).isEqualTo(VERSION);
             assertThat(loaded.folder()).isEqualTo(root.resolve(VERSION));
             manager.getEngine().setRandomSeed(5);
@@ -145,7 +158,8 @@ class ModelStoreTest {
     private static float[] logits(Model model, NDManager manager, NDArray input) {
         Block block = model.getBlock();
         return block.forward(new ParameterStore(manager, false), new NDList(input), false)
-                .singletonOrThrow().toFloatArray();
+                .singletonOrThrow()
+                .toFloatArray();
     }
 
     @Test
@@ -154,7 +168,8 @@ class ModelStoreTest {
         save(store, TRAINED_AT);
         Files.delete(root.resolve(VERSION).resolve("visage-0000.params"));
 
-        assertThatThrownBy(() -> store.load(VERSION)).isInstanceOf(ModelStoreException.class)
+        assertThatThrownBy(() -> store.load(VERSION))
+                .isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("visage-0000.params is missing");
     }
 
@@ -164,7 +179,8 @@ class ModelStoreTest {
         save(store, TRAINED_AT);
         Files.delete(root.resolve(VERSION).resolve("model.json"));
 
-        assertThatThrownBy(() -> store.load(VERSION)).isInstanceOf(ModelStoreException.class)
+        assertThatThrownBy(() -> store.load(VERSION))
+                .isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("model.json is missing");
     }
 
@@ -178,7 +194,8 @@ class ModelStoreTest {
         node.put("format", ModelManifest.FORMAT + 1);
         json.writeValue(manifest.toFile(), node);
 
-        assertThatThrownBy(() -> store.load(VERSION)).isInstanceOf(ModelStoreException.class)
+        assertThatThrownBy(() -> store.load(VERSION))
+                .isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("format " + (ModelManifest.FORMAT + 1));
     }
 
@@ -188,7 +205,8 @@ class ModelStoreTest {
 
         assertThat(store.currentVersion()).isEmpty();
         assertThat(store.versions()).isEmpty();
-        assertThatThrownBy(() -> store.load("20000101-000000-000")).isInstanceOf(ModelStoreException.class)
+        assertThatThrownBy(() -> store.load("20000101-000000-000"))
+                .isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("No model 20000101-000000-000");
         assertThatThrownBy(() -> new ModelStore(root, 0)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -226,9 +244,10 @@ class ModelStoreTest {
         assertThat(store.currentVersion()).contains(older);
         assertThat(store.versions()).containsExactly(older, "20250304-000000-000", "20250305-000000-000");
         assertThat(entries(root)).noneMatch(name -> name.startsWith("."));
-        assertThat(Optional.of(store.load(store.currentVersion().orElseThrow()))).hasValueSatisfying(model -> {
-            assertThat(model.version()).isEqualTo(older);
-            model.close();
-        });
+        assertThat(Optional.of(store.load(store.currentVersion().orElseThrow())))
+                .hasValueSatisfying(model -> {
+                    assertThat(model.version()).isEqualTo(older);
+                    model.close();
+                });
     }
 }

@@ -3,18 +3,15 @@ package dev.visage.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
+import dev.visage.training.TrainingConfig.Augmentation;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import dev.visage.training.TrainingConfig.Augmentation;
 
 /** Shifted crops, flips and brightness of whole batches, on images whose every pixel is identifiable. */
 class BatchAugmenterTest {
@@ -140,7 +137,9 @@ class BatchAugmenterTest {
         float[] values = new float[images * 3 * SIDE * SIDE];
         Arrays.fill(values, 0.8f);
 
-        float[] out = augmenter.transform(manager.create(values, new Shape(images, 3, SIDE, SIDE))).toFloatArray();
+        float[] out = augmenter
+                .transform(manager.create(values, new Shape(images, 3, SIDE, SIDE)))
+                .toFloatArray();
 
         Set<Float> factors = new HashSet<>();
         boolean clipped = false;
@@ -194,6 +193,7 @@ class BatchAugmenterTest {
     @Test
     void refusesAShiftLargerThanTheMargin() {
         assertThatThrownBy(() -> new BatchAugmenter(new Augmentation(3, false, 0), 2, SIZE, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("margin");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("margin");
     }
 }

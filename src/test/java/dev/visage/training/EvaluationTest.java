@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 /** Accuracy, balanced accuracy, macro-F1, per-person scores and the confusion matrix, checked by hand. */

@@ -4,6 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.visage.SyntheticLfw;
+import dev.visage.dataset.DataSplit;
+import dev.visage.dataset.LabeledImage;
+import dev.visage.dataset.LfwCatalog;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
+import dev.visage.network.FaceNetwork;
+import dev.visage.network.NetworkConfig;
+import dev.visage.training.TrainingProgressListener.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,29 +25,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.imageio.ImageIO;
-
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.visage.SyntheticLfw;
-import dev.visage.dataset.DataSplit;
-import dev.visage.face.FaceCrop;
-import dev.visage.dataset.LabeledImage;
-import dev.visage.dataset.LfwCatalog;
-import dev.visage.dataset.PeopleSelection;
-import dev.visage.network.FaceNetwork;
-import dev.visage.network.NetworkConfig;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
 
 /** Training on a synthetic LFW folder: accuracy, metrics, early stopping and cancellation. */
 class FaceTrainerTest {
@@ -78,8 +74,19 @@ class FaceTrainerTest {
      * augmentation) with a 32 px input, a small batch and few epochs, to keep the test fast.
      */
     static TrainingConfig config(int epochs, int patience, float learningRate) {
-        return new TrainingConfig(PeopleSelection.top(PEOPLE), SEED, FaceCrop.of(128, 32), NetworkConfig.SEED, epochs,
-                BATCH, learningRate, 0.05f, 1, 0.1f, patience, new TrainingConfig.Augmentation(4, true, 0.2f));
+        return new TrainingConfig(
+                PeopleSelection.top(PEOPLE),
+                SEED,
+                FaceCrop.of(128, 32),
+                NetworkConfig.SEED,
+                epochs,
+                BATCH,
+                learningRate,
+                0.05f,
+                1,
+                0.1f,
+                patience,
+                new TrainingConfig.Augmentation(4, true, 0.2f));
     }
 
     @BeforeAll
@@ -131,24 +138,33 @@ class FaceTrainerTest {
 
         // The kept epoch is the one with the best validation accuracy.
         assertThat(metrics.bestEpoch()).isBetween(1, EPOCHS);
-        float best = (float) history.stream().mapToDouble(EpochSummary::validationAccuracy).max().orElseThrow();
+        float best = (float) history.stream()
+                .mapToDouble(EpochSummary::validationAccuracy)
+                .max()
+                .orElseThrow();
         assertThat((float) metrics.validationAccuracy()).isEqualTo(best);
         assertThat(history.get(metrics.bestEpoch() - 1).validationAccuracy()).isEqualTo(best);
 
         // 30 images a person: 6 test, 3 validation, 21 training.
-        assertThat(metrics.trainImages()).isEqualTo(PEOPLE * 21).isEqualTo(trained.split().train().size());
+        assertThat(metrics.trainImages())
+                .isEqualTo(PEOPLE * 21)
+                .isEqualTo(trained.split().train().size());
         assertThat(trained.split().test()).hasSize(PEOPLE * 6);
-        assertThat(metrics.test().perPerson()).extracting(Evaluation.PersonScore::support).containsOnly(6);
+        assertThat(metrics.test().perPerson())
+                .extracting(Evaluation.PersonScore::support)
+                .containsOnly(6);
         assertThat(metrics.trainImagesPerSecond()).isPositive();
         assertThat(metrics.dataSeconds()).isPositive();
         assertThat(metrics.trainSeconds()).isPositive();
-        assertThat(metrics.parameterCount()).isEqualTo(FaceNetwork.parameterCount(trained.model().getBlock()))
+        assertThat(metrics.parameterCount())
+                .isEqualTo(FaceNetwork.parameterCount(trained.model().getBlock()))
                 .isPositive();
     }
 
     @Test
     void listenerHearsEveryStageBatchAndEpoch() {
-        assertThat(recorder.stages).startsWith(TrainingStage.LOADING_DATA)
+        assertThat(recorder.stages)
+                .startsWith(TrainingStage.LOADING_DATA)
                 .containsSubsequence(TrainingStage.LOADING_DATA, TrainingStage.TRAINING, TrainingStage.EVALUATING)
                 .doesNotContain(TrainingStage.STORING);
         assertThat(recorder.stages.get(recorder.stages.size() - 1)).isEqualTo(TrainingStage.EVALUATING);
@@ -183,14 +199,20 @@ class FaceTrainerTest {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray images = manager.create(pixels, new Shape(test.size(), 3, crop.imageSize(), crop.imageSize()));
-            NDArray logits = trained.model().getBlock().forward(new ParameterStore(manager, false),
-                    new NDList(trained.preprocessing().normalize(images)), false).singletonOrThrow();
+            NDArray logits = trained.model()
+                    .getBlock()
+                    .forward(
+                            new ParameterStore(manager, false),
+                            new NDList(trained.preprocessing().normalize(images)),
+                            false)
+                    .singletonOrThrow();
             long[] predicted = logits.argMax(1).toLongArray();
             int correct = 0;
             for (int i = 0; i < test.size(); i++) {
                 correct += predicted[i] == test.get(i).label() ? 1 : 0;
             }
-            assertThat((double) correct / test.size()).isEqualTo(trained.metrics().testAccuracy());
+            assertThat((double) correct / test.size())
+                    .isEqualTo(trained.metrics().testAccuracy());
         }
     }
 
@@ -251,10 +273,10 @@ class FaceTrainerTest {
         SyntheticLfw.write(dir, PEOPLE, 10, 4);
         AtomicInteger checks = new AtomicInteger();
         Recorder progress = new Recorder();
-        FaceTrainer trainer = new FaceTrainer(config(EPOCHS, 0, 0.003f), progress,
-                () -> checks.incrementAndGet() > 1);
+        FaceTrainer trainer = new FaceTrainer(config(EPOCHS, 0, 0.003f), progress, () -> checks.incrementAndGet() > 1);
 
-        assertThatThrownBy(() -> trainer.train(dir)).isInstanceOf(TrainingCancelledException.class)
+        assertThatThrownBy(() -> trainer.train(dir))
+                .isInstanceOf(TrainingCancelledException.class)
                 .hasMessageContaining("cancelled");
 
         // Asked after each batch's gradients: the first batch was stepped, the second refused before its step, so

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.translate.Pipeline;
 import dev.visage.face.FaceCrop;
+import dev.visage.face.LfwFrame;
+import dev.visage.face.Photo;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +42,8 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
         try {
             IntStream.range(0, images.size()).parallel().forEach(i -> {
                 LabeledImage image = images.get(i);
-                crop.toPixels(read(root.resolve(image.file())), margin, values, i * perImage);
+                Photo photo = read(root.resolve(image.file()));
+                crop.toPixels(photo, LfwFrame.centred(photo.width(), photo.height()), margin, values, i * perImage);
                 classes[i] = image.label();
             });
         } catch (UncheckedIOException e) {
@@ -55,13 +58,13 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
                 margin);
     }
 
-    private static BufferedImage read(Path file) {
+    private static Photo read(Path file) {
         try {
             BufferedImage image = ImageIO.read(file.toFile());
             if (image == null) {
                 throw new IOException("Not a readable image: " + file);
             }
-            return image;
+            return Photo.of(image);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot decode " + file + ": " + e.getMessage(), e);
         }

@@ -1,13 +1,11 @@
 package dev.visage.face;
 
-import java.awt.image.BufferedImage;
-
 /**
- * The geometry that turns a face photo into the network's input: a centred square crop, scaled to
- * {@code imageSize} x {@code imageSize} by area averaging, as CHW floats in [0, 1].
+ * The geometry that turns a face in a photo into the network's input: the centred square of its {@link LfwFrame},
+ * scaled to {@code imageSize} x {@code imageSize} by area averaging, as CHW floats in [0, 1].
  *
- * <p>{@code cropSize} is measured on LFW's {@code referenceSize} (250 px) aligned images; other image sizes are
- * cropped in proportion, so an upload of any resolution sees the same part of the face. Training and serving
+ * <p>{@code cropSize} is measured on LFW's {@code referenceSize} (250 px) aligned images; frames of other sizes are
+ * cropped in proportion, so a photo of any resolution shows the same part of the face. Training and serving
  * both call {@link #toPixels}, so they see exactly the same pixels.
  *
  * @param cropSize side of the centred crop on a {@code referenceSize} image
@@ -36,43 +34,41 @@ public record FaceCrop(int cropSize, int referenceSize, int imageSize) {
     }
 
     /**
-     * Writes the crop into {@code out} (CHW, [0, 1]) at {@code offset}.
+     * Writes the crop of {@code frame} into {@code out} (CHW, [0, 1]) at {@code offset}.
      *
+     * @param frame the square of the photo that stands for a whole {@code referenceSize} image
      * @param margin extra output pixels on every side, taken from the image around the crop, so that training can
      *     shift the crop by up to {@code margin} pixels with real image content instead of padding
      */
-    public void toPixels(BufferedImage image, int margin, float[] out, int offset) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        double scale = (double) cropSize * Math.min(width, height) / referenceSize / imageSize;
+    public void toPixels(Photo photo, LfwFrame frame, int margin, float[] out, int offset) {
+        double scale = cropSize * frame.side() / referenceSize / imageSize;
         int side = imageSize + 2 * margin;
         double regionSide = side * scale;
-        double left = (width - regionSide) / 2;
-        double top = (height - regionSide) / 2;
+        double left = frame.x() + (frame.side() - regionSide) / 2;
+        double top = frame.y() + (frame.side() - regionSide) / 2;
 
-        AxisWeights columns = AxisWeights.of(left, scale, side, width);
-        AxisWeights rows = AxisWeights.of(top, scale, side, height);
-        int[] rgb = readRgb(image, columns.first(), rows.first(), columns.span(), rows.span());
-
-        float[] horizontal = horizontalPass(rgb, columns, rows.span(), side);
+        AxisWeights columns = AxisWeights.of(left, scale, side, photo.width());
+        AxisWeights rows = AxisWeights.of(top, scale, side, photo.height());
+        float[] horizontal = horizontalPass(photo, columns, rows, side);
         verticalPass(horizontal, rows, side, out, offset);
     }
 
     /** Separable box filter, first pass: each source row averaged into {@code side} output columns (RGB). */
-    private static float[] horizontalPass(int[] rgb, AxisWeights columns, int sourceRows, int side) {
-        float[] horizontal = new float[sourceRows * side * 3];
-        for (int y = 0; y < sourceRows; y++) {
-            int rowStart = y * columns.span();
+    private static float[] horizontalPass(Photo photo, AxisWeights columns, AxisWeights rows, int side) {
+        byte[] bgr = photo.bgr();
+        float[] horizontal = new float[rows.span() * side * 3];
+        for (int y = 0; y < rows.span(); y++) {
+            int rowStart = ((rows.first() + y) * photo.width() + columns.first()) * 3;
             for (int ox = 0; ox < side; ox++) {
                 float r = 0;
                 float g = 0;
                 float b = 0;
                 for (int k = columns.start(ox); k < columns.start(ox + 1); k++) {
-                    int pixel = rgb[rowStart + columns.source(k)];
+                    int at = rowStart + columns.source(k) * 3;
                     float w = columns.weight(k);
-                    r += w * ((pixel >> 16) & 0xff);
-                    g += w * ((pixel >> 8) & 0xff);
-                    b += w * (pixel & 0xff);
+                    b += w * (bgr[at] & 0xff);
+                    g += w * (bgr[at + 1] & 0xff);
+                    r += w * (bgr[at + 2] & 0xff);
                 }
                 int at = (y * side + ox) * 3;
                 horizontal[at] = r;
@@ -104,23 +100,6 @@ public record FaceCrop(int cropSize, int referenceSize, int imageSize) {
                 out[pixel + 2 * plane] = b / 255f;
             }
         }
-    }
-
-    /**
-     * Packed RGB pixels of a region. Grey images are read as stored: {@code getRGB} would treat their values as
-     * linear light and brighten them on the way to sRGB.
-     */
-    private static int[] readRgb(BufferedImage image, int x, int y, int width, int height) {
-        if (image.getType() != BufferedImage.TYPE_BYTE_GRAY && image.getType() != BufferedImage.TYPE_USHORT_GRAY) {
-            return image.getRGB(x, y, width, height, null, 0, width);
-        }
-        int shift = image.getType() == BufferedImage.TYPE_USHORT_GRAY ? 8 : 0;
-        int[] grey = image.getRaster().getSamples(x, y, width, height, 0, (int[]) null);
-        for (int i = 0; i < grey.length; i++) {
-            int v = grey[i] >> shift;
-            grey[i] = (v << 16) | (v << 8) | v;
-        }
-        return grey;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.visage.identify;
 
 import dev.visage.face.FaceCrop;
+import dev.visage.face.LfwFrame;
+import dev.visage.face.Photo;
 import dev.visage.serving.BatchingWorker;
 import dev.visage.serving.CurrentModel;
 import dev.visage.serving.ServingModel;
@@ -78,7 +80,8 @@ public class IdentificationService implements DisposableBean {
             try {
                 FaceCrop crop = model.crop();
                 float[] face = new float[crop.pixelCount(0)];
-                crop.toPixels(decoded, 0, face, 0);
+                Photo photo = Photo.of(decoded);
+                crop.toPixels(photo, LfwFrame.centred(photo.width(), photo.height()), 0, face, 0);
                 float[] probabilities = await(worker.submit(model, face));
                 Identification answer = answer(
                         model,

@@ -12,6 +12,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Pipeline;
 import dev.visage.SyntheticLfw;
 import dev.visage.face.FaceCrop;
+import dev.visage.face.TestCrops;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,8 @@ class LfwImagesTest {
         // Decoding runs in parallel, yet each slot holds its own image.
         for (int i : new int[] {0, 4, images.size() - 1}) {
             float[] expected = new float[CROP.pixelCount(0)];
-            CROP.toPixels(ImageIO.read(dir.resolve(images.get(i).file()).toFile()), 0, expected, 0);
+            TestCrops.centred(
+                    CROP, ImageIO.read(dir.resolve(images.get(i).file()).toFile()), 0, expected, 0);
             assertThat(pixels.get(i).toFloatArray()).as("image %d", i).containsExactly(expected);
         }
     }

@@ -54,7 +54,7 @@ class FaceCropTest {
 
     private float[] pixels(FaceCrop faceCrop, BufferedImage image, int margin) {
         float[] out = new float[faceCrop.pixelCount(margin)];
-        faceCrop.toPixels(image, margin, out, 0);
+        TestCrops.centred(faceCrop, image, margin, out, 0);
         return out;
     }
 
@@ -108,7 +108,7 @@ class FaceCropTest {
         float[] out = new float[3 * size];
         Arrays.fill(out, -1f);
 
-        small.toPixels(image, 0, out, size);
+        TestCrops.centred(small, image, 0, out, size);
 
         assertThat(Arrays.copyOfRange(out, 0, size)).containsOnly(-1f);
         assertThat(Arrays.copyOfRange(out, 2 * size, 3 * size)).containsOnly(-1f);

@@ -15,6 +15,7 @@ import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
+import dev.visage.face.TestCrops;
 import dev.visage.network.FaceNetwork;
 import dev.visage.network.NetworkConfig;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
@@ -195,7 +196,7 @@ class FaceTrainerTest {
         int perImage = crop.pixelCount(0);
         float[] pixels = new float[test.size() * perImage];
         for (int i = 0; i < test.size(); i++) {
-            crop.toPixels(ImageIO.read(lfw.resolve(test.get(i).file()).toFile()), 0, pixels, i * perImage);
+            TestCrops.centred(crop, ImageIO.read(lfw.resolve(test.get(i).file()).toFile()), 0, pixels, i * perImage);
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray images = manager.create(pixels, new Shape(test.size(), 3, crop.imageSize(), crop.imageSize()));

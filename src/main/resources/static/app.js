@@ -118,6 +118,9 @@ function showAnswer(file, answer) {
   if (preview.src.startsWith('blob:')) URL.revokeObjectURL(preview.src);
   preview.src = URL.createObjectURL(file);
 
+  preview.onload = () => drawFaces(preview, answer.faces || []);
+  listFaces(answer);
+
   const crop = $('face-crop');
   crop.closest('figure').hidden = !answer.faceCrop;
   crop.src = answer.faceCrop || '';
@@ -125,9 +128,13 @@ function showAnswer(file, answer) {
   const person = $('answer-person');
   person.textContent = answer.known ? personName(answer.person) : 'Unknown';
   person.classList.toggle('unknown', !answer.known);
-  $('answer-confidence').textContent = answer.known
-    ? `${percent(answer.confidence)} probability`
-    : `Not sure enough: the most likely person has ${percent(answer.confidence)}.`;
+  if (answer.reason) {
+    $('answer-confidence').textContent = `No one identified: ${answer.reason}.`;
+  } else {
+    $('answer-confidence').textContent = answer.known
+      ? `${percent(answer.confidence)} probability (the largest face)`
+      : `Not sure enough: the most likely person has ${percent(answer.confidence)}.`;
+  }
 
   const candidates = (answer.candidates || []).map((c) => bar(personName(c.person), c.probability));
   if (answer.otherProbability >= 0.0005) candidates.push(bar('Everyone else', answer.otherProbability, 'other'));
@@ -135,6 +142,46 @@ function showAnswer(file, answer) {
 
   $('answer-meta').textContent = `Model ${answer.modelVersion} · ${fixed(answer.timeMillis, 0)} ms`;
   $('identify-result').hidden = false;
+}
+
+function faceLabel(face) {
+  if (!face.person) return face.reason;
+  return face.known ? `${personName(face.person)} ${percent(face.confidence)}` : `Unknown (${percent(face.confidence)})`;
+}
+
+function faceClass(face) {
+  if (!face.person) return 'skipped';
+  return face.known ? '' : 'unknown';
+}
+
+// Boxes in the photo's own pixels: the SVG's view box is the photo, so they scale with it.
+function drawFaces(image, faces) {
+  const svg = $('face-boxes');
+  const width = image.naturalWidth;
+  const height = image.naturalHeight;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const stroke = Math.max(2, Math.round(Math.max(width, height) / 250));
+  const shapes = faces.flatMap((face, index) => {
+    const { x, y, width: w, height: h } = face.box;
+    const rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+    Object.entries({ x, y, width: w, height: h, 'stroke-width': stroke }).forEach(([k, v]) => rect.setAttribute(k, v));
+    rect.setAttribute('class', faceClass(face));
+    const text = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+    text.setAttribute('x', x);
+    text.setAttribute('y', Math.max(y - stroke * 2, stroke * 6));
+    text.setAttribute('font-size', stroke * 7);
+    text.setAttribute('stroke-width', stroke);
+    text.textContent = `${index + 1}. ${faceLabel(face)}`;
+    return [rect, text];
+  });
+  svg.replaceChildren(...shapes);
+}
+
+function listFaces(answer) {
+  const faces = answer.faces || [];
+  $('faces-caption').textContent = faces.length === 1 ? 'Your photo: 1 face'
+    : faces.length ? `Your photo: ${faces.length} faces` : `Your photo: ${answer.reason || 'no face found'}`;
+  $('faces').replaceChildren(...faces.map((face) => el('li', {}, faceLabel(face))));
 }
 
 function setUpIdentify() {

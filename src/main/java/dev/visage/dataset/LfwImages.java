@@ -8,13 +8,14 @@ import ai.djl.translate.Pipeline;
 import dev.visage.face.FaceCrop;
 import dev.visage.face.LfwFrame;
 import dev.visage.face.Photo;
-import java.awt.image.BufferedImage;
+import dev.visage.face.PhotoDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.List;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
 
 /**
  * One part of the LFW split, decoded and cropped once into one tensor of CHW floats in [0, 1]; epochs then only
@@ -30,8 +31,18 @@ import javax.imageio.ImageIO;
  */
 public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray labels, int margin) {
 
-    /** Decodes and crops every image (in parallel) into tensors owned by {@code manager}. */
-    public static LfwImages decode(Path root, List<LabeledImage> images, FaceCrop crop, int margin, NDManager manager)
+    /**
+     * Decodes and crops every image (in parallel) into tensors owned by {@code manager}.
+     *
+     * @param framing where each photo's face is framed (see {@link LfwFrame})
+     */
+    public static LfwImages decode(
+            Path root,
+            List<LabeledImage> images,
+            FaceCrop crop,
+            int margin,
+            Function<Photo, LfwFrame> framing,
+            NDManager manager)
             throws IOException {
         if (margin < 0) {
             throw new IllegalArgumentException("margin must be >= 0");
@@ -43,7 +54,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
             IntStream.range(0, images.size()).parallel().forEach(i -> {
                 LabeledImage image = images.get(i);
                 Photo photo = read(root.resolve(image.file()));
-                crop.toPixels(photo, LfwFrame.centred(photo.width(), photo.height()), margin, values, i * perImage);
+                crop.toPixels(photo, framing.apply(photo), margin, values, i * perImage);
                 classes[i] = image.label();
             });
         } catch (UncheckedIOException e) {
@@ -60,13 +71,9 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
 
     private static Photo read(Path file) {
         try {
-            BufferedImage image = ImageIO.read(file.toFile());
-            if (image == null) {
-                throw new IOException("Not a readable image: " + file);
-            }
-            return Photo.of(image);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot decode " + file + ": " + e.getMessage(), e);
+            return PhotoDecoder.decode(Files.readAllBytes(file), 1);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UncheckedIOException("Cannot decode " + file + ": " + e.getMessage(), new IOException(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.visage.face;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8U;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.FileNode;
@@ -149,6 +151,14 @@ public final class FaceDetector implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** As {@link #detect(Mat)}, for a decoded {@link Photo}. */
+    public List<DetectedFace> detect(Photo photo) {
+        try (BytePointer pixels = new BytePointer(photo.bgr());
+                Mat image = new Mat(photo.height(), photo.width(), CV_8UC3, pixels)) {
+            return detect(image);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.visage.face;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
 import java.util.Arrays;
@@ -22,6 +23,22 @@ public record Preprocessing(FaceCrop crop, float[] mean, float[] std) implements
         }
         mean = mean.clone();
         std = std.clone();
+    }
+
+    /**
+     * The crop with the per-channel mean and standard deviation of the central crops of {@code images} (N x 3 x
+     * (size + 2 margin)^2, in [0, 1]).
+     */
+    public static Preprocessing measure(FaceCrop crop, NDArray images, int margin) {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            int end = margin + crop.imageSize();
+            NDArray central = images.get(":, :, {}:{}, {}:{}", margin, end, margin, end);
+            central.attach(scope);
+            NDArray perChannel = central.transpose(1, 0, 2, 3).reshape(3, -1);
+            NDArray mean = perChannel.mean(new int[] {1}, true);
+            NDArray std = perChannel.sub(mean).pow(2).mean(new int[] {1}).sqrt();
+            return new Preprocessing(crop, mean.toFloatArray(), std.toFloatArray());
+        }
     }
 
     /** As a DJL transform: {@link #normalize}. */

@@ -1,7 +1,8 @@
 package dev.visage.identify;
 
 import dev.visage.face.FaceCrop;
-import dev.visage.face.LfwFrame;
+import dev.visage.face.FaceDetector;
+import dev.visage.face.FaceFraming;
 import dev.visage.face.Photo;
 import dev.visage.serving.BatchingWorker;
 import dev.visage.serving.CurrentModel;
@@ -9,13 +10,7 @@ import dev.visage.serving.ServingModel;
 import dev.visage.system.DjlEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,13 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 /**
- * Identifies the face in an uploaded photo with the model in service: decode, crop, one slot in a batched forward
- * pass, and the answer with its candidates. Times every request by outcome.
+ * Identifies the faces in an uploaded photo with the model in service: decode once, find the faces, crop each from
+ * the full-resolution photo, one batched forward pass for all of them, and the answer. Times every request by
+ * outcome.
  */
 @Service
 public class IdentificationService implements DisposableBean {
@@ -42,10 +37,13 @@ public class IdentificationService implements DisposableBean {
     private final CurrentModel currentModel;
     private final IdentifyProperties properties;
     private final FaceImageDecoder decoder;
+    private final FaceLocator locator;
+    private final Answers answers;
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
 
-    IdentificationService(CurrentModel currentModel, IdentifyProperties properties, MeterRegistry meters) {
+    IdentificationService(
+            CurrentModel currentModel, IdentifyProperties properties, FaceDetector detector, MeterRegistry meters) {
         this.currentModel = currentModel;
         this.properties = properties;
         this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE)
@@ -57,6 +55,9 @@ public class IdentificationService implements DisposableBean {
                                 .publishPercentileHistogram()
                                 .register(meters)));
         this.decoder = new FaceImageDecoder(properties.maxPixels());
+        this.locator = new FaceLocator(
+                detector, FaceFraming.forCascade(detector.settings().cascade()), properties.minFaceSize());
+        this.answers = new Answers(properties.minConfidence());
         this.worker = new BatchingWorker(
                 properties.maxBatchSize(),
                 properties.queueCapacity(),
@@ -64,31 +65,24 @@ public class IdentificationService implements DisposableBean {
     }
 
     /**
-     * Identifies the face in an uploaded image.
+     * Identifies the faces in an uploaded image.
      *
-     * @param top how many candidates to return (capped to the number of people)
-     * @param withCrop whether to return the face crop the model saw, as a PNG data URL
+     * @param top how many candidates to return per face (capped to the number of people)
+     * @param withCrop whether to return each face crop the model saw, as a PNG data URL
+     * @param detect whether to look for faces; false takes the photo's centred crop, for aligned photos
      */
-    public Identification identify(byte[] image, int top, boolean withCrop) {
+    public Identification identify(byte[] image, int top, boolean withCrop, boolean detect) {
         long start = System.nanoTime();
         String outcome = REJECTED;
         try {
-            BufferedImage decoded = decoder.decode(image);
+            Photo photo = decoder.decode(image);
             // From here on a failure is the service's (no model yet, busy), not the upload's.
             outcome = UNAVAILABLE;
+            List<FaceLocator.LocatedFace> located = detect ? locator.detect(photo) : List.of(locator.centred(photo));
             ServingModel model = currentModel.acquire();
             try {
-                FaceCrop crop = model.crop();
-                float[] face = new float[crop.pixelCount(0)];
-                Photo photo = Photo.of(decoded);
-                crop.toPixels(photo, LfwFrame.centred(photo.width(), photo.height()), 0, face, 0);
-                float[] probabilities = await(worker.submit(model, face));
-                Identification answer = answer(
-                        model,
-                        probabilities,
-                        Math.min(top, model.people().size()),
-                        withCrop ? pngDataUrl(face, crop.imageSize()) : null,
-                        start);
+                List<Identification.Face> faces = identifyFaces(model, photo, located, top, withCrop);
+                Identification answer = Answers.of(faces, model.version(), (System.nanoTime() - start) / 1e6);
                 outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;
             } finally {
@@ -99,7 +93,35 @@ public class IdentificationService implements DisposableBean {
         }
     }
 
-    private float[] await(CompletableFuture<float[]> result) {
+    /** Crops the faces worth identifying, runs them through one forward pass, and answers for every face. */
+    private List<Identification.Face> identifyFaces(
+            ServingModel model, Photo photo, List<FaceLocator.LocatedFace> located, int top, boolean withCrop) {
+        FaceCrop crop = model.crop();
+        List<float[]> crops = new ArrayList<>();
+        for (FaceLocator.LocatedFace face : located) {
+            if (crops.size() < properties.maxFaces() && !face.tooSmall(locator.minFaceSize())) {
+                float[] pixels = new float[crop.pixelCount(0)];
+                crop.toPixels(photo, face.frame(), 0, pixels, 0);
+                crops.add(pixels);
+            }
+        }
+        float[][] probabilities = crops.isEmpty() ? new float[0][] : await(worker.submit(model, crops.toArray(float[][]::new)));
+        List<Identification.Face> faces = new ArrayList<>(located.size());
+        int next = 0;
+        for (FaceLocator.LocatedFace face : located) {
+            if (face.tooSmall(locator.minFaceSize())) {
+                faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_SMALL));
+            } else if (next == crops.size()) {
+                faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_MANY));
+            } else {
+                faces.add(answers.identified(face, model, probabilities[next], top, withCrop ? crops.get(next) : null));
+                next++;
+            }
+        }
+        return faces;
+    }
+
+    private float[][] await(CompletableFuture<float[][]> result) {
         try {
             return result.get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -114,53 +136,6 @@ public class IdentificationService implements DisposableBean {
             throw new IllegalStateException(
                     "Identification failed: " + e.getCause().getMessage(), e.getCause());
         }
-    }
-
-    private Identification answer(ServingModel model, float[] probabilities, int top, String crop, long start) {
-        Integer[] order = new Integer[probabilities.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
-        List<Identification.Candidate> candidates = new ArrayList<>(top);
-        float shown = 0;
-        for (int i = 0; i < top; i++) {
-            candidates.add(new Identification.Candidate(model.people().get(order[i]), probabilities[order[i]]));
-            shown += probabilities[order[i]];
-        }
-        float confidence = probabilities[order[0]];
-        boolean known = confidence >= properties.minConfidence();
-        return new Identification(
-                known ? model.people().get(order[0]) : Identification.UNKNOWN,
-                known,
-                confidence,
-                candidates,
-                Math.max(0, 1 - shown),
-                model.version(),
-                (System.nanoTime() - start) / 1e6,
-                crop);
-    }
-
-    /** The network's input as a PNG data URL, so a person can see what the model saw. */
-    private static String pngDataUrl(float[] chw, int side) {
-        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        int plane = side * side;
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                int p = y * side + x;
-                int r = Math.round(chw[p] * 255);
-                int g = Math.round(chw[p + plane] * 255);
-                int b = Math.round(chw[p + 2 * plane] * 255);
-                image.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", png);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
     }
 
     @Override

@@ -28,10 +28,11 @@ class IdentifyController {
     }
 
     @Operation(
-            summary = "Identify the person in a face photo",
-            description = "Upload a JPEG, PNG, BMP or GIF as the multipart field 'image'. The answer names the most "
-                    + "likely person, or 'unknown' when the model is not confident enough.")
-    @ApiResponse(responseCode = "200", description = "The person and the top candidates")
+            summary = "Identify every face in a photo",
+            description = "Upload a JPEG, PNG, BMP or GIF as the multipart field 'image'. The answer lists every face"
+                    + " found (largest first) with its box and the most likely person, or 'unknown' when the model is"
+                    + " not confident enough; the top-level fields describe the largest identified face.")
+    @ApiResponse(responseCode = "200", description = "The faces, people and top candidates")
     @ApiResponse(
             responseCode = "400",
             description = "No image, an empty file, or not a readable image",
@@ -66,11 +67,14 @@ class IdentifyController {
                     @Min(1)
                     @Max(1000)
                     Integer top,
-            @Parameter(description = "Also return the face crop the model saw, as a PNG data URL")
+            @Parameter(description = "Also return each face crop the model saw, as a PNG data URL")
                     @RequestParam(name = "crop", defaultValue = "false")
-                    boolean crop)
+                    boolean crop,
+            @Parameter(description = "Look for faces (default); false takes the centred crop of an aligned photo")
+                    @RequestParam(name = "detect", defaultValue = "true")
+                    boolean detect)
             throws IOException {
         byte[] bytes = image == null ? null : image.getBytes();
-        return identification.identify(bytes, top == null ? properties.defaultTop() : top, crop);
+        return identification.identify(bytes, top == null ? properties.defaultTop() : top, crop, detect);
     }
 }

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTop candidates returned when the request does not say
  * @param maxBytes largest accepted upload (the multipart limits follow it)
  * @param maxPixels largest accepted image, in pixels, checked from the header before decoding
+ * @param maxFaces most faces identified in one photo, the largest ones; others are listed unidentified
+ * @param minFaceSize smallest face side, in photo pixels, that is identified; smaller faces are listed as too small
  * @param maxBatchSize most images in one forward pass
  * @param inferenceThreads LibTorch intra-op threads of the forward passes; one leaves the other cores to the
  *     request threads, which decode the uploads (docs/benchmarks.md has the measurement)
@@ -33,7 +35,9 @@ public record IdentifyProperties(
 
         @Min(1) @DefaultValue("3") int defaultTop,
         @NotNull @DefaultValue("10MB") DataSize maxBytes,
-        @Min(1) @DefaultValue("40000000") long maxPixels,
+        @Min(1) @DefaultValue("24000000") long maxPixels,
+        @Min(1) @Max(100) @DefaultValue("10") int maxFaces,
+        @Min(1) @DefaultValue("36") int minFaceSize,
         @Min(1) @Max(1024) @DefaultValue("32") int maxBatchSize,
         @Min(1) @DefaultValue("1") int inferenceThreads,
         @Min(1) @DefaultValue("1024") int queueCapacity,

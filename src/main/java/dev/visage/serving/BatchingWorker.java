@@ -1,6 +1,7 @@
 package dev.visage.serving;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +41,13 @@ public final class BatchingWorker implements AutoCloseable {
     }
 
     /**
-     * Queues one cropped face for the given (acquired) model.
+     * Queues the cropped faces of one photo for the given (acquired) model; they go through one forward pass.
      *
-     * @return the class probabilities, or a future failed with {@link OverloadedException} when the queue is full
+     * @return the class probabilities of each face, or a future failed with {@link OverloadedException} when the
+     *     queue is full
      */
-    public CompletableFuture<float[]> submit(ServingModel model, float[] face) {
-        Request request = new Request(model, face, new CompletableFuture<>());
+    public CompletableFuture<float[][]> submit(ServingModel model, float[][] faces) {
+        Request request = new Request(model, faces, new CompletableFuture<>());
         if (!running || !queue.offer(request)) {
             request.result().completeExceptionally(new OverloadedException());
         }
@@ -77,14 +79,16 @@ public final class BatchingWorker implements AutoCloseable {
             byModel.computeIfAbsent(request.model(), m -> new ArrayList<>()).add(request);
         }
         byModel.forEach((model, requests) -> {
-            float[][] faces = new float[requests.size()][];
-            for (int i = 0; i < faces.length; i++) {
-                faces[i] = requests.get(i).face();
-            }
+            float[][] faces = requests.stream()
+                    .flatMap(request -> Arrays.stream(request.faces()))
+                    .toArray(float[][]::new);
             try {
                 float[][] probabilities = model.predictor().predict(faces);
-                for (int i = 0; i < faces.length; i++) {
-                    requests.get(i).result().complete(probabilities[i]);
+                int next = 0;
+                for (Request request : requests) {
+                    int count = request.faces().length;
+                    request.result().complete(Arrays.copyOfRange(probabilities, next, next + count));
+                    next += count;
                 }
             } catch (Exception e) {
                 log.error("Forward pass of {} images failed", faces.length, e);
@@ -104,7 +108,7 @@ public final class BatchingWorker implements AutoCloseable {
         }
     }
 
-    private record Request(ServingModel model, float[] face, CompletableFuture<float[]> result) {}
+    private record Request(ServingModel model, float[][] faces, CompletableFuture<float[][]> result) {}
 
     /** The queue of waiting requests is full: the service is past its capacity. */
     public static final class OverloadedException extends RuntimeException {

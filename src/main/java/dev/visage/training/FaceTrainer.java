@@ -23,7 +23,10 @@ import ai.djl.translate.TranslateException;
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
+import dev.visage.face.DetectedFraming;
 import dev.visage.face.FaceCrop;
+import dev.visage.face.LfwFrame;
+import dev.visage.face.Photo;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.FaceNetwork;
 import dev.visage.store.ModelStore;
@@ -34,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +53,27 @@ public final class FaceTrainer {
     private final TrainingConfig config;
     private final TrainingProgressListener listener;
     private final BooleanSupplier cancelled;
+    private final DetectedFraming detectedFraming;
 
+    /** A trainer that crops every image from its centred frame (LFW's own alignment). */
     public FaceTrainer(TrainingConfig config, TrainingProgressListener listener, BooleanSupplier cancelled) {
+        this(config, listener, cancelled, null);
+    }
+
+    /**
+     * A trainer that crops every image around the face a detector finds, as serving crops uploads.
+     *
+     * @param detectedFraming the detector's framing; null for the centred frame
+     */
+    public FaceTrainer(
+            TrainingConfig config,
+            TrainingProgressListener listener,
+            BooleanSupplier cancelled,
+            DetectedFraming detectedFraming) {
         this.config = config;
         this.listener = listener;
         this.cancelled = cancelled;
+        this.detectedFraming = detectedFraming;
     }
 
     /** Runs the whole training; the caller owns (and must close) the returned model. */
@@ -73,21 +93,13 @@ public final class FaceTrainer {
                 split.test().size());
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
-            listener.onStage(TrainingStage.LOADING_DATA, "Decoding " + split.size() + " images");
-            FaceCrop crop = config.crop();
-            LfwImages train = LfwImages.decode(
-                    catalog.root(), split.train(), crop, config.augmentation().shift(), dataManager);
-            LfwImages validation = LfwImages.decode(catalog.root(), split.validation(), crop, 0, dataManager);
-            LfwImages test = LfwImages.decode(catalog.root(), split.test(), crop, 0, dataManager);
-            double dataSeconds = seconds(dataStart);
-            log.info("Decoded {} images in {} s", split.size(), String.format("%.1f", dataSeconds));
-            Preprocessing preprocessing = measurePreprocessing(train);
+            Parts parts = decode(catalog.root(), split, dataManager, dataStart);
+            Preprocessing preprocessing =
+                    Preprocessing.measure(config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
-                model.setBlock(
-                        FaceNetwork.build(config.network(), split.people().size()));
-                TrainingMetrics metrics =
-                        fit(model, new Parts(train, validation, test), split, preprocessing, dataSeconds);
+                model.setBlock(FaceNetwork.build(config.network(), split.people().size()));
+                TrainingMetrics metrics = fit(model, parts, split, preprocessing);
                 return new TrainedModel(model, preprocessing, config.network(), split, metrics);
             } catch (RuntimeException | Error e) {
                 model.close();
@@ -98,10 +110,36 @@ public final class FaceTrainer {
         }
     }
 
-    private record Parts(LfwImages train, LfwImages validation, LfwImages test) {}
+    private record Parts(
+            LfwImages train,
+            LfwImages validation,
+            LfwImages test,
+            double dataSeconds,
+            TrainingMetrics.Framing framing) {}
 
-    private TrainingMetrics fit(
-            Model model, Parts parts, DataSplit split, Preprocessing preprocessing, double dataSeconds)
+    private Parts decode(Path root, DataSplit split, NDManager manager, long dataStart) throws IOException {
+        listener.onStage(TrainingStage.LOADING_DATA, "Decoding and framing " + split.size() + " images");
+        FaceCrop crop = config.crop();
+        Function<Photo, LfwFrame> framing = detectedFraming == null
+                ? photo -> LfwFrame.centred(photo.width(), photo.height())
+                : detectedFraming::frame;
+        LfwImages train = LfwImages.decode(root, split.train(), crop, config.augmentation().shift(), framing, manager);
+        LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, manager);
+        LfwImages test = LfwImages.decode(root, split.test(), crop, 0, framing, manager);
+        double dataSeconds = seconds(dataStart);
+        TrainingMetrics.Framing framed = detectedFraming == null
+                ? new TrainingMetrics.Framing(0, split.size())
+                : new TrainingMetrics.Framing(detectedFraming.framed(), detectedFraming.fallbacks());
+        log.info(
+                "Decoded {} images in {} s; framed by the detected face: {}, by the centre: {}",
+                split.size(),
+                String.format("%.1f", dataSeconds),
+                framed.detected(),
+                framed.centred());
+        return new Parts(train, validation, test, dataSeconds, framed);
+    }
+
+    private TrainingMetrics fit(Model model, Parts parts, DataSplit split, Preprocessing preprocessing)
             throws IOException, TranslateException {
         int batchesPerEpoch = (int) Math.ceil((double) parts.train().size() / config.batchSize());
         Tracker learningRate = learningRateSchedule(batchesPerEpoch);
@@ -131,7 +169,8 @@ public final class FaceTrainer {
                     best.bestEpoch(),
                     progress.history(),
                     parameters,
-                    dataSeconds,
+                    parts.dataSeconds(),
+                    parts.framing(),
                     trainSeconds,
                     parts.train().size() / progress.medianStepSeconds(),
                     parts.train().size());
@@ -187,20 +226,6 @@ public final class FaceTrainer {
                 .optWarmUpSteps(warmupSteps)
                 .optWarmUpBeginValue(config.learningRate() / 10)
                 .build();
-    }
-
-    /** The crop plus the per-channel mean and standard deviation of the training images' central crops. */
-    private Preprocessing measurePreprocessing(LfwImages train) {
-        try (NDManager scope = NDManager.newBaseManager()) {
-            int size = config.crop().imageSize();
-            int margin = train.margin();
-            NDArray pixels = train.pixels().get(":, :, {}:{}, {}:{}", margin, margin + size, margin, margin + size);
-            pixels.attach(scope);
-            NDArray perChannel = pixels.transpose(1, 0, 2, 3).reshape(3, -1);
-            NDArray mean = perChannel.mean(new int[] {1}, true);
-            NDArray std = perChannel.sub(mean).pow(2).mean(new int[] {1}).sqrt();
-            return new Preprocessing(config.crop(), mean.toFloatArray(), std.toFloatArray());
-        }
     }
 
     /** Predicted class of each image of an evaluation part, in order, in inference mode. */

@@ -14,7 +14,8 @@ import java.util.List;
  * @param epochs epochs actually run
  * @param trainImages images in the training part
  * @param parameterCount trainable values in the network
- * @param dataSeconds time to list, decode and crop all images
+ * @param dataSeconds time to list, decode, frame and crop all images
+ * @param framing how the images' faces were framed
  * @param trainSeconds time spent in training epochs (steps and validation)
  * @param trainImagesPerSecond training images per second of step time, median over epochs
  * @param history per-epoch figures
@@ -30,9 +31,19 @@ public record TrainingMetrics(
         int trainImages,
         long parameterCount,
         double dataSeconds,
+        Framing framing,
         double trainSeconds,
         double trainImagesPerSecond,
         List<EpochSummary> history) {
+
+    /**
+     * How the faces of the split's images were framed for cropping.
+     *
+     * @param detected images framed around the face the detector found, as serving frames uploads
+     * @param centred images framed by their centre: detection off, or no face found
+     */
+    public record Framing(int detected, int centred) {}
+
     /** The metrics of a run whose kept epoch scored {@code test} on the test part. */
     static TrainingMetrics of(
             Evaluation test,
@@ -41,6 +52,7 @@ public record TrainingMetrics(
             List<EpochSummary> history,
             long parameterCount,
             double dataSeconds,
+            Framing framing,
             double trainSeconds,
             double trainImagesPerSecond,
             int trainImages) {
@@ -55,6 +67,7 @@ public record TrainingMetrics(
                 trainImages,
                 parameterCount,
                 dataSeconds,
+                framing,
                 trainSeconds,
                 trainImagesPerSecond,
                 List.copyOf(history));

@@ -1,6 +1,9 @@
 package dev.visage.training;
 
 import dev.visage.dataset.LfwSource;
+import dev.visage.face.DetectedFraming;
+import dev.visage.face.DetectionProperties;
+import dev.visage.face.FaceDetector;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.network.NetworkProperties;
 import dev.visage.store.ModelManifest;
@@ -17,16 +20,29 @@ import org.springframework.stereotype.Service;
 @Service
 public class TrainingPipeline {
 
+    /**
+     * Smallest face searched for in a 250 x 250 LFW image: its faces are about half its side, and skipping the
+     * small scales makes detection several times cheaper.
+     */
+    static final int MIN_LFW_FACE = 60;
+
     private final LfwSource lfw;
     private final ModelStore store;
     private final TrainingProperties training;
     private final NetworkProperties network;
+    private final DetectionProperties detection;
 
-    TrainingPipeline(LfwSource lfw, ModelStore store, TrainingProperties training, NetworkProperties network) {
+    TrainingPipeline(
+            LfwSource lfw,
+            ModelStore store,
+            TrainingProperties training,
+            NetworkProperties network,
+            DetectionProperties detection) {
         this.lfw = lfw;
         this.store = store;
         this.training = training;
         this.network = network;
+        this.detection = detection;
     }
 
     /** The configured defaults, for callers that override some of them. */
@@ -44,7 +60,8 @@ public class TrainingPipeline {
             TrainingConfig config, LfwVariant variant, TrainingProgressListener listener, BooleanSupplier cancelled) {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = variant == null ? lfw.folder() : lfw.folder(variant);
-        try (TrainedModel trained = new FaceTrainer(config, listener, cancelled).train(folder)) {
+        try (FaceDetector detector = new FaceDetector(detection.toSettings().withMinFaceSize(MIN_LFW_FACE));
+                TrainedModel trained = trainer(config, listener, cancelled, detector).train(folder)) {
             if (cancelled.getAsBoolean()) {
                 throw new TrainingCancelledException();
             }
@@ -59,6 +76,16 @@ public class TrainingPipeline {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    private FaceTrainer trainer(
+            TrainingConfig config,
+            TrainingProgressListener listener,
+            BooleanSupplier cancelled,
+            FaceDetector detector) {
+        return training.detectFaces()
+                ? new FaceTrainer(config, listener, cancelled, new DetectedFraming(detector))
+                : new FaceTrainer(config, listener, cancelled);
     }
 
     /** A stored model and what its training measured. */

@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param shift random shift of the crop, in input pixels (0: none)
  * @param flip random horizontal flips
  * @param brightness random brightness change, relative (0: none)
+ * @param detectFaces crop each image around the face the detector finds, as serving crops uploads (false: the
+ *     centred crop of LFW's alignment)
  */
 @Validated
 @ConfigurationProperties("visage.training")
@@ -58,7 +60,9 @@ public record TrainingProperties(
         @DefaultValue("true") boolean flip,
 
         @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2")
-        float brightness) {
+        float brightness,
+
+        @DefaultValue("true") boolean detectFaces) {
 
     /** The people this configuration selects. */
     public PeopleSelection selection() {

@@ -12,6 +12,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Pipeline;
 import dev.visage.SyntheticLfw;
 import dev.visage.face.FaceCrop;
+import dev.visage.face.LfwFrame;
 import dev.visage.face.TestCrops;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class LfwImagesTest {
     }
 
     private LfwImages decode(int margin) throws IOException {
-        return LfwImages.decode(dir, images, CROP, margin, manager);
+        return LfwImages.decode(dir, images, CROP, margin, photo -> LfwFrame.centred(photo.width(), photo.height()), manager);
     }
 
     @Test

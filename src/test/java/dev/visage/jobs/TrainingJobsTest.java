@@ -61,7 +61,7 @@ class TrainingJobsTest {
             null,
             Instant.EPOCH);
     private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
-            MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, 2, 50, List.of()));
+            MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of()));
 
     private final TrainingPipeline pipeline = mock(TrainingPipeline.class);
     private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);

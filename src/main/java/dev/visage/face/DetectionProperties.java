@@ -1,0 +1,54 @@
+package dev.visage.face;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code visage.detection.*}: how faces are found in photos (see docs/benchmarks.md for how the defaults were
+ * chosen).
+ *
+ * @param cascade which of OpenCV's cascades: {@code haar-alt2}, {@code haar-default}, {@code lbp} or
+ *     {@code lbp-improved}
+ * @param detectionSide longest side of the reduced copy the cascade scans
+ * @param scaleFactor step between scanned window sizes
+ * @param minNeighbors fewest agreeing windows for a face
+ * @param maxFaces most boxes the detector returns, the largest ones
+ */
+@Validated
+@ConfigurationProperties("visage.detection")
+public record DetectionProperties(
+        @NotNull @DefaultValue("haar-alt2") Cascade cascade,
+        @Min(64) @Max(4096) @DefaultValue("640") int detectionSide,
+        @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.1") double scaleFactor,
+        @Min(1) @Max(50) @DefaultValue("5") int minNeighbors,
+        @Min(1) @Max(1000) @DefaultValue("100") int maxFaces) {
+
+    /** The cascades OpenCV ships, by their configuration names. */
+    public enum Cascade {
+        HAAR_ALT2(FaceDetector.HAAR_FRONTALFACE_ALT2),
+        HAAR_DEFAULT(FaceDetector.HAAR_FRONTALFACE_DEFAULT),
+        LBP(FaceDetector.LBP_FRONTALFACE),
+        LBP_IMPROVED(FaceDetector.LBP_FRONTALFACE_IMPROVED);
+
+        private final String resource;
+
+        Cascade(String resource) {
+            this.resource = resource;
+        }
+
+        public String resource() {
+            return resource;
+        }
+    }
+
+    /** The detector's settings. */
+    public FaceDetector.Settings toSettings() {
+        return new FaceDetector.Settings(cascade.resource(), detectionSide, scaleFactor, minNeighbors, 0, 0, maxFaces);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.visage.identify;
+
+import dev.visage.face.FaceDetector;
+import dev.visage.face.FaceFraming;
+import dev.visage.face.LfwFrame;
+import dev.visage.face.Photo;
+import java.util.List;
+
+/**
+ * Finds the faces of a photo and the {@link LfwFrame} of each: with the detector, or, for callers that send an
+ * aligned crop, the photo's centred frame.
+ */
+final class FaceLocator {
+
+    private final FaceDetector detector;
+    private final FaceFraming framing;
+    private final int minFaceSize;
+
+    FaceLocator(FaceDetector detector, FaceFraming framing, int minFaceSize) {
+        this.detector = detector;
+        this.framing = framing;
+        this.minFaceSize = minFaceSize;
+    }
+
+    /**
+     * A face and the frame to crop it from.
+     *
+     * @param box where the face is in the photo
+     * @param detectionScore the detector's vote count; null for the centred frame
+     * @param frame the square of the photo that stands for an LFW image of the face
+     */
+    record LocatedFace(Identification.Box box, Integer detectionScore, LfwFrame frame) {
+
+        boolean tooSmall(int minSide) {
+            return Math.max(box.width(), box.height()) < minSide;
+        }
+    }
+
+    /** Every face the detector finds, largest first. */
+    List<LocatedFace> detect(Photo photo) {
+        return detector.detect(photo).stream()
+                .map(face -> {
+                    FaceFraming.Region region = framing.frame(face);
+                    return new LocatedFace(
+                            new Identification.Box(face.x(), face.y(), face.width(), face.height()),
+                            face.score(),
+                            new LfwFrame(region.x(), region.y(), region.side()));
+                })
+                .toList();
+    }
+
+    /** The one face of an aligned photo: its centred frame, with the box where LFW's faces sit in it. */
+    LocatedFace centred(Photo photo) {
+        LfwFrame frame = LfwFrame.centred(photo.width(), photo.height());
+        double scale = frame.side() / FaceFraming.LFW_SIDE;
+        int side = (int) Math.round(framing.boxSide() * scale);
+        Identification.Box box = new Identification.Box(
+                (int) Math.round(frame.x() + framing.boxX() * scale),
+                (int) Math.round(frame.y() + framing.boxY() * scale),
+                side,
+                side);
+        return new LocatedFace(box, null, frame);
+    }
+
+    int minFaceSize() {
+        return minFaceSize;
+    }
+}

@@ -27,12 +27,10 @@ public final class DetectedFraming {
         double centreY = photo.height() / 2.0;
         List<DetectedFace> faces = detector.detect(photo);
         return faces.stream()
-                .min(Comparator.comparingDouble(face ->
-                        Math.hypot(face.centreX() - centreX, face.centreY() - centreY)))
+                .min(Comparator.comparingDouble(face -> Math.hypot(face.centreX() - centreX, face.centreY() - centreY)))
                 .map(face -> {
                     framed.incrementAndGet();
-                    FaceFraming.Region region = framing.frame(face);
-                    return new LfwFrame(region.x(), region.y(), region.side());
+                    return framing.frame(face);
                 })
                 .orElseGet(() -> {
                     fallbacks.incrementAndGet();

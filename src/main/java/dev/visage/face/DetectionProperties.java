@@ -25,7 +25,10 @@ import org.springframework.validation.annotation.Validated;
 public record DetectionProperties(
         @NotNull @DefaultValue("haar-alt2") Cascade cascade,
         @Min(64) @Max(4096) @DefaultValue("640") int detectionSide,
-        @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.1") double scaleFactor,
+
+        @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.1")
+        double scaleFactor,
+
         @Min(1) @Max(50) @DefaultValue("5") int minNeighbors,
         @Min(1) @Max(1000) @DefaultValue("100") int maxFaces) {
 

@@ -9,21 +9,13 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedDeque;
-
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.opencv_core.FileNode;
-import org.bytedeco.opencv.opencv_core.FileStorage;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.RectVector;
@@ -38,15 +30,13 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
  * photo's own pixels, so the face can be cropped at full resolution. Boxes come with the cascade's vote count,
  * those with fewer than {@link Settings#minNeighbors} neighbours are dropped, and the rest are sorted largest first.
  *
- * <p>A {@code CascadeClassifier} keeps per-image state while it scans, so one instance must not be used by two
- * threads at once: the detector keeps a pool of them and lends one to each call (the pool grows to the number of
- * concurrent callers). Each is read from the classpath in memory, without temporary files. The detector is
- * thread-safe; {@link #close} frees the native classifiers.
+ * <p>Thread-safe: each call borrows its own classifier from a {@link CascadePool}; {@link #close} frees them.
  */
 public final class FaceDetector implements AutoCloseable {
 
     /** Where the {@code org.bytedeco:opencv:linux-x86_64} jar keeps OpenCV's cascades. */
     public static final String CASCADE_ROOT = "org/bytedeco/opencv/linux-x86_64/share/opencv4/";
+
     public static final String HAAR_FRONTALFACE_ALT2 = CASCADE_ROOT + "haarcascades/haarcascade_frontalface_alt2.xml";
     public static final String HAAR_FRONTALFACE_DEFAULT =
             CASCADE_ROOT + "haarcascades/haarcascade_frontalface_default.xml";
@@ -66,8 +56,14 @@ public final class FaceDetector implements AutoCloseable {
      *     own window); faces that shrink below it are not searched for, which bounds the work at the small scales
      * @param maxFaces most boxes returned (the largest ones)
      */
-    public record Settings(String cascade, int detectionSide, double scaleFactor, int minNeighbors, int minFaceSize,
-            int minDetectionSize, int maxFaces) {
+    public record Settings(
+            String cascade,
+            int detectionSide,
+            double scaleFactor,
+            int minNeighbors,
+            int minFaceSize,
+            int minDetectionSize,
+            int maxFaces) {
 
         public Settings {
             Objects.requireNonNull(cascade, "cascade");
@@ -94,8 +90,8 @@ public final class FaceDetector implements AutoCloseable {
         }
 
         public Settings withCascade(String newCascade) {
-            return new Settings(newCascade, detectionSide, scaleFactor, minNeighbors, minFaceSize, minDetectionSize,
-                    maxFaces);
+            return new Settings(
+                    newCascade, detectionSide, scaleFactor, minNeighbors, minFaceSize, minDetectionSize, maxFaces);
         }
 
         public Settings withDetectionSide(int newSide) {
@@ -103,50 +99,44 @@ public final class FaceDetector implements AutoCloseable {
         }
 
         public Settings withScaleFactor(double newScale) {
-            return new Settings(cascade, detectionSide, newScale, minNeighbors, minFaceSize, minDetectionSize,
-                    maxFaces);
+            return new Settings(
+                    cascade, detectionSide, newScale, minNeighbors, minFaceSize, minDetectionSize, maxFaces);
         }
 
         public Settings withMinNeighbors(int newMinNeighbors) {
-            return new Settings(cascade, detectionSide, scaleFactor, newMinNeighbors, minFaceSize, minDetectionSize,
-                    maxFaces);
+            return new Settings(
+                    cascade, detectionSide, scaleFactor, newMinNeighbors, minFaceSize, minDetectionSize, maxFaces);
         }
 
         public Settings withMinFaceSize(int newMinFaceSize) {
-            return new Settings(cascade, detectionSide, scaleFactor, minNeighbors, newMinFaceSize, minDetectionSize,
-                    maxFaces);
+            return new Settings(
+                    cascade, detectionSide, scaleFactor, minNeighbors, newMinFaceSize, minDetectionSize, maxFaces);
         }
 
         public Settings withMinDetectionSize(int newMinDetectionSize) {
-            return new Settings(cascade, detectionSide, scaleFactor, minNeighbors, minFaceSize, newMinDetectionSize,
-                    maxFaces);
+            return new Settings(
+                    cascade, detectionSide, scaleFactor, minNeighbors, minFaceSize, newMinDetectionSize, maxFaces);
         }
 
         public Settings withMaxFaces(int newMaxFaces) {
-            return new Settings(cascade, detectionSide, scaleFactor, minNeighbors, minFaceSize, minDetectionSize,
-                    newMaxFaces);
+            return new Settings(
+                    cascade, detectionSide, scaleFactor, minNeighbors, minFaceSize, minDetectionSize, newMaxFaces);
         }
     }
 
     private static final Comparator<DetectedFace> LARGEST_FIRST = Comparator.comparingLong(DetectedFace::area)
-            .reversed().thenComparing(Comparator.comparingInt(DetectedFace::score).reversed())
-            .thenComparingInt(DetectedFace::y).thenComparingInt(DetectedFace::x);
+            .reversed()
+            .thenComparing(Comparator.comparingInt(DetectedFace::score).reversed())
+            .thenComparingInt(DetectedFace::y)
+            .thenComparingInt(DetectedFace::x);
 
     private final Settings settings;
-    private final String cascadeXml;
-    private final int windowSide;
-    private final ConcurrentLinkedDeque<CascadeClassifier> idle = new ConcurrentLinkedDeque<>();
-    private volatile boolean closed;
+    private final CascadePool classifiers;
 
-    /** Reads the cascade and checks that OpenCV accepts it (the first classifier is kept for the first call). */
+    /** Reads the cascade and checks that OpenCV accepts it. */
     public FaceDetector(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.cascadeXml = readResource(settings.cascade());
-        CascadeClassifier first = load();
-        try (Size window = first.getOriginalWindowSize()) {
-            this.windowSide = Math.max(window.width(), window.height());
-        }
-        idle.push(first);
+        this.classifiers = new CascadePool(settings.cascade());
     }
 
     public Settings settings() {
@@ -176,110 +166,82 @@ public final class FaceDetector implements AutoCloseable {
         if (channels != 1 && channels != 3 && channels != 4) {
             throw new IllegalArgumentException("Expected 1, 3 or 4 channels, not " + channels);
         }
-        CascadeClassifier classifier = borrow();
+        CascadeClassifier classifier = classifiers.borrow();
         try (PointerScope scope = new PointerScope()) {
-            int width = image.cols();
-            int height = image.rows();
-            double scale = Math.min(1.0, (double) settings.detectionSide() / Math.max(width, height));
-            Mat grey = image;
-            if (channels != 1) {
-                grey = new Mat();
-                cvtColor(image, grey, channels == 3 ? COLOR_BGR2GRAY : COLOR_BGRA2GRAY);
-            }
-            if (scale < 1.0) {
-                Mat reduced = new Mat();
-                int reducedWidth = Math.max(1, (int) Math.round(width * scale));
-                int reducedHeight = Math.max(1, (int) Math.round(height * scale));
-                resize(grey, reduced, new Size(reducedWidth, reducedHeight), 0, 0, INTER_AREA);
-                grey = reduced;
-            }
-            Mat equalised = new Mat();
-            equalizeHist(grey, equalised);
-            grey = equalised;
-            double toOriginalX = (double) width / grey.cols();
-            double toOriginalY = (double) height / grey.rows();
-
-            int minSide = Math.max(windowSide, Math.max(settings.minDetectionSize(),
-                    (int) Math.ceil(settings.minFaceSize() / Math.max(toOriginalX, toOriginalY))));
+            Mat grey = reducedGrey(image);
+            double toOriginalX = (double) image.cols() / grey.cols();
+            double toOriginalY = (double) image.rows() / grey.rows();
+            int minSide = Math.max(classifiers.windowSide(), Math.max(settings.minDetectionSize(), (int)
+                    Math.ceil(settings.minFaceSize() / Math.max(toOriginalX, toOriginalY))));
             if (minSide > Math.min(grey.cols(), grey.rows())) {
                 return List.of();
             }
             RectVector boxes = new RectVector();
             IntPointer votes = new IntPointer();
-            classifier.detectMultiScale2(grey, boxes, votes, settings.scaleFactor(), settings.minNeighbors(), 0,
-                    new Size(minSide, minSide), new Size());
-
-            List<DetectedFace> faces = new ArrayList<>((int) boxes.size());
-            for (int i = 0; i < boxes.size(); i++) {
-                Rect box = boxes.get(i);
-                int x = clamp((int) Math.round(box.x() * toOriginalX), 0, width - 1);
-                int y = clamp((int) Math.round(box.y() * toOriginalY), 0, height - 1);
-                int right = clamp((int) Math.round((box.x() + box.width()) * toOriginalX), x + 1, width);
-                int bottom = clamp((int) Math.round((box.y() + box.height()) * toOriginalY), y + 1, height);
-                if (Math.max(right - x, bottom - y) >= settings.minFaceSize()) {
-                    faces.add(new DetectedFace(x, y, right - x, bottom - y, votes.get(i)));
-                }
-            }
-            faces.sort(LARGEST_FIRST);
-            return faces.size() > settings.maxFaces() ? List.copyOf(faces.subList(0, settings.maxFaces()))
-                    : List.copyOf(faces);
+            classifier.detectMultiScale2(
+                    grey,
+                    boxes,
+                    votes,
+                    settings.scaleFactor(),
+                    settings.minNeighbors(),
+                    0,
+                    new Size(minSide, minSide),
+                    new Size());
+            return inPhotoPixels(boxes, votes, image.cols(), image.rows(), toOriginalX, toOriginalY);
         } finally {
-            giveBack(classifier);
+            classifiers.giveBack(classifier);
         }
+    }
+
+    /** A grey, histogram-equalised copy, reduced (area averaging) to the detection side. */
+    private Mat reducedGrey(Mat image) {
+        double scale = Math.min(1.0, (double) settings.detectionSide() / Math.max(image.cols(), image.rows()));
+        Mat grey = image;
+        if (image.channels() != 1) {
+            grey = new Mat();
+            cvtColor(image, grey, image.channels() == 3 ? COLOR_BGR2GRAY : COLOR_BGRA2GRAY);
+        }
+        if (scale < 1.0) {
+            Mat reduced = new Mat();
+            int reducedWidth = Math.max(1, (int) Math.round(image.cols() * scale));
+            int reducedHeight = Math.max(1, (int) Math.round(image.rows() * scale));
+            resize(grey, reduced, new Size(reducedWidth, reducedHeight), 0, 0, INTER_AREA);
+            grey = reduced;
+        }
+        Mat equalised = new Mat();
+        equalizeHist(grey, equalised);
+        return equalised;
+    }
+
+    /** The boxes mapped back to the photo's pixels, small ones dropped, largest first, at most maxFaces. */
+    private List<DetectedFace> inPhotoPixels(
+            RectVector boxes, IntPointer votes, int width, int height, double toOriginalX, double toOriginalY) {
+        List<DetectedFace> faces = new ArrayList<>((int) boxes.size());
+        for (int i = 0; i < boxes.size(); i++) {
+            Rect box = boxes.get(i);
+            int x = clamp((int) Math.round(box.x() * toOriginalX), 0, width - 1);
+            int y = clamp((int) Math.round(box.y() * toOriginalY), 0, height - 1);
+            int right = clamp((int) Math.round((box.x() + box.width()) * toOriginalX), x + 1, width);
+            int bottom = clamp((int) Math.round((box.y() + box.height()) * toOriginalY), y + 1, height);
+            if (Math.max(right - x, bottom - y) >= settings.minFaceSize()) {
+                faces.add(new DetectedFace(x, y, right - x, bottom - y, votes.get(i)));
+            }
+        }
+        faces.sort(LARGEST_FIRST);
+        return faces.size() > settings.maxFaces()
+                ? List.copyOf(faces.subList(0, settings.maxFaces()))
+                : List.copyOf(faces);
     }
 
     /** Frees the native classifiers; calls still running finish and free theirs when they end. */
     @Override
     public void close() {
-        closed = true;
-        for (CascadeClassifier classifier; (classifier = idle.poll()) != null; ) {
-            classifier.close();
-        }
+        classifiers.close();
     }
 
     /** Classifiers created so far and idle now (for tests of the pool). */
     int idleClassifiers() {
-        return idle.size();
-    }
-
-    private CascadeClassifier borrow() {
-        if (closed) {
-            throw new IllegalStateException("The face detector is closed");
-        }
-        CascadeClassifier classifier = idle.poll();
-        return classifier != null ? classifier : load();
-    }
-
-    private void giveBack(CascadeClassifier classifier) {
-        idle.push(classifier);
-        if (closed) {
-            close();
-        }
-    }
-
-    private CascadeClassifier load() {
-        try (FileStorage storage = new FileStorage(cascadeXml, FileStorage.READ | FileStorage.MEMORY);
-                FileNode root = storage.getFirstTopLevelNode()) {
-            CascadeClassifier classifier = new CascadeClassifier();
-            if (!classifier.read(root) || classifier.empty()) {
-                classifier.close();
-                throw new IllegalArgumentException("OpenCV cannot read the cascade " + settings.cascade()
-                        + " (old-style cascades are not supported)");
-            }
-            return classifier;
-        }
-    }
-
-    private static String readResource(String name) {
-        ClassLoader loader = FaceDetector.class.getClassLoader();
-        try (InputStream in = loader.getResourceAsStream(name.startsWith("/") ? name.substring(1) : name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("No cascade " + name + " on the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the cascade " + name, e);
-        }
+        return classifiers.idle();
     }
 
     private static int clamp(int value, int low, int high) {

@@ -1,17 +1,6 @@
 package dev.visage.face;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 import java.util.Objects;
-
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Maps a detector's face box to the square part of the photo that a deep-funneled LFW image (250 x 250) of the
@@ -20,7 +9,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  *
  * <p>The record holds where the same detector's box lies, by median, in the 250 x 250 LFW images; a box in a photo
  * then fixes the frame by similarity (same relative position and scale). Boxes are taken as squares (cascade
- * windows are square). The frame may reach past the photo's edges; {@link #extract} repeats the border pixels there.
+ * windows are square). The frame may reach past the photo's edges; {@link FaceCrop} repeats the border pixels there.
  *
  * @param boxX median left edge of the detector's box in a 250 x 250 LFW image
  * @param boxY median top edge of the box
@@ -55,63 +44,13 @@ public record FaceFraming(double boxX, double boxY, double boxSide) {
         };
     }
 
-    /**
-     * A square region of a photo, in its pixels; it may extend past the photo's edges.
-     *
-     * @param x left edge
-     * @param y top edge
-     * @param side width and height
-     */
-    public record Region(double x, double y, double side) {
-    }
-
-    /** The region of the photo that corresponds to a whole 250 x 250 LFW frame around this face. */
-    public Region frame(DetectedFace face) {
+    /** The square of the photo that corresponds to a whole 250 x 250 LFW image around this face. */
+    public LfwFrame frame(DetectedFace face) {
         Objects.requireNonNull(face, "face");
         double faceSide = (face.width() + face.height()) / 2.0;
         double scale = faceSide / boxSide;
         double centreX = boxX + boxSide / 2;
         double centreY = boxY + boxSide / 2;
-        return new Region(face.centreX() - centreX * scale, face.centreY() - centreY * scale, LFW_SIDE * scale);
-    }
-
-    /**
-     * Cuts a region out of a photo and resamples it to {@code side} x {@code side} (area averaging when shrinking,
-     * bilinear when enlarging); the part of the region outside the photo repeats the photo's edge pixels.
-     *
-     * @return a new image of the photo's type; the caller closes it
-     */
-    public static Mat extract(Mat photo, Region region, int side) {
-        Objects.requireNonNull(photo, "photo");
-        if (photo.empty() || side < 1) {
-            throw new IllegalArgumentException("Need a non-empty photo and a positive side");
-        }
-        int left = (int) Math.round(region.x());
-        int top = (int) Math.round(region.y());
-        int regionSide = Math.max(1, (int) Math.round(region.side()));
-        int width = photo.cols();
-        int height = photo.rows();
-        if (left >= width || top >= height || left + regionSide <= 0 || top + regionSide <= 0) {
-            throw new IllegalArgumentException("The region " + region + " lies outside the " + width + "x" + height
-                    + " photo");
-        }
-        int insideLeft = Math.max(left, 0);
-        int insideTop = Math.max(top, 0);
-        int insideRight = Math.min(left + regionSide, width);
-        int insideBottom = Math.min(top + regionSide, height);
-        Mat result = new Mat();
-        try (PointerScope scope = new PointerScope()) {
-            Mat inside = new Mat(photo, new Rect(insideLeft, insideTop, insideRight - insideLeft,
-                    insideBottom - insideTop));
-            Mat square = inside;
-            if (insideLeft != left || insideTop != top || insideRight != left + regionSide
-                    || insideBottom != top + regionSide) {
-                square = new Mat();
-                copyMakeBorder(inside, square, insideTop - top, top + regionSide - insideBottom, insideLeft - left,
-                        left + regionSide - insideRight, BORDER_REPLICATE);
-            }
-            resize(square, result, new Size(side, side), 0, 0, regionSide > side ? INTER_AREA : INTER_LINEAR);
-        }
-        return result;
+        return new LfwFrame(face.centreX() - centreX * scale, face.centreY() - centreY * scale, LFW_SIDE * scale);
     }
 }

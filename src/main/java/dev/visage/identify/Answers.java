@@ -57,10 +57,13 @@ final class Answers {
 
     /** The photo's answer: its faces, with the largest identified one's identity at the top level. */
     static Identification of(List<Identification.Face> faces, String modelVersion, double timeMillis) {
-        Identification.Face main =
-                faces.stream().filter(Identification.Face::identified).findFirst().orElse(null);
+        Identification.Face main = faces.stream()
+                .filter(Identification.Face::identified)
+                .findFirst()
+                .orElse(null);
         if (main == null) {
-            String reason = faces.isEmpty() ? Identification.NO_FACE : faces.get(0).reason();
+            String reason =
+                    faces.isEmpty() ? Identification.NO_FACE : faces.get(0).reason();
             return new Identification(
                     Identification.UNKNOWN, false, 0, List.of(), 1, modelVersion, timeMillis, null, faces, reason);
         }

@@ -39,13 +39,10 @@ final class FaceLocator {
     /** Every face the detector finds, largest first. */
     List<LocatedFace> detect(Photo photo) {
         return detector.detect(photo).stream()
-                .map(face -> {
-                    FaceFraming.Region region = framing.frame(face);
-                    return new LocatedFace(
-                            new Identification.Box(face.x(), face.y(), face.width(), face.height()),
-                            face.score(),
-                            new LfwFrame(region.x(), region.y(), region.side()));
-                })
+                .map(face -> new LocatedFace(
+                        new Identification.Box(face.x(), face.y(), face.width(), face.height()),
+                        face.score(),
+                        framing.frame(face)))
                 .toList();
     }
 

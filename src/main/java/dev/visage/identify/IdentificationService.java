@@ -105,12 +105,14 @@ public class IdentificationService implements DisposableBean {
                 crops.add(pixels);
             }
         }
-        float[][] probabilities = crops.isEmpty() ? new float[0][] : await(worker.submit(model, crops.toArray(float[][]::new)));
+        float[][] probabilities =
+                crops.isEmpty() ? new float[0][] : await(worker.submit(model, crops.toArray(float[][]::new)));
         List<Identification.Face> faces = new ArrayList<>(located.size());
         int next = 0;
         for (FaceLocator.LocatedFace face : located) {
             if (face.tooSmall(locator.minFaceSize())) {
-                faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_SMALL));
+                faces.add(
+                        Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_SMALL));
             } else if (next == crops.size()) {
                 faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_MANY));
             } else {

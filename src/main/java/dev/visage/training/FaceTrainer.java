@@ -94,11 +94,12 @@ public final class FaceTrainer {
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
             Parts parts = decode(catalog.root(), split, dataManager, dataStart);
-            Preprocessing preprocessing =
-                    Preprocessing.measure(config.crop(), parts.train().pixels(), parts.train().margin());
+            Preprocessing preprocessing = Preprocessing.measure(
+                    config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
-                model.setBlock(FaceNetwork.build(config.network(), split.people().size()));
+                model.setBlock(
+                        FaceNetwork.build(config.network(), split.people().size()));
                 TrainingMetrics metrics = fit(model, parts, split, preprocessing);
                 return new TrainedModel(model, preprocessing, config.network(), split, metrics);
             } catch (RuntimeException | Error e) {
@@ -123,7 +124,8 @@ public final class FaceTrainer {
         Function<Photo, LfwFrame> framing = detectedFraming == null
                 ? photo -> LfwFrame.centred(photo.width(), photo.height())
                 : detectedFraming::frame;
-        LfwImages train = LfwImages.decode(root, split.train(), crop, config.augmentation().shift(), framing, manager);
+        LfwImages train = LfwImages.decode(
+                root, split.train(), crop, config.augmentation().shift(), framing, manager);
         LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, manager);
         LfwImages test = LfwImages.decode(root, split.test(), crop, 0, framing, manager);
         double dataSeconds = seconds(dataStart);

@@ -1,10 +1,10 @@
 package dev.visage.training;
 
 import dev.visage.dataset.LfwSource;
+import dev.visage.dataset.LfwVariant;
 import dev.visage.face.DetectedFraming;
 import dev.visage.face.DetectionProperties;
 import dev.visage.face.FaceDetector;
-import dev.visage.dataset.LfwVariant;
 import dev.visage.network.NetworkProperties;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
@@ -61,7 +61,8 @@ public class TrainingPipeline {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = variant == null ? lfw.folder() : lfw.folder(variant);
         try (FaceDetector detector = new FaceDetector(detection.toSettings().withMinFaceSize(MIN_LFW_FACE));
-                TrainedModel trained = trainer(config, listener, cancelled, detector).train(folder)) {
+                TrainedModel trained =
+                        trainer(config, listener, cancelled, detector).train(folder)) {
             if (cancelled.getAsBoolean()) {
                 throw new TrainingCancelledException();
             }

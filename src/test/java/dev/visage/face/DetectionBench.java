@@ -25,9 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.imageio.ImageIO;
-
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_core;
@@ -53,42 +51,72 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class DetectionBench {
 
-    private static final Map<String, String> CASCADES = Map.of("alt2", FaceDetector.HAAR_FRONTALFACE_ALT2,
-            "default", FaceDetector.HAAR_FRONTALFACE_DEFAULT, "lbp", FaceDetector.LBP_FRONTALFACE,
-            "lbp-improved", FaceDetector.LBP_FRONTALFACE_IMPROVED);
+    private static final Map<String, String> CASCADES = Map.of(
+            "alt2",
+            FaceDetector.HAAR_FRONTALFACE_ALT2,
+            "default",
+            FaceDetector.HAAR_FRONTALFACE_DEFAULT,
+            "lbp",
+            FaceDetector.LBP_FRONTALFACE,
+            "lbp-improved",
+            FaceDetector.LBP_FRONTALFACE_IMPROVED);
     private static final long SEED = Long.getLong("bench.seed", 20261201L);
     private static final int SCENES_PER_SIZE = Integer.getInteger("bench.scenes", 60);
     private static final int LFW_PHOTOS = Integer.getInteger("bench.lfw", 40);
 
-    private DetectionBench() {
-    }
+    private DetectionBench() {}
 
     public static void main(String[] args) throws Exception {
         if (!LfwImages.available()) {
-            throw new IllegalStateException("No LFW folder at " + LfwImages.dir().toAbsolutePath());
+            throw new IllegalStateException(
+                    "No LFW folder at " + LfwImages.dir().toAbsolutePath());
         }
         opencv_core.setNumThreads(1);
         String mode = args.length > 0 ? args[0] : "grid";
         switch (mode) {
-            case "framing" -> framing(CASCADES.get(args[1]), args.length > 2 ? Double.parseDouble(args[2]) : 1.1,
-                    args.length > 3 ? Integer.parseInt(args[3]) : 5, args.length > 4 ? Integer.parseInt(args[4]) : 0,
-                    Integer.getInteger("bench.framing", 3000));
-            case "grid" -> grid(CASCADES.get(args[1]), ints(args, 2, "320,480,640"), doubles(args, 3, "1.1,1.2,1.3"),
-                    ints(args, 4, "3,5"), ints(args, 5, "0"), ints(args, 6, "0"));
-            case "sizes" -> sizes(settings(CASCADES.get(args[1]), Integer.parseInt(args[2]),
-                    Double.parseDouble(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[6]))
-                    .withMinFaceSize(Integer.parseInt(args[5])));
-            case "threads" -> threads(settings(CASCADES.get(args[1]), Integer.parseInt(args[2]),
-                    Double.parseDouble(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[6]))
-                    .withMinFaceSize(Integer.parseInt(args[5])));
+            case "framing" ->
+                framing(
+                        CASCADES.get(args[1]),
+                        args.length > 2 ? Double.parseDouble(args[2]) : 1.1,
+                        args.length > 3 ? Integer.parseInt(args[3]) : 5,
+                        args.length > 4 ? Integer.parseInt(args[4]) : 0,
+                        Integer.getInteger("bench.framing", 3000));
+            case "grid" ->
+                grid(
+                        CASCADES.get(args[1]),
+                        ints(args, 2, "320,480,640"),
+                        doubles(args, 3, "1.1,1.2,1.3"),
+                        ints(args, 4, "3,5"),
+                        ints(args, 5, "0"),
+                        ints(args, 6, "0"));
+            case "sizes" ->
+                sizes(settings(
+                                CASCADES.get(args[1]),
+                                Integer.parseInt(args[2]),
+                                Double.parseDouble(args[3]),
+                                Integer.parseInt(args[4]),
+                                Integer.parseInt(args[6]))
+                        .withMinFaceSize(Integer.parseInt(args[5])));
+            case "threads" ->
+                threads(settings(
+                                CASCADES.get(args[1]),
+                                Integer.parseInt(args[2]),
+                                Double.parseDouble(args[3]),
+                                Integer.parseInt(args[4]),
+                                Integer.parseInt(args[6]))
+                        .withMinFaceSize(Integer.parseInt(args[5])));
             case "decode" -> decode();
             default -> throw new IllegalArgumentException("Unknown mode " + mode);
         }
     }
 
     private static FaceDetector.Settings settings(String cascade, int side, double scale, int neighbours, int min) {
-        return FaceDetector.Settings.defaults().withCascade(cascade).withDetectionSide(side).withScaleFactor(scale)
-                .withMinNeighbors(neighbours).withMinDetectionSize(min);
+        return FaceDetector.Settings.defaults()
+                .withCascade(cascade)
+                .withDetectionSide(side)
+                .withScaleFactor(scale)
+                .withMinNeighbors(neighbours)
+                .withMinDetectionSize(min);
     }
 
     /** Runs the detector over whole LFW photos and reports where its box nearest the centre lies. */
@@ -96,8 +124,8 @@ public final class DetectionBench {
         List<Path> photos = LfwImages.sample(true, count, SEED);
         List<double[]> boxes = new ArrayList<>();
         long nanos = 0;
-        try (FaceDetector detector = new FaceDetector(settings(cascade, 640, scale, neighbours, 0)
-                .withMinFaceSize(minFace))) {
+        try (FaceDetector detector =
+                new FaceDetector(settings(cascade, 640, scale, neighbours, 0).withMinFaceSize(minFace))) {
             for (Path file : photos) {
                 try (Mat photo = LfwImages.read(file)) {
                     long start = THREADS.getCurrentThreadCpuTime();
@@ -115,8 +143,13 @@ public final class DetectionBench {
                         }
                     }
                     if (nearest != null) {
-                        boxes.add(new double[] {nearest.x(), nearest.y(), (nearest.width() + nearest.height()) / 2.0,
-                            nearest.centreX(), nearest.centreY()});
+                        boxes.add(new double[] {
+                            nearest.x(),
+                            nearest.y(),
+                            (nearest.width() + nearest.height()) / 2.0,
+                            nearest.centreX(),
+                            nearest.centreY()
+                        });
                     }
                 }
             }
@@ -127,22 +160,56 @@ public final class DetectionBench {
         double medianSide = quantile(side, 0.5);
         double medianCentreX = quantile(column(boxes, 3), 0.5);
         double medianCentreY = quantile(column(boxes, 4), 0.5);
-        double[] offsetX = boxes.stream().mapToDouble(b -> (b[3] - medianCentreX) / medianSide).toArray();
-        double[] offsetY = boxes.stream().mapToDouble(b -> (b[4] - medianCentreY) / medianSide).toArray();
+        double[] offsetX = boxes.stream()
+                .mapToDouble(b -> (b[3] - medianCentreX) / medianSide)
+                .toArray();
+        double[] offsetY = boxes.stream()
+                .mapToDouble(b -> (b[4] - medianCentreY) / medianSide)
+                .toArray();
         double[] ratio = Arrays.stream(side).map(s -> s / medianSide).toArray();
-        System.out.printf(Locale.ROOT, "framing %s scale %.2f neighbours %d min face %d: %d photos, a box in %d "
-                + "(%.1f%%), %.1f ms CPU/photo%n", shortName(cascade), scale, neighbours, minFace, photos.size(), boxes.size(),
-                100.0 * boxes.size() / photos.size(), nanos / 1e6 / photos.size());
-        System.out.printf(Locale.ROOT, "  median box x %.1f y %.1f side %.1f (centre %.1f, %.1f)%n", quantile(x, 0.5),
-                quantile(y, 0.5), medianSide, medianCentreX, medianCentreY);
-        System.out.printf(Locale.ROOT, "  quartiles x %s y %s side %s%n", quartiles(x, 1), quartiles(y, 1),
-                quartiles(side, 1));
-        System.out.printf(Locale.ROOT, "  centre offset / median side: x %s (IQR %.3f) y %s (IQR %.3f)%n",
-                quartiles(offsetX, 3), iqr(offsetX), quartiles(offsetY, 3), iqr(offsetY));
-        System.out.printf(Locale.ROOT, "  side / median side: %s (IQR %.3f), 5%%-95%% %.3f-%.3f%n",
-                quartiles(ratio, 3), iqr(ratio), quantile(ratio, 0.05), quantile(ratio, 0.95));
-        System.out.printf(Locale.ROOT, "  centre offset 5%%-95%%: x %.3f..%.3f y %.3f..%.3f%n", quantile(offsetX, 0.05),
-                quantile(offsetX, 0.95), quantile(offsetY, 0.05), quantile(offsetY, 0.95));
+        System.out.printf(
+                Locale.ROOT,
+                "framing %s scale %.2f neighbours %d min face %d: %d photos, a box in %d "
+                        + "(%.1f%%), %.1f ms CPU/photo%n",
+                shortName(cascade),
+                scale,
+                neighbours,
+                minFace,
+                photos.size(),
+                boxes.size(),
+                100.0 * boxes.size() / photos.size(),
+                nanos / 1e6 / photos.size());
+        System.out.printf(
+                Locale.ROOT,
+                "  median box x %.1f y %.1f side %.1f (centre %.1f, %.1f)%n",
+                quantile(x, 0.5),
+                quantile(y, 0.5),
+                medianSide,
+                medianCentreX,
+                medianCentreY);
+        System.out.printf(
+                Locale.ROOT, "  quartiles x %s y %s side %s%n", quartiles(x, 1), quartiles(y, 1), quartiles(side, 1));
+        System.out.printf(
+                Locale.ROOT,
+                "  centre offset / median side: x %s (IQR %.3f) y %s (IQR %.3f)%n",
+                quartiles(offsetX, 3),
+                iqr(offsetX),
+                quartiles(offsetY, 3),
+                iqr(offsetY));
+        System.out.printf(
+                Locale.ROOT,
+                "  side / median side: %s (IQR %.3f), 5%%-95%% %.3f-%.3f%n",
+                quartiles(ratio, 3),
+                iqr(ratio),
+                quantile(ratio, 0.05),
+                quantile(ratio, 0.95));
+        System.out.printf(
+                Locale.ROOT,
+                "  centre offset 5%%-95%%: x %.3f..%.3f y %.3f..%.3f%n",
+                quantile(offsetX, 0.05),
+                quantile(offsetX, 0.95),
+                quantile(offsetY, 0.05),
+                quantile(offsetY, 0.95));
     }
 
     /** The seeded benchmark photos: LFW photos at 250 x 250, and composed 640 x 480 and 1600 x 1200 scenes. */
@@ -153,13 +220,16 @@ public final class DetectionBench {
             FaceScenes scenes = new FaceScenes(sources, FaceFraming.HAAR_FRONTALFACE_ALT2);
             Random random = new Random(SEED);
             List<Mat> lfw = sources.subList(sources.size() - lfwCount, sources.size()).stream()
-                    .map(LfwImages::read).toList();
-            return new Photos(lfw, compose(scenes, random, 640, 480, scenesPerSize),
+                    .map(LfwImages::read)
+                    .toList();
+            return new Photos(
+                    lfw,
+                    compose(scenes, random, 640, 480, scenesPerSize),
                     compose(scenes, random, 1600, 1200, scenesPerSize));
         }
 
-        private static List<FaceScenes.Scene> compose(FaceScenes scenes, Random random, int width, int height,
-                int count) {
+        private static List<FaceScenes.Scene> compose(
+                FaceScenes scenes, Random random, int width, int height, int count) {
             List<FaceScenes.Scene> list = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int faces = i % 4 < 2 ? 1 : i % 4 == 2 ? 2 : 3;
@@ -178,8 +248,13 @@ public final class DetectionBench {
     static void grid(String cascade, int[] sides, double[] scales, int[] neighbours, int[] minFaces, int[] minSizes) {
         Photos photos = Photos.make(LFW_PHOTOS, SCENES_PER_SIZE);
         FaceFraming framing = FaceFraming.forCascade(cascade);
-        System.out.printf(Locale.ROOT, "%s: %d LFW photos, %d + %d scenes with %d faces (90-320 px)%n",
-                shortName(cascade), photos.lfw().size(), photos.small().size(), photos.large().size(),
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d LFW photos, %d + %d scenes with %d faces (90-320 px)%n",
+                shortName(cascade),
+                photos.lfw().size(),
+                photos.small().size(),
+                photos.large().size(),
                 photos.faceCount());
         System.out.println("| cascade | side | scale | nb | min face | min window | found | 640x480 | 1600x1200 | "
                 + "IoU | false/photo | votes true p10/p50 | votes false p50/p90 | LFW found | ms 250 | ms 640x480 | "
@@ -202,14 +277,27 @@ public final class DetectionBench {
                                 Result large = measure(detector, photos.large(), framing, trueVotes, falseVotes);
                                 int faces = small.faces + large.faces;
                                 int found = small.found + large.found;
-                                System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %d | %d | %d | %.1f%% | %.1f%% | "
-                                        + "%.1f%% | %.2f | %.2f | %s | %s | %.1f%% | %s | %s | %s |%n",
-                                        shortName(cascade), side, scale, neighbour, minFace, minSize,
-                                        100.0 * found / faces, small.foundPercent(), large.foundPercent(),
+                                System.out.printf(
+                                        Locale.ROOT,
+                                        "| %s | %d | %.1f | %d | %d | %d | %.1f%% | %.1f%% | "
+                                                + "%.1f%% | %.2f | %.2f | %s | %s | %.1f%% | %s | %s | %s |%n",
+                                        shortName(cascade),
+                                        side,
+                                        scale,
+                                        neighbour,
+                                        minFace,
+                                        minSize,
+                                        100.0 * found / faces,
+                                        small.foundPercent(),
+                                        large.foundPercent(),
                                         (small.iouSum + large.iouSum) / Math.max(1, found),
                                         (double) (small.falseBoxes + large.falseBoxes) / (small.photos + large.photos),
-                                        percentiles(trueVotes, 0.1, 0.5), percentiles(falseVotes, 0.5, 0.9),
-                                        lfw.foundPercent(), lfw.millis(), small.millis(), large.millis());
+                                        percentiles(trueVotes, 0.1, 0.5),
+                                        percentiles(falseVotes, 0.5, 0.9),
+                                        lfw.foundPercent(),
+                                        lfw.millis(),
+                                        small.millis(),
+                                        large.millis());
                             }
                         }
                     }
@@ -250,15 +338,21 @@ public final class DetectionBench {
         System.out.println(settings);
         for (int bin = 0; bin < faces.length; bin++) {
             if (faces[bin] > 0) {
-                System.out.printf(Locale.ROOT, "  reduced face %4d-%-4d px: %3d of %3d found (%.1f%%)%n", edges[bin],
-                        edges[bin + 1], found[bin], faces[bin], 100.0 * found[bin] / faces[bin]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  reduced face %4d-%-4d px: %3d of %3d found (%.1f%%)%n",
+                        edges[bin],
+                        edges[bin + 1],
+                        found[bin],
+                        faces[bin],
+                        100.0 * found[bin] / faces[bin]);
             }
         }
     }
 
     /** Counts and times of one setting on one set of photos; times are CPU time of the calling thread. */
-    private record Result(int photos, int faces, int found, int falseBoxes, double iouSum, long cpuNanos,
-            double[] wallMillis) {
+    private record Result(
+            int photos, int faces, int found, int falseBoxes, double iouSum, long cpuNanos, double[] wallMillis) {
 
         double foundPercent() {
             return 100.0 * found / faces;
@@ -283,8 +377,12 @@ public final class DetectionBench {
         return faces;
     }
 
-    private static Result measure(FaceDetector detector, List<FaceScenes.Scene> scenes, FaceFraming framing,
-            List<Integer> trueVotes, List<Integer> falseVotes) {
+    private static Result measure(
+            FaceDetector detector,
+            List<FaceScenes.Scene> scenes,
+            FaceFraming framing,
+            List<Integer> trueVotes,
+            List<Integer> falseVotes) {
         int faces = 0;
         int found = 0;
         int falseBoxes = 0;
@@ -300,7 +398,8 @@ public final class DetectionBench {
             falseBoxes += match.falseBoxes();
             iouSum += match.iouSum();
             for (int i = 0; i < detections.size(); i++) {
-                (match.trueDetections()[i] ? trueVotes : falseVotes).add(detections.get(i).score());
+                (match.trueDetections()[i] ? trueVotes : falseVotes)
+                        .add(detections.get(i).score());
             }
         }
         return new Result(scenes.size(), faces, found, falseBoxes, iouSum, cpu[0], wall);
@@ -364,10 +463,19 @@ public final class DetectionBench {
                     double seconds = (System.nanoTime() - start) / 1e9;
                     double twoCallersCpu = (PROCESS.getProcessCpuTime() - startCpu) / 1e6 / (2 * all.size());
                     pool.shutdown();
-                    System.out.printf(Locale.ROOT, "round %d, OpenCV threads %d (getNumThreads %d): one caller %.1f "
-                            + "ms/photo wall, %.1f ms process CPU/photo; two callers %.1f photos/s, %.1f ms process "
-                            + "CPU/photo; load average %.2f%n", round, threads, opencv_core.getNumThreads(), oneCaller,
-                            oneCallerCpu, 2 * all.size() / seconds, twoCallersCpu, PROCESS.getSystemLoadAverage());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "round %d, OpenCV threads %d (getNumThreads %d): one caller %.1f "
+                                    + "ms/photo wall, %.1f ms process CPU/photo; two callers %.1f photos/s, %.1f ms process "
+                                    + "CPU/photo; load average %.2f%n",
+                            round,
+                            threads,
+                            opencv_core.getNumThreads(),
+                            oneCaller,
+                            oneCallerCpu,
+                            2 * all.size() / seconds,
+                            twoCallersCpu,
+                            PROCESS.getSystemLoadAverage());
                 }
             }
         }
@@ -383,7 +491,8 @@ public final class DetectionBench {
         Photos photos = Photos.make(1, 20);
         List<byte[]> large = new ArrayList<>();
         for (FaceScenes.Scene scene : photos.large()) {
-            try (BytePointer buffer = new BytePointer(); IntPointer quality = new IntPointer(IMWRITE_JPEG_QUALITY, 90)) {
+            try (BytePointer buffer = new BytePointer();
+                    IntPointer quality = new IntPointer(IMWRITE_JPEG_QUALITY, 90)) {
                 if (!imencode(".jpg", scene.photo(), buffer, quality) || buffer.limit() < 1000) {
                     throw new IllegalStateException("imencode failed");
                 }
@@ -392,9 +501,13 @@ public final class DetectionBench {
                 large.add(bytes);
             }
         }
-        System.out.printf(Locale.ROOT, "250x250: %d LFW JPEGs, mean %.0f bytes; 1600x1200: %d scenes at quality 90, "
-                + "mean %.0f bytes%n", lfw.size(), lfw.stream().mapToInt(b -> b.length).average().orElse(0),
-                large.size(), large.stream().mapToInt(b -> b.length).average().orElse(0));
+        System.out.printf(
+                Locale.ROOT,
+                "250x250: %d LFW JPEGs, mean %.0f bytes; 1600x1200: %d scenes at quality 90, " + "mean %.0f bytes%n",
+                lfw.size(),
+                lfw.stream().mapToInt(b -> b.length).average().orElse(0),
+                large.size(),
+                large.stream().mapToInt(b -> b.length).average().orElse(0));
         exifCheck(large.get(0));
         for (int round = 0; round < 3; round++) {
             System.out.printf(Locale.ROOT, "round %d%n", round);
@@ -411,17 +524,58 @@ public final class DetectionBench {
     /** Whether imdecode turns a JPEG with EXIF orientation 6 (rotate 90 degrees clockwise) upright. */
     private static void exifCheck(byte[] jpeg) {
         // APP1 "Exif", little-endian TIFF header, one IFD entry: Orientation (0x0112), SHORT, count 1, value 6.
-        byte[] app1 = {(byte) 0xff, (byte) 0xe1, 0, 34, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0,
-            0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+        byte[] app1 = {
+            (byte) 0xff,
+            (byte) 0xe1,
+            0,
+            34,
+            'E',
+            'x',
+            'i',
+            'f',
+            0,
+            0,
+            'I',
+            'I',
+            42,
+            0,
+            8,
+            0,
+            0,
+            0,
+            1,
+            0,
+            0x12,
+            0x01,
+            3,
+            0,
+            1,
+            0,
+            0,
+            0,
+            6,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0
+        };
         byte[] rotated = new byte[jpeg.length + app1.length];
         System.arraycopy(jpeg, 0, rotated, 0, 2);
         System.arraycopy(app1, 0, rotated, 2, app1.length);
         System.arraycopy(jpeg, 2, rotated, 2 + app1.length, jpeg.length - 2);
         for (int flags : new int[] {IMREAD_COLOR, IMREAD_REDUCED_COLOR_2}) {
-            try (BytePointer data = new BytePointer(rotated); Mat buffer = new Mat(1, rotated.length,
-                    opencv_core.CV_8UC1, data); Mat image = imdecode(buffer, flags)) {
-                System.out.printf(Locale.ROOT, "EXIF orientation 6 on a 1600x1200 JPEG, imdecode flags %d: %dx%d%n",
-                        flags, image.cols(), image.rows());
+            try (BytePointer data = new BytePointer(rotated);
+                    Mat buffer = new Mat(1, rotated.length, opencv_core.CV_8UC1, data);
+                    Mat image = imdecode(buffer, flags)) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "EXIF orientation 6 on a 1600x1200 JPEG, imdecode flags %d: %dx%d%n",
+                        flags,
+                        image.cols(),
+                        image.rows());
             }
         }
     }
@@ -444,8 +598,9 @@ public final class DetectionBench {
     private static long openCv(List<byte[]> images, int flags) {
         long start = THREADS.getCurrentThreadCpuTime();
         for (byte[] bytes : images) {
-            try (BytePointer data = new BytePointer(bytes); Mat buffer = new Mat(1, bytes.length,
-                    opencv_core.CV_8UC1, data); Mat image = imdecode(buffer, flags)) {
+            try (BytePointer data = new BytePointer(bytes);
+                    Mat buffer = new Mat(1, bytes.length, opencv_core.CV_8UC1, data);
+                    Mat image = imdecode(buffer, flags)) {
                 if (image.empty()) {
                     throw new IllegalStateException("imdecode could not decode");
                 }
@@ -455,18 +610,23 @@ public final class DetectionBench {
     }
 
     private static String shortName(String cascade) {
-        return CASCADES.entrySet().stream().filter(e -> e.getValue().equals(cascade)).map(Map.Entry::getKey)
-                .findFirst().orElse(cascade);
+        return CASCADES.entrySet().stream()
+                .filter(e -> e.getValue().equals(cascade))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(cascade);
     }
 
     private static int[] ints(String[] args, int index, String fallback) {
-        return Arrays.stream((args.length > index ? args[index] : fallback).split(",")).mapToInt(Integer::parseInt)
+        return Arrays.stream((args.length > index ? args[index] : fallback).split(","))
+                .mapToInt(Integer::parseInt)
                 .toArray();
     }
 
     private static double[] doubles(String[] args, int index, String fallback) {
         return Arrays.stream((args.length > index ? args[index] : fallback).split(","))
-                .mapToDouble(Double::parseDouble).toArray();
+                .mapToDouble(Double::parseDouble)
+                .toArray();
     }
 
     private static double[] column(List<double[]> rows, int index) {
@@ -488,7 +648,11 @@ public final class DetectionBench {
 
     private static String quartiles(double[] values, int digits) {
         String format = "%." + digits + "f";
-        return String.format(Locale.ROOT, "[" + format + ", " + format + ", " + format + "]", quantile(values, 0.25),
-                quantile(values, 0.5), quantile(values, 0.75));
+        return String.format(
+                Locale.ROOT,
+                "[" + format + ", " + format + ", " + format + "]",
+                quantile(values, 0.25),
+                quantile(values, 0.5),
+                quantile(values, 0.75));
     }
 }

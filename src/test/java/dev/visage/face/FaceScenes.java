@@ -1,6 +1,8 @@
 package dev.visage.face;
 
+import static org.bytedeco.opencv.global.opencv_core.BORDER_REPLICATE;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_CUBIC;
@@ -10,8 +12,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Random;
-
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -47,7 +50,9 @@ final class FaceScenes {
 
         /** The true box of this face for a detector whose LFW box is {@code framing}'s. */
         Box box(FaceFraming framing) {
-            return new Box(offsetX + framing.boxX() * scaleX, offsetY + framing.boxY() * scaleY,
+            return new Box(
+                    offsetX + framing.boxX() * scaleX,
+                    offsetY + framing.boxY() * scaleY,
                     framing.boxSide() * (scaleX + scaleY) / 2);
         }
     }
@@ -72,9 +77,7 @@ final class FaceScenes {
      * @param foundFaces per true box, whether a detection matched it
      * @param trueDetections per detection, whether it matched a true box
      */
-    record Match(int faces, int found, int falseBoxes, double iouSum, boolean[] foundFaces,
-            boolean[] trueDetections) {
-    }
+    record Match(int faces, int found, int falseBoxes, double iouSum, boolean[] foundFaces, boolean[] trueDetections) {}
 
     private final List<Path> sources;
     private final FaceFraming reference;
@@ -114,7 +117,8 @@ final class FaceScenes {
         for (int i = 0; i < tiles && !cornerTiles.isEmpty(); i++) {
             Mat tile = cornerTiles.get(random.nextInt(cornerTiles.size()));
             int side = Math.min(Math.min(width, height), 60 + random.nextInt(180));
-            try (Mat scaled = new Mat(); Mat blurred = new Mat()) {
+            try (Mat scaled = new Mat();
+                    Mat blurred = new Mat()) {
                 resize(tile, scaled, new Size(side, side), 0, 0, INTER_LINEAR);
                 double sigma = 2 + 4 * random.nextDouble();
                 GaussianBlur(scaled, blurred, new Size(0, 0), sigma);
@@ -140,8 +144,8 @@ final class FaceScenes {
         List<Pasted> faces = new ArrayList<>();
         List<Spot> taken = new ArrayList<>();
         // In groups every face must leave room for the others: at most a 1 / (1.2 count) of the shorter side.
-        double largest = count == 1 ? maxFace : Math.max(minFace, Math.min(maxFace,
-                Math.min(width, height) / (1.2 * count)));
+        double largest =
+                count == 1 ? maxFace : Math.max(minFace, Math.min(maxFace, Math.min(width, height) / (1.2 * count)));
         for (int n = 0; n < count; n++) {
             Path source = sources.get(random.nextInt(sources.size()));
             double faceSide = minFace + random.nextDouble() * (largest - minFace);
@@ -215,7 +219,8 @@ final class FaceScenes {
         double scaleY = (double) outHeight / (bottom - top);
         int destX = (int) Math.round(centreX - (faceCentreX - left) * scaleX);
         int destY = (int) Math.round(centreY - (faceCentreY - top) * scaleY);
-        try (Mat region = new Mat(photo, new Rect(left, top, right - left, bottom - top)); Mat scaled = new Mat()) {
+        try (Mat region = new Mat(photo, new Rect(left, top, right - left, bottom - top));
+                Mat scaled = new Mat()) {
             resize(region, scaled, new Size(outWidth, outHeight), 0, 0, scale < 1 ? INTER_AREA : INTER_LINEAR);
             int x0 = Math.max(0, destX);
             int y0 = Math.max(0, destY);
@@ -260,8 +265,55 @@ final class FaceScenes {
     private record Spot(double x, double y, double side) {
 
         boolean overlaps(Spot other) {
-            return x < other.x + other.side && other.x < x + side && y < other.y + other.side
-                    && other.y < y + side;
+            return x < other.x + other.side && other.x < x + side && y < other.y + other.side && other.y < y + side;
         }
+    }
+
+    /**
+     * Cuts a region out of a photo and resamples it to {@code side} x {@code side} (area averaging when shrinking,
+     * bilinear when enlarging); the part of the region outside the photo repeats the photo's edge pixels.
+     *
+     * @return a new image of the photo's type; the caller closes it
+     */
+    static Mat extract(Mat photo, LfwFrame region, int side) {
+        Objects.requireNonNull(photo, "photo");
+        if (photo.empty() || side < 1) {
+            throw new IllegalArgumentException("Need a non-empty photo and a positive side");
+        }
+        int left = (int) Math.round(region.x());
+        int top = (int) Math.round(region.y());
+        int regionSide = Math.max(1, (int) Math.round(region.side()));
+        int width = photo.cols();
+        int height = photo.rows();
+        if (left >= width || top >= height || left + regionSide <= 0 || top + regionSide <= 0) {
+            throw new IllegalArgumentException(
+                    "The region " + region + " lies outside the " + width + "x" + height + " photo");
+        }
+        int insideLeft = Math.max(left, 0);
+        int insideTop = Math.max(top, 0);
+        int insideRight = Math.min(left + regionSide, width);
+        int insideBottom = Math.min(top + regionSide, height);
+        Mat result = new Mat();
+        try (PointerScope scope = new PointerScope()) {
+            Mat inside =
+                    new Mat(photo, new Rect(insideLeft, insideTop, insideRight - insideLeft, insideBottom - insideTop));
+            Mat square = inside;
+            if (insideLeft != left
+                    || insideTop != top
+                    || insideRight != left + regionSide
+                    || insideBottom != top + regionSide) {
+                square = new Mat();
+                copyMakeBorder(
+                        inside,
+                        square,
+                        insideTop - top,
+                        top + regionSide - insideBottom,
+                        insideLeft - left,
+                        left + regionSide - insideRight,
+                        BORDER_REPLICATE);
+            }
+            resize(square, result, new Size(side, side), 0, 0, regionSide > side ? INTER_AREA : INTER_LINEAR);
+        }
+        return result;
     }
 }

@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -24,13 +23,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 final class LfwImages {
 
-    private LfwImages() {
-    }
+    private LfwImages() {}
 
     static Path dir() {
         String property = System.getProperty("visage.lfw.dir");
         String env = System.getenv("VISAGE_LFW_DIR");
-        String dir = property != null && !property.isBlank() ? property
+        String dir = property != null && !property.isBlank()
+                ? property
                 : env != null && !env.isBlank() ? env : "../shared/lfw/lfw-deepfunneled";
         return Path.of(dir);
     }
@@ -42,7 +41,9 @@ final class LfwImages {
     /** Every JPEG under the LFW folder, sorted by path. */
     static List<Path> all() {
         try (Stream<Path> files = Files.walk(dir(), 2)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".jpg")).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(".jpg"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

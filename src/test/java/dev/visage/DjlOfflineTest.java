@@ -2,6 +2,14 @@ package dev.visage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.LibUtils;
+import ai.djl.util.Platform;
+import ai.djl.util.Utils;
+import dev.visage.system.DjlEnvironment;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -11,17 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
-
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.LibUtils;
-import ai.djl.util.Platform;
-import ai.djl.util.Utils;
-
 import org.junit.jupiter.api.Test;
-import dev.visage.system.DjlEnvironment;
 
 /**
  * DJL runs offline: {@link DjlEnvironment} sets the switches (without overriding explicit ones), and the engine
@@ -29,8 +27,8 @@ import dev.visage.system.DjlEnvironment;
  */
 class DjlOfflineTest {
 
-    private static final List<String> KEYS = List.of("ai.djl.offline", "OPT_OUT_TRACKING",
-            "ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads");
+    private static final List<String> KEYS = List.of(
+            "ai.djl.offline", "OPT_OUT_TRACKING", "ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads");
 
     @Test
     void configureSetsMissingSwitchesAndKeepsExplicitOnes() {
@@ -84,7 +82,9 @@ class DjlOfflineTest {
 
         // The LibTorch in use is the jar's copy, byte for byte the same size.
         Path libtorch = Path.of(LibUtils.getLibtorchPath());
-        String jar = properties.toString().substring("jar:file:".length(), properties.toString().indexOf("!/"));
+        String jar = properties
+                .toString()
+                .substring("jar:file:".length(), properties.toString().indexOf("!/"));
         try (JarFile nativeJar = new JarFile(jar)) {
             for (String library : platform.getLibraries()) {
                 ZipEntry entry = nativeJar.getEntry("pytorch/cpu/linux-x86_64/" + library);

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-
 import javax.imageio.ImageIO;
 
 /**
@@ -36,14 +35,14 @@ public final class SyntheticLfw {
     private static final int NOISE = 12;
 
     /** Foreground colours; the background of the stripes is a darker shade of the same colour. */
-    private static final int[] COLOURS = {0xE04040, 0x40B040, 0x4060E0, 0xE0C030, 0xC040C0, 0x30C0C0, 0xF08020,
-        0x909090};
+    private static final int[] COLOURS = {0xE04040, 0x40B040, 0x4060E0, 0xE0C030, 0xC040C0, 0x30C0C0, 0xF08020, 0x909090
+    };
 
-    private static final String[] FIRST = {"Alice", "Bruno", "Chiara", "Dmitri", "Esther", "Farid", "Greta", "Hiro",
-        "Ines", "Jonas", "Kwame", "Lena"};
+    private static final String[] FIRST = {
+        "Alice", "Bruno", "Chiara", "Dmitri", "Esther", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kwame", "Lena"
+    };
 
-    private SyntheticLfw() {
-    }
+    private SyntheticLfw() {}
 
     /** Names of the first {@code people} people, in ascending name order (so equal counts keep this order). */
     public static List<String> names(int people) {

@@ -24,7 +24,7 @@ public class CurrentModel implements DisposableBean {
     private final ModelStore store;
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
 
-    CurrentModel(ModelStore store) {
+    public CurrentModel(ModelStore store) {
         this.store = store;
         // Loads LibTorch on a thread whose context class loader is Spring's (needed inside the fat jar).
         DjlEnvironment.loadEngine();

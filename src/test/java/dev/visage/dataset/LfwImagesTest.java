@@ -58,7 +58,8 @@ class LfwImagesTest {
     }
 
     private LfwImages decode(int margin) throws IOException {
-        return LfwImages.decode(dir, images, CROP, margin, photo -> LfwFrame.centred(photo.width(), photo.height()), manager);
+        return LfwImages.decode(
+                dir, images, CROP, margin, photo -> LfwFrame.centred(photo.width(), photo.height()), manager);
     }
 
     @Test

@@ -66,8 +66,12 @@ class PhotoDecoderTest {
     void bigJpegsDecodeReducedInTheDecoder() throws IOException {
         byte[] jpeg = encode(face(1600, 1200), "jpeg");
 
-        assertThat(PhotoDecoder.decode(jpeg, 2)).extracting(Photo::width, Photo::height).containsExactly(800, 600);
-        assertThat(PhotoDecoder.decode(jpeg, 8)).extracting(Photo::width, Photo::height).containsExactly(200, 150);
+        assertThat(PhotoDecoder.decode(jpeg, 2))
+                .extracting(Photo::width, Photo::height)
+                .containsExactly(800, 600);
+        assertThat(PhotoDecoder.decode(jpeg, 8))
+                .extracting(Photo::width, Photo::height)
+                .containsExactly(200, 150);
         assertThatThrownBy(() -> PhotoDecoder.decode(jpeg, 3)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -4,81 +4,92 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.spy;
 
+import dev.visage.SyntheticLfw;
+import dev.visage.face.FaceDetector;
+import dev.visage.identify.ImageRejectedException.Reason;
+import dev.visage.serving.CurrentModel;
+import dev.visage.serving.CurrentModels;
+import dev.visage.serving.ModelNotReadyException;
+import dev.visage.serving.RecordingModel;
+import dev.visage.serving.TinyModels;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import javax.imageio.ImageIO;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.http.HttpStatus;
 import org.springframework.util.unit.DataSize;
 
-import dev.visage.SyntheticLfw;
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStore;
-import dev.visage.store.StoredModel;
-import dev.visage.serving.ModelNotReadyException;
-import dev.visage.serving.RecordingModel;
-import dev.visage.serving.TinyModels;
-
+/**
+ * Answering: a really trained tiny model (see {@link TinyModels}) behind the real {@link CurrentModel}, with uploads
+ * that go through encoding, the decoder, the stored crop and the batching worker. Which model serves and how models
+ * are swapped is {@code CurrentModelTest}'s; how errors become HTTP problems is {@code IdentifyControllerTest}'s.
+ */
 class IdentificationServiceTest {
+
+    /** Detection is off in these tests (they send aligned synthetic crops); the service still needs a detector. */
+    private static final FaceDetector DETECTOR = new FaceDetector(FaceDetector.Settings.defaults());
+
+    /** Held-out photos per person in the recognition test, and how many of them a real tiny model names. */
+    private static final int HELD_OUT_PER_PERSON = 20;
+
+    private static final int MIN_RECOGNISED = 16;
 
     @TempDir
     Path storeDir;
 
     private ModelStore store;
+    private CurrentModel currentModel;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    /** Every model the service loaded, in order, as the store handed it out. */
+    /** Every model the store loaded, in order. */
     private final List<RecordingModel> loaded = new CopyOnWriteArrayList<>();
+
     private final List<IdentificationService> services = new ArrayList<>();
 
     @BeforeEach
-    void spyOnTheStore() {
-        store = spy(new ModelStore(storeDir, 5));
-        doAnswer(invocation -> {
-            RecordingModel model = new RecordingModel((StoredModel) invocation.callRealMethod());
-            loaded.add(model);
-            return model.stored();
-        }).when(store).load(anyString());
+    void recordLoads() {
+        store = RecordingModel.recordingLoads(new ModelStore(storeDir, 5), loaded);
     }
 
     @AfterEach
     void destroyServices() {
         services.forEach(IdentificationService::destroy);
-    }
-
-    private static IdentifyProperties properties(float minConfidence) {
-        return new IdentifyProperties(minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 32, 1, 1024,
-                Duration.ofSeconds(30));
+        if (currentModel != null) {
+            currentModel.destroy();
+        }
     }
 
     private IdentificationService service(float minConfidence) {
-        IdentificationService service = new IdentificationService(store, properties(minConfidence), meters);
+        return service(new IdentifyProperties(
+                minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 10, 36, 32, 1, 1024, Duration.ofSeconds(30)));
+    }
+
+    /** A service over the model in service, which starts (with the store's current version) on first use. */
+    private IdentificationService service(IdentifyProperties properties) {
+        if (currentModel == null) {
+            currentModel = CurrentModels.over(store);
+        }
+        IdentificationService service = new IdentificationService(currentModel, properties, DETECTOR, meters);
         services.add(service);
         return service;
     }
@@ -92,15 +103,17 @@ class IdentificationServiceTest {
         ModelManifest stored = TinyModels.storeInto(store);
         IdentificationService service = service(0f);
 
-        Identification answer = service.identify(photoOf(1, 1001), 3, false);
+        Identification answer = service.identify(photoOf(1, 1001), 3, false, false);
 
         assertThat(answer.person()).isIn(TinyModels.NAMES);
         assertThat(answer.known()).isTrue();
         assertThat(answer.modelVersion()).isEqualTo(stored.version());
         assertThat(answer.candidates()).hasSize(3);
-        assertThat(answer.candidates()).extracting(Identification.Candidate::person)
+        assertThat(answer.candidates())
+                .extracting(Identification.Candidate::person)
                 .containsExactlyInAnyOrderElementsOf(TinyModels.NAMES);
-        assertThat(answer.candidates()).extracting(Identification.Candidate::probability)
+        assertThat(answer.candidates())
+                .extracting(Identification.Candidate::probability)
                 .isSortedAccordingTo(Collections.reverseOrder());
         assertThat(answer.candidates().get(0).person()).isEqualTo(answer.person());
         assertThat(answer.confidence()).isEqualTo(answer.candidates().get(0).probability());
@@ -111,18 +124,33 @@ class IdentificationServiceTest {
     }
 
     @Test
-    void recognisesTheSyntheticPeople() {
+    void recognisesHeldOutPhotosOfEachPerson() {
         TinyModels.storeInto(store);
         IdentificationService service = service(0f);
 
-        // Photos the trained model recognises in memory are recognised the same once it has been stored and
-        // loaded again, and the photos went through JPEG, the decoder and the crop of the stored manifest.
+        // Photos that neither training nor anything else ever looked at, through JPEG, the decoder, the stored
+        // crop and normalisation and the stored weights and people order. A real tiny model names nearly all of
+        // them (see TinyModels); a pipeline that differs from training's (channels, crop, normalisation, class
+        // order, weights) misses most photos of at least one person.
+        Map<String, Integer> recognised = new LinkedHashMap<>();
         for (int person = 0; person < TinyModels.PEOPLE; person++) {
-            for (long seed = 0; seed < 3; seed++) {
-                assertThat(service.identify(photoOf(person, TinyModels.RECOGNISED_SEED + seed), 1, false).person())
-                        .as("person %d, photo %d", person, seed).isEqualTo(TinyModels.NAMES.get(person));
+            int right = 0;
+            for (int k = 0; k < HELD_OUT_PER_PERSON; k++) {
+                long seed = TinyModels.HELD_OUT_SEED + person * HELD_OUT_PER_PERSON + k;
+                right += service.identify(photoOf(person, seed), 1, false, false)
+                                .person()
+                                .equals(TinyModels.NAMES.get(person))
+                        ? 1
+                        : 0;
             }
+            recognised.put(TinyModels.NAMES.get(person), right);
         }
+
+        recognised.forEach((person, right) -> assertThat(right)
+                .as(
+                        "held-out photos of %s named right, of %d (all people: %s)",
+                        person, HELD_OUT_PER_PERSON, recognised)
+                .isGreaterThanOrEqualTo(MIN_RECOGNISED));
     }
 
     @Test
@@ -130,7 +158,7 @@ class IdentificationServiceTest {
         TinyModels.storeInto(store);
         IdentificationService service = service(0f);
 
-        Identification one = service.identify(photoOf(2, 7), 1, false);
+        Identification one = service.identify(photoOf(2, 7), 1, false, false);
 
         assertThat(one.candidates()).hasSize(1);
         assertThat(one.otherProbability()).isCloseTo(1 - one.confidence(), within(1e-4f));
@@ -142,7 +170,7 @@ class IdentificationServiceTest {
         TinyModels.storeInto(store);
         IdentificationService service = service(0f);
 
-        Identification answer = service.identify(photoOf(0, 8), 1000, false);
+        Identification answer = service.identify(photoOf(0, 8), 1000, false, false);
 
         assertThat(answer.candidates()).hasSize(TinyModels.PEOPLE);
         assertThat(sum(answer)).isCloseTo(1f, within(1e-4f));
@@ -156,11 +184,13 @@ class IdentificationServiceTest {
     @Test
     void answersUnknownBelowTheMinimumConfidence() {
         TinyModels.storeInto(store);
-        float confidence = service(0f).identify(nobody(), 3, false).confidence();
-        assertThat(confidence).as("precondition: the model is not certain about a blank photo").isLessThan(1f);
+        float confidence = service(0f).identify(nobody(), 3, false, false).confidence();
+        assertThat(confidence)
+                .as("precondition: the model is not certain about a blank photo")
+                .isLessThan(1f);
         IdentificationService service = service(1.0f);
 
-        Identification answer = service.identify(nobody(), 3, false);
+        Identification answer = service.identify(nobody(), 3, false, false);
 
         assertThat(answer.confidence()).isEqualTo(confidence);
         assertThat(answer.person()).isEqualTo(Identification.UNKNOWN).isEqualTo("unknown");
@@ -174,9 +204,9 @@ class IdentificationServiceTest {
     @Test
     void theMinimumConfidenceIsInclusive() {
         TinyModels.storeInto(store);
-        float confidence = service(0f).identify(nobody(), 3, false).confidence();
+        float confidence = service(0f).identify(nobody(), 3, false, false).confidence();
 
-        Identification answer = service(confidence).identify(nobody(), 3, false);
+        Identification answer = service(confidence).identify(nobody(), 3, false, false);
 
         assertThat(answer.known()).isTrue();
         assertThat(answer.person()).isIn(TinyModels.NAMES);
@@ -187,7 +217,7 @@ class IdentificationServiceTest {
         TinyModels.storeInto(store);
         IdentificationService service = service(0f);
 
-        Identification answer = service.identify(photoOf(1, 10), 3, true);
+        Identification answer = service.identify(photoOf(1, 10), 3, true, false);
 
         assertThat(answer.faceCrop()).startsWith("data:image/png;base64,");
         byte[] png = Base64.getDecoder().decode(answer.faceCrop().substring("data:image/png;base64,".length()));
@@ -203,7 +233,10 @@ class IdentificationServiceTest {
         int colour = 0xc86432;
 
         Identification answer = service.identify(
-                TestImages.encode(TestImages.solid(250, 250, BufferedImage.TYPE_INT_RGB, colour), "png"), 1, true);
+                TestImages.encode(TestImages.solid(250, 250, BufferedImage.TYPE_INT_RGB, colour), "png"),
+                1,
+                true,
+                false);
 
         byte[] png = Base64.getDecoder().decode(answer.faceCrop().substring("data:image/png;base64,".length()));
         BufferedImage crop = ImageIO.read(new ByteArrayInputStream(png));
@@ -213,56 +246,49 @@ class IdentificationServiceTest {
     }
 
     @Test
-    void refusesRequestsBeforeAnyModelWithRetryAfter() {
+    void refusesRequestsBeforeAnyModel() {
         IdentificationService service = service(0.5f);
 
-        assertThat(service.currentModel()).isEmpty();
-        ModelNotReadyException notReady = catchThrowableOfType(ModelNotReadyException.class,
-                () -> service.identify(photoOf(0, 1), 3, false));
-
-        assertThat(notReady).isNotNull();
-        assertThat(notReady.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-        assertThat(notReady.getHeaders().getFirst("Retry-After")).isEqualTo("30");
-        assertThat(notReady.getBody().getDetail()).contains("No model is loaded yet");
+        assertThatThrownBy(() -> service.identify(photoOf(0, 1), 3, false, false))
+                .isInstanceOf(ModelNotReadyException.class)
+                .hasMessageContaining("No model is loaded yet");
     }
 
     @Test
-    void servesTheFirstModelOnceItIsStored() {
+    void answersWithTheModelInServiceAndReleasesIt() {
+        ModelManifest first = TinyModels.storeInto(store);
+        ModelManifest second = TinyModels.storeInto(store);
         IdentificationService service = service(0f);
-        assertThat(service.currentModel()).isEmpty();
+        assertThat(service.identify(photoOf(0, 2), 3, false, false).modelVersion())
+                .isEqualTo(second.version());
 
-        ModelManifest stored = TinyModels.storeInto(store);
-        service.serve(stored.version());
+        currentModel.serve(first.version());
 
-        assertThat(service.currentModel()).hasValueSatisfying(m -> {
-            assertThat(m.version()).isEqualTo(stored.version());
-            assertThat(m.people()).isEqualTo(TinyModels.NAMES);
-        });
-        assertThat(service.identify(photoOf(0, 2), 3, false).modelVersion()).isEqualTo(stored.version());
+        assertThat(service.identify(photoOf(0, 3), 3, false, false).modelVersion())
+                .isEqualTo(first.version());
+        // The request on the replaced model released it, so it closed when it was swapped out.
+        assertThat(loaded.get(0).realModel().getNDManager().isOpen()).isFalse();
     }
 
     @Test
-    void servesTheStoresCurrentVersionOnStart() {
-        TinyModels.storeInto(store);
-        ModelManifest current = TinyModels.storeInto(store);
-
-        IdentificationService service = service(0f);
-
-        assertThat(service.currentModel()).map(ModelManifest::version).hasValue(current.version());
-    }
-
-    @Test
-    void decodingErrorsPassThroughWithTheirStatus() {
+    void decodingErrorsPassThroughWithTheirReason() {
         TinyModels.storeInto(store);
         IdentificationService service = service(0f);
 
-        ImageRejectedException rejected = catchThrowableOfType(ImageRejectedException.class,
-                () -> service.identify("not an image".getBytes(), 3, false));
-        ImageRejectedException bomb = catchThrowableOfType(ImageRejectedException.class,
-                () -> service.identify(TestImages.pngHeaderBomb(30_000, 30_000), 3, false));
+        ImageRejectedException rejected = catchThrowableOfType(
+                ImageRejectedException.class, () -> service.identify("not an image".getBytes(), 3, false, false));
+        ImageRejectedException bomb = catchThrowableOfType(
+                ImageRejectedException.class,
+                () -> service.identify(TestImages.pngHeaderBomb(30_000, 30_000), 3, false, false));
+        ImageRejectedException missing =
+                catchThrowableOfType(ImageRejectedException.class, () -> service.identify(null, 3, false, false));
 
-        assertThat(rejected.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(bomb.getStatusCode()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
+        assertThat(rejected.reason()).isEqualTo(Reason.UNREADABLE);
+        assertThat(bomb.reason()).isEqualTo(Reason.TOO_LARGE);
+        assertThat(missing.reason()).isEqualTo(Reason.MISSING);
+        assertThat(loaded.get(0).batchSizes())
+                .as("no forward pass for refused uploads")
+                .isEmpty();
     }
 
     @Test
@@ -271,191 +297,139 @@ class IdentificationServiceTest {
         IdentificationService sure = service(0f);
         IdentificationService doubtful = service(1.0f);
 
-        sure.identify(photoOf(0, 11), 3, false);
-        sure.identify(photoOf(1, 12), 3, false);
-        doubtful.identify(nobody(), 3, false);
-        assertThatThrownBy(() -> sure.identify(new byte[0], 3, false)).isInstanceOf(ImageRejectedException.class);
+        sure.identify(photoOf(0, 11), 3, false, false);
+        sure.identify(photoOf(1, 12), 3, false, false);
+        doubtful.identify(nobody(), 3, false, false);
+        assertThatThrownBy(() -> sure.identify(new byte[0], 3, false, false))
+                .isInstanceOf(ImageRejectedException.class);
 
-        assertThat(meters.get("visage.identify").tag("outcome", "identified").timer().count()).isEqualTo(2);
-        assertThat(meters.get("visage.identify").tag("outcome", "unknown").timer().count()).isEqualTo(1);
-        assertThat(meters.get("visage.identify").tag("outcome", "rejected").timer().count()).isEqualTo(1);
-        assertThat(meters.get("visage.identify").tag("outcome", "identified").timer()
-                .totalTime(TimeUnit.NANOSECONDS)).isPositive();
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "identified")
+                        .timer()
+                        .count())
+                .isEqualTo(2);
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "unknown")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "rejected")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "identified")
+                        .timer()
+                        .totalTime(TimeUnit.NANOSECONDS))
+                .isPositive();
     }
 
     @Test
     void timesRequestsWithoutAModelAsUnavailableNotRejected() {
         IdentificationService empty = service(0f);
 
-        assertThatThrownBy(() -> empty.identify(photoOf(0, 11), 3, false))
+        assertThatThrownBy(() -> empty.identify(photoOf(0, 11), 3, false, false))
                 .isInstanceOf(ModelNotReadyException.class);
 
-        assertThat(meters.get("visage.identify").tag("outcome", "unavailable").timer().count()).isEqualTo(1);
-        assertThat(meters.get("visage.identify").tag("outcome", "rejected").timer().count()).isZero();
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "unavailable")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "rejected")
+                        .timer()
+                        .count())
+                .isZero();
     }
 
     @Test
-    void concurrentRequestsShareForwardPasses() throws Exception {
+    void concurrentRequestsShareForwardPassesUpToTheBatchSizeAndQueueCapacity() throws Exception {
+        ModelManifest first = TinyModels.storeInto(store);
         TinyModels.storeInto(store);
-        IdentificationService service = service(0f);
+        int maxBatchSize = 16;
+        int queueCapacity = 40;
+        // A wait for an answer far longer than the test's own waits: a request still waiting at the end was queued.
+        IdentificationService service = service(new IdentifyProperties(
+                0f,
+                3,
+                DataSize.ofMegabytes(10),
+                40_000_000L,
+                10,
+                36,
+                maxBatchSize,
+                1,
+                queueCapacity,
+                Duration.ofMinutes(10)));
         RecordingModel model = loaded.get(0);
         int total = 64;
+        int refusals = total - 1 - queueCapacity;
         byte[][] photos = new byte[total][];
         for (int i = 0; i < total; i++) {
             photos[i] = photoOf(i % TinyModels.PEOPLE, 400 + i);
         }
-        List<Thread> clientThreads = new CopyOnWriteArrayList<>();
-        ExecutorService clients = Executors.newFixedThreadPool(total, task -> {
-            Thread thread = new Thread(task);
-            clientThreads.add(thread);
-            return thread;
-        });
-
-        // Hold the first forward pass, so that the other 63 requests queue up behind it.
-        model.hold();
+        CountDownLatch refused = new CountDownLatch(refusals);
+        ExecutorService clients = Executors.newFixedThreadPool(total);
         List<Future<Identification>> answers = new ArrayList<>();
         try {
-            answers.add(clients.submit(() -> service.identify(photos[0], 3, false)));
+            // Hold the first forward pass: the worker takes nothing more from its queue until it is released.
+            model.hold();
+            answers.add(clients.submit(() -> service.identify(photos[0], 3, false, false)));
             model.awaitFirstPass();
             for (int i = 1; i < total; i++) {
                 byte[] photo = photos[i];
-                answers.add(clients.submit(() -> service.identify(photo, 3, false)));
+                answers.add(clients.submit(() -> {
+                    try {
+                        return service.identify(photo, 3, false, false);
+                    } catch (ServiceBusyException busy) {
+                        refused.countDown();
+                        return null;
+                    }
+                }));
             }
-            // A request waits for its answer in IdentificationService.await once it is queued for a pass.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (waitingForAnswers(clientThreads) < total && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(waitingForAnswers(clientThreads)).isEqualTo(total);
+            // The queue fills up to its capacity and every request beyond it is refused at once. Once all those
+            // refusals came back, each of the 63 requests is either refused or waiting in the full queue.
+            assertThat(refused.await(30, TimeUnit.SECONDS))
+                    .as("%d requests refused", refusals)
+                    .isTrue();
+            assertThat(meters.get("visage.identify")
+                            .tag("outcome", "identified")
+                            .timer()
+                            .count())
+                    .as("nothing answered while the first pass is held")
+                    .isZero();
             model.release();
+            int answered = 0;
             for (Future<Identification> answer : answers) {
                 Identification identification = answer.get(30, TimeUnit.SECONDS);
-                assertThat(identification.person()).isIn(TinyModels.NAMES);
-                assertThat(sum(identification)).isCloseTo(1f, within(1e-4f));
+                if (identification != null) {
+                    answered++;
+                    assertThat(identification.person()).isIn(TinyModels.NAMES);
+                    assertThat(sum(identification)).isCloseTo(1f, within(1e-4f));
+                }
             }
+            assertThat(answered).isEqualTo(1 + queueCapacity);
         } finally {
             model.release();
             clients.shutdown();
         }
 
-        // The held pass ran alone; the 63 requests queued behind it went in two full passes.
-        assertThat(model.batchSizes()).containsExactly(1, 32, 31);
-    }
-
-    private static long waitingForAnswers(List<Thread> threads) {
-        return threads.stream().filter(thread -> Arrays.stream(thread.getStackTrace())
-                .anyMatch(frame -> frame.getClassName().equals(IdentificationService.class.getName())
-                        && frame.getMethodName().equals("await")))
-                .count();
-    }
-
-    @Test
-    void swapsModelsUnderLoadWithoutFailingARequest() throws Exception {
-        ModelManifest first = TinyModels.storeInto(store);
-        ModelManifest second = TinyModels.storeInto(store);
-        IdentificationService service = service(0f);
-        assertThat(service.currentModel()).map(ModelManifest::version).hasValue(second.version());
-
-        int threads = 8;
-        int calls = 50;
-        int swaps = 6;
-        AtomicInteger completed = new AtomicInteger();
-        CountDownLatch swapped = new CountDownLatch(1);
-        Set<String> versions = ConcurrentHashMap.newKeySet();
-        List<Throwable> errors = new CopyOnWriteArrayList<>();
-        byte[][] photos = new byte[threads][];
-        for (int t = 0; t < threads; t++) {
-            photos[t] = photoOf(t % TinyModels.PEOPLE, 600 + t);
-        }
-
-        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
-        try {
-            List<Future<?>> clients = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                byte[] photo = photos[t];
-                clients.add(pool.submit(() -> {
-                    // At least `calls` calls, and the last few after all swaps, so the swapper never waits in vain.
-                    int made = 0;
-                    int afterSwaps = 0;
-                    while (made < calls || afterSwaps < 3) {
-                        boolean swapsDone = swapped.getCount() == 0;
-                        try {
-                            versions.add(service.identify(photo, 3, false).modelVersion());
-                        } catch (RuntimeException e) {
-                            errors.add(e);
-                        }
-                        made++;
-                        afterSwaps += swapsDone ? 1 : 0;
-                        completed.incrementAndGet();
-                    }
-                    return null;
-                }));
-            }
-            Future<?> swapper = pool.submit(() -> {
-                // Swap while clients are mid-way. After each swap, wait for 2 answers per client: at most one
-                // per client was already in flight, so the others were answered by the model just swapped in.
-                int next = 40;
-                for (int s = 1; s <= swaps; s++) {
-                    while (completed.get() < next) {
-                        Thread.sleep(1);
-                    }
-                    service.serve(s % 2 == 1 ? first.version() : second.version());
-                    next = completed.get() + 2 * threads;
-                }
-                swapped.countDown();
-                return null;
-            });
-            swapper.get(120, TimeUnit.SECONDS);
-            for (Future<?> client : clients) {
-                client.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            swapped.countDown();
-            pool.shutdownNow();
-        }
-
-        assertThat(errors).isEmpty();
-        assertThat(completed.get()).isGreaterThanOrEqualTo(threads * calls);
-        assertThat(versions).containsExactlyInAnyOrder(first.version(), second.version());
-        assertThat(service.currentModel()).map(ModelManifest::version).hasValue(second.version());
-
-        // One load at start plus one per swap; every replaced model was closed, only the serving one is open.
-        assertThat(loaded).hasSize(1 + swaps);
-        for (RecordingModel replaced : loaded.subList(0, loaded.size() - 1)) {
-            assertThat(replaced.realModel().getNDManager().isOpen()).isFalse();
-        }
-        RecordingModel serving = loaded.get(loaded.size() - 1);
-        assertThat(serving.realModel().getNDManager().isOpen()).isTrue();
-
-        service.destroy();
-        services.remove(service);
-        assertThat(serving.realModel().getNDManager().isOpen()).as("closed with the service").isFalse();
-    }
-
-    @Test
-    void aReplacedModelStaysOpenUntilItsLastRequestEnds() throws Exception {
-        ModelManifest first = TinyModels.storeInto(store);
-        ModelManifest second = TinyModels.storeInto(store);
-        IdentificationService service = service(0f);
-        RecordingModel old = loaded.get(0);
-        ExecutorService client = Executors.newSingleThreadExecutor();
-        try {
-            old.hold();
-            Future<Identification> inFlight = client.submit(() -> service.identify(photoOf(0, 21), 3, false));
-            old.awaitFirstPass();
-
-            service.serve(first.version());
-
-            assertThat(service.currentModel()).map(ModelManifest::version).hasValue(first.version());
-            assertThat(old.realModel().getNDManager().isOpen()).as("open while a request uses it").isTrue();
-            old.release();
-            assertThat(inFlight.get(30, TimeUnit.SECONDS).modelVersion()).isEqualTo(second.version());
-            assertThat(old.realModel().getNDManager().isOpen()).as("closed after its last request").isFalse();
-            assertThat(service.identify(photoOf(0, 22), 3, false).modelVersion()).isEqualTo(first.version());
-        } finally {
-            old.release();
-            client.shutdown();
-        }
+        // The held pass ran alone; the 40 requests queued behind it went in passes of at most 16.
+        assertThat(model.batchSizes()).containsExactly(1, maxBatchSize, maxBatchSize, queueCapacity - 2 * maxBatchSize);
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "identified")
+                        .timer()
+                        .count())
+                .isEqualTo(1 + queueCapacity);
+        assertThat(meters.get("visage.identify")
+                        .tag("outcome", "unavailable")
+                        .timer()
+                        .count())
+                .isEqualTo(refusals);
+        // Every request, refused or answered, released the model: swapped out, it closes at once.
+        currentModel.serve(first.version());
+        assertThat(model.realModel().getNDManager().isOpen()).isFalse();
     }
 
     private static float sum(Identification answer) {

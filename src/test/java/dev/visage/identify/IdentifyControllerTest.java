@@ -1,8 +1,8 @@
 package dev.visage.identify;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.containsString;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyInt;
@@ -19,8 +19,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.visage.serving.ModelNotReadyException;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,8 +31,6 @@ import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
-import dev.visage.serving.ModelNotReadyException;
-
 @WebMvcTest(controllers = IdentifyController.class, properties = "visage.identify.default-top=4")
 class IdentifyControllerTest {
 
@@ -41,8 +39,7 @@ class IdentifyControllerTest {
 
     @TestConfiguration(proxyBeanMethods = false)
     @EnableConfigurationProperties(IdentifyProperties.class)
-    static class Properties {
-    }
+    static class Properties {}
 
     @Autowired
     private MockMvc mvc;
@@ -51,15 +48,24 @@ class IdentifyControllerTest {
     private IdentificationService identification;
 
     private static Identification answer(String faceCrop) {
-        return new Identification("P01_Alice_Synthetic", true, 0.75f,
-                List.of(new Identification.Candidate("P01_Alice_Synthetic", 0.75f),
+        return new Identification(
+                "P01_Alice_Synthetic",
+                true,
+                0.75f,
+                List.of(
+                        new Identification.Candidate("P01_Alice_Synthetic", 0.75f),
                         new Identification.Candidate("P02_Bruno_Synthetic", 0.15f)),
-                0.1f, "20250101-000001-000", 12.5, faceCrop);
+                0.1f,
+                "20250101-000001-000",
+                12.5,
+                faceCrop,
+                List.of(),
+                null);
     }
 
     @Test
     void answersWithTheIdentificationAsJson() throws Exception {
-        when(identification.identify(PHOTO, 4, false)).thenReturn(answer(null));
+        when(identification.identify(PHOTO, 4, false, true)).thenReturn(answer(null));
 
         mvc.perform(multipart("/identify").file(IMAGE))
                 .andExpect(status().isOk())
@@ -76,23 +82,24 @@ class IdentifyControllerTest {
                 .andExpect(jsonPath("$.timeMillis").value(12.5))
                 .andExpect(jsonPath("$.faceCrop").doesNotExist());
         // No top given: the configured default (visage.identify.default-top) applies.
-        verify(identification).identify(PHOTO, 4, false);
+        verify(identification).identify(PHOTO, 4, false, true);
     }
 
     @Test
     void passesTopAndCropThrough() throws Exception {
-        when(identification.identify(PHOTO, 2, true)).thenReturn(answer("data:image/png;base64,iVBORw0KGgo="));
+        when(identification.identify(PHOTO, 2, true, true)).thenReturn(answer("data:image/png;base64,iVBORw0KGgo="));
 
         mvc.perform(multipart("/identify").file(IMAGE).param("top", "2").param("crop", "true"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.faceCrop").value("data:image/png;base64,iVBORw0KGgo="));
-        verify(identification).identify(PHOTO, 2, true);
+        verify(identification).identify(PHOTO, 2, true, true);
     }
 
     @Test
     void aMissingImagePartIsABadRequestProblem() throws Exception {
         // The controller hands the missing part on as null; the service refuses it.
-        when(identification.identify(isNull(), anyInt(), anyBoolean())).thenThrow(ServiceErrors.missingImage());
+        when(identification.identify(isNull(), anyInt(), anyBoolean(), anyBoolean()))
+                .thenThrow(ServiceErrors.missingImage());
 
         mvc.perform(multipart("/identify").param("top", "2"))
                 .andExpect(status().isBadRequest())
@@ -102,7 +109,7 @@ class IdentifyControllerTest {
                 .andExpect(jsonPath("$.title").value("No image"))
                 .andExpect(jsonPath("$.detail").value("The image part is empty"))
                 .andExpect(jsonPath("$.instance").value("/identify"));
-        verify(identification).identify(isNull(), eq(2), eq(false));
+        verify(identification).identify(isNull(), eq(2), eq(false), eq(true));
     }
 
     @Test
@@ -115,7 +122,7 @@ class IdentifyControllerTest {
                 .andExpect(jsonPath("$.errors[0].field").value("top"))
                 .andExpect(jsonPath("$.errors[0].message").value(containsString("1")))
                 .andExpect(jsonPath("$.detail").value(containsString("top")));
-        verify(identification, never()).identify(any(), anyInt(), anyBoolean());
+        verify(identification, never()).identify(any(), anyInt(), anyBoolean(), anyBoolean());
     }
 
     @Test
@@ -124,7 +131,7 @@ class IdentifyControllerTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.errors[0].field").value("top"));
-        verify(identification, never()).identify(any(), anyInt(), anyBoolean());
+        verify(identification, never()).identify(any(), anyInt(), anyBoolean(), anyBoolean());
     }
 
     @Test
@@ -133,67 +140,84 @@ class IdentifyControllerTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(400));
-        verify(identification, never()).identify(any(), anyInt(), anyBoolean());
+        verify(identification, never()).identify(any(), anyInt(), anyBoolean(), anyBoolean());
     }
 
     @Test
     void noModelYetIsServiceUnavailableWithRetryAfter() throws Exception {
-        when(identification.identify(any(), anyInt(), anyBoolean())).thenThrow(new ModelNotReadyException());
+        when(identification.identify(any(), anyInt(), anyBoolean(), anyBoolean()))
+                .thenThrow(new ModelNotReadyException());
 
         mvc.perform(multipart("/identify").file(IMAGE))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "30"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(503))
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-model"))
-                .andExpect(jsonPath("$.title").value("No model yet"));
+                .andExpect(jsonPath("$.title").value("No model yet"))
+                .andExpect(jsonPath("$.detail").value(containsString("No model is loaded yet")));
     }
 
     @Test
     void aBusyServiceIsServiceUnavailableWithAShortRetryAfter() throws Exception {
-        when(identification.identify(any(), anyInt(), anyBoolean())).thenThrow(ServiceErrors.busy());
+        when(identification.identify(any(), anyInt(), anyBoolean(), anyBoolean()))
+                .thenThrow(ServiceErrors.busy());
 
         mvc.perform(multipart("/identify").file(IMAGE))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "1"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/busy"));
+                .andExpect(jsonPath("$.status").value(503))
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/busy"))
+                .andExpect(jsonPath("$.title").value("Busy"))
+                .andExpect(jsonPath("$.detail").value("Too many identifications waiting; try again shortly"));
     }
 
     @Test
     void anUnreadableImageIsABadRequestProblem() throws Exception {
-        when(identification.identify(any(), anyInt(), anyBoolean())).thenThrow(ServiceErrors.unreadableImage());
+        when(identification.identify(any(), anyInt(), anyBoolean(), anyBoolean()))
+                .thenThrow(ServiceErrors.unreadableImage());
 
         mvc.perform(multipart("/identify").file(IMAGE))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(400))
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/unreadable-image"))
+                .andExpect(jsonPath("$.title").value("Unreadable image"))
                 .andExpect(jsonPath("$.detail").value(containsString("corrupt or truncated")));
     }
 
     @Test
     void anUnsupportedImageTypeIsUnsupportedMediaType() throws Exception {
-        when(identification.identify(any(), anyInt(), anyBoolean())).thenThrow(ServiceErrors.unsupportedImage());
+        when(identification.identify(any(), anyInt(), anyBoolean(), anyBoolean()))
+                .thenThrow(ServiceErrors.unsupportedImage());
 
         mvc.perform(multipart("/identify").file(IMAGE))
                 .andExpect(status().isUnsupportedMediaType())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/unsupported-image-type"));
+                .andExpect(jsonPath("$.status").value(415))
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/unsupported-image-type"))
+                .andExpect(jsonPath("$.title").value("Unsupported image type"))
+                .andExpect(jsonPath("$.detail").value(containsString("tif are not supported")));
     }
 
     @Test
     void anOversizedImageIsContentTooLarge() throws Exception {
-        when(identification.identify(any(), anyInt(), anyBoolean())).thenThrow(ServiceErrors.imageTooLarge());
+        when(identification.identify(any(), anyInt(), anyBoolean(), anyBoolean()))
+                .thenThrow(ServiceErrors.imageTooLarge());
 
         mvc.perform(multipart("/identify").file(IMAGE))
                 .andExpect(status().is(413))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(413))
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/image-too-large"))
+                .andExpect(jsonPath("$.title").value("Image too large"))
                 .andExpect(jsonPath("$.detail").value(containsString("30000x30000")));
     }
 
     @Test
     void anUnexpectedFailureIsAProblemWithoutInternals() throws Exception {
-        when(identification.identify(any(), anyInt(), anyBoolean()))
+        when(identification.identify(any(), anyInt(), anyBoolean(), anyBoolean()))
                 .thenThrow(new IllegalStateException("secret native detail at /opt/libtorch"));
 
         mvc.perform(multipart("/identify").file(IMAGE))
@@ -208,7 +232,7 @@ class IdentifyControllerTest {
         mvc.perform(post("/identify").contentType(MediaType.APPLICATION_JSON).content("{\"image\":\"x\"}"))
                 .andExpect(status().isUnsupportedMediaType())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
-        verify(identification, never()).identify(any(), anyInt(), anyBoolean());
+        verify(identification, never()).identify(any(), anyInt(), anyBoolean(), anyBoolean());
     }
 
     @Test

@@ -2,6 +2,11 @@ package dev.visage.identify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.Multipart;
+import dev.visage.SyntheticLfw;
+import dev.visage.serving.TinyModels;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -21,23 +25,20 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.visage.Multipart;
-import dev.visage.SyntheticLfw;
-import dev.visage.serving.TinyModels;
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStore;
-
 /**
  * The whole service on a real port, serving a really trained tiny model from a temporary store, driven over HTTP
  * with real multipart bodies.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "visage.train-on-startup=false",
-    "visage.lfw.download=false",
-    "visage.identify.max-bytes=1MB",
-    "visage.identify.min-confidence=0.0",
-    "visage.admin.token=identify-end-to-end-test",
-    "management.prometheus.metrics.export.enabled=true"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "visage.train-on-startup=false",
+            "visage.lfw.download=false",
+            "visage.identify.max-bytes=1MB",
+            "visage.identify.min-confidence=0.0",
+            "visage.admin.token=identify-end-to-end-test",
+            "management.prometheus.metrics.export.enabled=true"
+        })
 class IdentifyEndToEndTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -51,8 +52,10 @@ class IdentifyEndToEndTest {
     @LocalServerPort
     private int port;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     @DynamicPropertySource
     static void modelStore(DynamicPropertyRegistry registry) {
@@ -63,8 +66,12 @@ class IdentifyEndToEndTest {
             return root.resolve("models").toString();
         });
         // Relative and climbing out with "..", as in the README's command: binds as a plain path.
-        registry.add("visage.lfw.dir",
-                () -> Path.of("").toAbsolutePath().relativize(root.resolve("no-lfw")).toString());
+        registry.add(
+                "visage.lfw.dir",
+                () -> Path.of("")
+                        .toAbsolutePath()
+                        .relativize(root.resolve("no-lfw"))
+                        .toString());
     }
 
     private URI uri(String path) {
@@ -73,8 +80,8 @@ class IdentifyEndToEndTest {
 
     private HttpResponse<String> upload(String path, String field, String fileName, String type, byte[] data)
             throws Exception {
-        return http.send(Multipart.post(uri(path), field, fileName, type, data).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                Multipart.post(uri(path), field, fileName, type, data).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> identify(byte[] image, String type) throws Exception {
@@ -82,7 +89,11 @@ class IdentifyEndToEndTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -100,7 +111,7 @@ class IdentifyEndToEndTest {
 
     @Test
     void identifiesTheSyntheticPersonInAJpeg() throws Exception {
-        HttpResponse<String> response = identify(photoOf(2, TinyModels.RECOGNISED_SEED), "image/jpeg");
+        HttpResponse<String> response = identify(photoOf(2, TinyModels.HELD_OUT_SEED), "image/jpeg");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(contentType(response)).startsWith("application/json");
@@ -114,7 +125,11 @@ class IdentifyEndToEndTest {
 
     @Test
     void returnsTheFaceCropWhenAskedFor() throws Exception {
-        HttpResponse<String> response = upload("/identify?top=1&crop=true", "image", "face.png", "image/png",
+        HttpResponse<String> response = upload(
+                "/identify?top=1&crop=true",
+                "image",
+                "face.png",
+                "image/png",
                 TestImages.encode(SyntheticLfw.image(0, new Random(9002)), "png"));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -196,8 +211,7 @@ class IdentifyEndToEndTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode model = json(response);
         assertThat(model.get("version").asString()).isEqualTo(served.version());
-        assertThat(model.get("people")).extracting(JsonNode::asString)
-                .containsExactlyElementsOf(TinyModels.NAMES);
+        assertThat(model.get("people")).extracting(JsonNode::asString).containsExactlyElementsOf(TinyModels.NAMES);
         assertThat(model.at("/inputShape/2").asInt()).isEqualTo(TinyModels.IMAGE_SIZE);
         assertThat(model.at("/metrics/testAccuracy").isNumber()).isTrue();
     }
@@ -209,7 +223,9 @@ class IdentifyEndToEndTest {
         HttpResponse<String> response = get("/actuator/prometheus");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("visage_identify_seconds_count{").contains("outcome=\"identified\"")
+        assertThat(response.body())
+                .contains("visage_identify_seconds_count{")
+                .contains("outcome=\"identified\"")
                 .contains("visage_identify_seconds_bucket{");
     }
 
@@ -220,7 +236,8 @@ class IdentifyEndToEndTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode api = json(response);
         assertThat(api.at("/paths").has("/identify")).isTrue();
-        assertThat(api.at("/paths/~1identify/post/requestBody/content").has("multipart/form-data")).isTrue();
+        assertThat(api.at("/paths/~1identify/post/requestBody/content").has("multipart/form-data"))
+                .isTrue();
         assertThat(response.body()).contains("/identify").contains("multipart/form-data");
     }
 }

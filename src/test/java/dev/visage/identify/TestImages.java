@@ -10,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-
 import javax.imageio.ImageIO;
 
 /** Image bytes for the identification tests: encoded images, EXIF segments and crafted PNG headers. */
 public final class TestImages {
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** An image of one colour. */
     public static BufferedImage solid(int width, int height, int type, int rgb) {
@@ -35,8 +33,8 @@ public final class TestImages {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("No ImageIO writer for " + format + " and image type "
-                        + image.getType());
+                throw new IllegalStateException(
+                        "No ImageIO writer for " + format + " and image type " + image.getType());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -89,7 +87,13 @@ public final class TestImages {
      */
     public static byte[] pngHeaderBomb(int width, int height) {
         ByteBuffer header = ByteBuffer.allocate(13);
-        header.putInt(width).putInt(height).put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        header.putInt(width)
+                .putInt(height)
+                .put((byte) 1)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
         deflater.setInput(new byte[64 * 1024]);
         deflater.finish();
@@ -97,8 +101,11 @@ public final class TestImages {
         int length = deflater.deflate(compressed);
         deflater.end();
         byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-        return concat(concat(concat(signature, chunk("IHDR", header.array())),
-                chunk("IDAT", Arrays.copyOf(compressed, length))), chunk("IEND", new byte[0]));
+        return concat(
+                concat(
+                        concat(signature, chunk("IHDR", header.array())),
+                        chunk("IDAT", Arrays.copyOf(compressed, length))),
+                chunk("IEND", new byte[0]));
     }
 
     private static byte[] chunk(String type, byte[] data) {
@@ -106,13 +113,25 @@ public final class TestImages {
         CRC32 crc = new CRC32();
         crc.update(typeBytes);
         crc.update(data);
-        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(typeBytes).put(data)
-                .putInt((int) crc.getValue()).array();
+        return ByteBuffer.allocate(12 + data.length)
+                .putInt(data.length)
+                .put(typeBytes)
+                .put(data)
+                .putInt((int) crc.getValue())
+                .array();
     }
 
     public static byte[] concat(byte[] a, byte[] b) {
         byte[] result = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, result, a.length, b.length);
         return result;
+    }
+
+    /** A decoded photo as an ImageIO image, for assertions on its pixels. */
+    public static BufferedImage toImage(dev.visage.face.Photo photo) {
+        BufferedImage image = new BufferedImage(photo.width(), photo.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] target = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(photo.bgr(), 0, target, 0, target.length);
+        return image;
     }
 }

@@ -3,6 +3,12 @@ package dev.visage.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.inference.Predictor;
+import dev.visage.SyntheticLfw;
+import dev.visage.face.FaceCrop;
+import dev.visage.face.TestCrops;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import ai.djl.inference.Predictor;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.visage.SyntheticLfw;
-import dev.visage.face.FaceCrop;
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStore;
 
 class BatchingWorkerTest {
 
@@ -58,7 +56,7 @@ class BatchingWorkerTest {
     }
 
     private BatchingWorker worker(int maxBatchSize, int queueCapacity) {
-        BatchingWorker worker = new BatchingWorker(maxBatchSize, queueCapacity, () -> { });
+        BatchingWorker worker = new BatchingWorker(maxBatchSize, queueCapacity, () -> {});
         toClose.add(worker);
         return worker;
     }
@@ -67,14 +65,14 @@ class BatchingWorkerTest {
     private static float[] face(int person, long seed) {
         FaceCrop crop = manifest.preprocessing().crop();
         float[] face = new float[crop.pixelCount(0)];
-        crop.toPixels(SyntheticLfw.image(person, new Random(seed)), 0, face, 0);
+        TestCrops.centred(crop, SyntheticLfw.image(person, new Random(seed)), 0, face, 0);
         return face;
     }
 
     /** What the model answers for one face on its own, through a predictor of its own. */
     private static float[] alone(RecordingModel model, float[] face) throws Exception {
-        try (Predictor<float[][], float[][]> predictor = model.realModel()
-                .newPredictor(new FaceBatchTranslator(manifest.preprocessing()))) {
+        try (Predictor<float[][], float[][]> predictor =
+                model.realModel().newPredictor(new FaceBatchTranslator(manifest.preprocessing()))) {
             return predictor.predict(new float[][] {face})[0];
         }
     }
@@ -89,7 +87,7 @@ class BatchingWorkerTest {
         ServingModel serving = new ServingModel(model.stored());
         BatchingWorker worker = worker(MAX_BATCH, 16);
 
-        float[] probabilities = get(worker.submit(serving, face(0, 1)));
+        float[] probabilities = get(submitOne(worker, serving, face(0, 1)));
 
         assertThat(probabilities).hasSize(TinyModels.PEOPLE);
         float sum = 0;
@@ -112,7 +110,7 @@ class BatchingWorkerTest {
         });
         toClose.add(worker);
 
-        get(worker.submit(serving, face(0, 1)));
+        get(submitOne(worker, serving, face(0, 1)));
 
         assertThat(setUpOn).containsExactly("visage-inference");
         assertThat(model.batchSizes()).containsExactly(1);
@@ -131,7 +129,7 @@ class BatchingWorkerTest {
         List<CompletableFuture<float[]>> results = new ArrayList<>();
 
         model.hold();
-        results.add(worker.submit(serving, faces[0]));
+        results.add(submitOne(worker, serving, faces[0]));
         model.awaitFirstPass();
         // While the first pass runs, 63 requests arrive from 8 threads.
         ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -139,7 +137,7 @@ class BatchingWorkerTest {
             List<Future<CompletableFuture<float[]>>> submitted = new ArrayList<>();
             for (int i = 1; i < total; i++) {
                 float[] face = faces[i];
-                submitted.add(clients.submit(() -> worker.submit(serving, face)));
+                submitted.add(clients.submit(() -> submitOne(worker, serving, face)));
             }
             for (Future<CompletableFuture<float[]>> future : submitted) {
                 results.add(future.get(30, TimeUnit.SECONDS));
@@ -150,8 +148,7 @@ class BatchingWorkerTest {
         model.release();
 
         for (int i = 0; i < total; i++) {
-            assertThat(get(results.get(i))).as("request %d", i).containsExactly(alone(model, faces[i]),
-                    within(1e-4f));
+            assertThat(get(results.get(i))).as("request %d", i).containsExactly(alone(model, faces[i]), within(1e-4f));
         }
         // The first pass ran alone; the 63 that queued behind it went in full batches, not one by one.
         assertThat(model.batchSizes()).containsExactly(1, MAX_BATCH, total - 1 - MAX_BATCH);
@@ -164,13 +161,13 @@ class BatchingWorkerTest {
         BatchingWorker worker = worker(MAX_BATCH, 4);
 
         model.hold();
-        CompletableFuture<float[]> running = worker.submit(serving, face(0, 1));
+        CompletableFuture<float[]> running = submitOne(worker, serving, face(0, 1));
         model.awaitFirstPass();
         List<CompletableFuture<float[]>> queued = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            queued.add(worker.submit(serving, face(1, 10 + i)));
+            queued.add(submitOne(worker, serving, face(1, 10 + i)));
         }
-        CompletableFuture<float[]> overflow = worker.submit(serving, face(2, 20));
+        CompletableFuture<float[]> overflow = submitOne(worker, serving, face(2, 20));
 
         assertThat(overflow).isCompletedExceptionally();
         assertThat(causeOf(overflow)).isInstanceOf(BatchingWorker.OverloadedException.class);
@@ -193,7 +190,7 @@ class BatchingWorkerTest {
         BatchingWorker worker = worker(MAX_BATCH, 64);
 
         first.hold();
-        CompletableFuture<float[]> head = worker.submit(a, face(0, 1));
+        CompletableFuture<float[]> head = submitOne(worker, a, face(0, 1));
         first.awaitFirstPass();
         List<float[]> facesA = new ArrayList<>();
         List<float[]> facesB = new ArrayList<>();
@@ -203,8 +200,8 @@ class BatchingWorkerTest {
             float[] forB = face(i % 3, 300 + i);
             facesA.add(forA);
             facesB.add(forB);
-            results.add(worker.submit(a, forA));
-            results.add(worker.submit(b, forB));
+            results.add(submitOne(worker, a, forA));
+            results.add(submitOne(worker, b, forB));
         }
         first.release();
 
@@ -225,24 +222,24 @@ class BatchingWorkerTest {
         ServingModel serving = new ServingModel(model.stored());
         BatchingWorker worker = worker(MAX_BATCH, 16);
 
-        CompletableFuture<float[]> malformed = worker.submit(serving, new float[7]);
+        CompletableFuture<float[]> malformed = submitOne(worker, serving, new float[7]);
         assertThat(causeOf(malformed)).isNotNull().isNotInstanceOf(BatchingWorker.OverloadedException.class);
 
-        assertThat(get(worker.submit(serving, face(1, 5)))).hasSize(TinyModels.PEOPLE);
+        assertThat(get(submitOne(worker, serving, face(1, 5)))).hasSize(TinyModels.PEOPLE);
     }
 
     @Test
     void closingFailsWaitingAndLaterRequests() throws Exception {
         RecordingModel model = load();
         ServingModel serving = new ServingModel(model.stored());
-        BatchingWorker worker = new BatchingWorker(MAX_BATCH, 16, () -> { });
+        BatchingWorker worker = new BatchingWorker(MAX_BATCH, 16, () -> {});
 
         model.hold();
-        CompletableFuture<float[]> running = worker.submit(serving, face(0, 1));
+        CompletableFuture<float[]> running = submitOne(worker, serving, face(0, 1));
         model.awaitFirstPass();
         List<CompletableFuture<float[]>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            waiting.add(worker.submit(serving, face(1, 10 + i)));
+            waiting.add(submitOne(worker, serving, face(1, 10 + i)));
         }
 
         // Closing interrupts the worker; the pass in progress still completes.
@@ -253,7 +250,7 @@ class BatchingWorkerTest {
         for (CompletableFuture<float[]> result : waiting) {
             assertThat(causeOf(result)).isInstanceOf(BatchingWorker.OverloadedException.class);
         }
-        CompletableFuture<float[]> late = worker.submit(serving, face(2, 30));
+        CompletableFuture<float[]> late = submitOne(worker, serving, face(2, 30));
         assertThat(late).isCompletedExceptionally();
         assertThat(causeOf(late)).isInstanceOf(BatchingWorker.OverloadedException.class);
     }
@@ -265,5 +262,10 @@ class BatchingWorkerTest {
         } catch (ExecutionException e) {
             return e.getCause();
         }
+    }
+
+    /** One face as its own request. */
+    private static CompletableFuture<float[]> submitOne(BatchingWorker worker, ServingModel model, float[] face) {
+        return worker.submit(model, new float[][] {face}).thenApply(probabilities -> probabilities[0]);
     }
 }

@@ -11,10 +11,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.visage.face.FaceCrop;
+import dev.visage.face.Preprocessing;
+import dev.visage.network.NetworkConfig;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -22,13 +26,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.json.JsonMapper;
-
-import dev.visage.face.FaceCrop;
-import dev.visage.face.Preprocessing;
-import dev.visage.identify.IdentificationService;
-import dev.visage.network.NetworkConfig;
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStore;
 
 @WebMvcTest(controllers = ModelController.class)
 class ModelControllerTest {
@@ -39,24 +36,29 @@ class ModelControllerTest {
     private MockMvc mvc;
 
     @MockitoBean
-    private IdentificationService identification;
+    private CurrentModel currentModel;
 
     @MockitoBean
     private ModelStore store;
 
     private static ModelManifest manifest() {
-        return new ModelManifest(ModelManifest.FORMAT, VERSION, List.of("Ann_A", "Bob_B", "Cy_C"),
+        return new ModelManifest(
+                ModelManifest.FORMAT,
+                VERSION,
+                List.of("Ann_A", "Bob_B", "Cy_C"),
                 new NetworkConfig(List.of(16, 32, 64), 128, 0.3f, false),
-                new Preprocessing(FaceCrop.of(128, 64), new float[] {0.5f, 0.4f, 0.3f},
-                        new float[] {0.25f, 0.2f, 0.125f}),
+                new Preprocessing(
+                        FaceCrop.of(128, 64), new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.25f, 0.2f, 0.125f}),
                 Instant.parse("2025-01-02T03:04:05.006Z"));
     }
 
     @Test
     void describesTheModelInService() throws Exception {
-        when(identification.currentModel()).thenReturn(Optional.of(manifest()));
-        when(store.metrics(VERSION)).thenReturn(JsonMapper.builder().build()
-                .readTree("{\"testAccuracy\":0.875,\"bestEpoch\":7,\"test\":{\"people\":[\"Ann_A\"]}}"));
+        when(currentModel.manifest()).thenReturn(Optional.of(manifest()));
+        when(store.metrics(VERSION))
+                .thenReturn(JsonMapper.builder()
+                        .build()
+                        .readTree("{\"testAccuracy\":0.875,\"bestEpoch\":7,\"test\":{\"people\":[\"Ann_A\"]}}"));
 
         mvc.perform(get("/model"))
                 .andExpect(status().isOk())
@@ -79,7 +81,7 @@ class ModelControllerTest {
 
     @Test
     void isServiceUnavailableBeforeAnyModel() throws Exception {
-        when(identification.currentModel()).thenReturn(Optional.empty());
+        when(currentModel.manifest()).thenReturn(Optional.empty());
 
         mvc.perform(get("/model"))
                 .andExpect(status().isServiceUnavailable())
@@ -87,6 +89,7 @@ class ModelControllerTest {
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(503))
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-model"))
+                .andExpect(jsonPath("$.title").value("No model yet"))
                 .andExpect(jsonPath("$.detail").value("No model is loaded yet; one may be training. Try again later."));
         verify(store, never()).metrics(anyString());
     }

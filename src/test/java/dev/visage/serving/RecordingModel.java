@@ -1,5 +1,16 @@
 package dev.visage.serving;
 
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.spy;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import dev.visage.store.ModelStore;
+import dev.visage.store.StoredModel;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -8,20 +19,12 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.inference.Predictor;
-import ai.djl.translate.TranslateException;
-import ai.djl.translate.Translator;
-
-import dev.visage.store.StoredModel;
-
 /**
  * Wraps a loaded model so that the predictors made from it record every forward pass (the faces in it) and, while
  * {@link #hold()} is in force, wait before running one: a test can so line requests up behind a pass in progress
- * without relying on timing.
+ * without relying on timing. Public for the identification tests, which serve through the same worker.
  */
-final class RecordingModel {
+public final class RecordingModel {
 
     private final StoredModel real;
     private final StoredModel wrapped;
@@ -29,15 +32,17 @@ final class RecordingModel {
     private final CountDownLatch entered = new CountDownLatch(1);
     private volatile CountDownLatch gate;
 
-    RecordingModel(StoredModel real) {
+    public RecordingModel(StoredModel real) {
         this.real = real;
         Model model = real.model();
-        Model proxy = (Model) Proxy.newProxyInstance(Model.class.getClassLoader(), new Class<?>[] {Model.class},
-                (self, method, args) -> {
+        Model proxy = (Model) Proxy.newProxyInstance(
+                Model.class.getClassLoader(), new Class<?>[] {Model.class}, (self, method, args) -> {
                     if (method.getName().equals("newPredictor")) {
                         @SuppressWarnings("unchecked")
                         Translator<float[][], float[][]> translator = (Translator<float[][], float[][]>) args[0];
-                        Device device = args.length > 1 ? (Device) args[1] : model.getNDManager().getDevice();
+                        Device device = args.length > 1
+                                ? (Device) args[1]
+                                : model.getNDManager().getDevice();
                         return new Recording(model, translator, device);
                     }
                     try {
@@ -49,22 +54,38 @@ final class RecordingModel {
         this.wrapped = new StoredModel(proxy, real.manifest(), real.folder());
     }
 
+    /**
+     * A spy of {@code store} whose {@link ModelStore#load} hands out recording models, each added to {@code loaded}
+     * in load order.
+     */
+    public static ModelStore recordingLoads(ModelStore store, List<RecordingModel> loaded) {
+        ModelStore spy = spy(store);
+        doAnswer(invocation -> {
+                    RecordingModel model = new RecordingModel((StoredModel) invocation.callRealMethod());
+                    loaded.add(model);
+                    return model.stored();
+                })
+                .when(spy)
+                .load(anyString());
+        return spy;
+    }
+
     /** The model to hand to serving. */
-    StoredModel stored() {
+    public StoredModel stored() {
         return wrapped;
     }
 
     /** The real DJL model underneath. */
-    Model realModel() {
+    public Model realModel() {
         return real.model();
     }
 
     /** From now on, forward passes wait until {@link #release()}. */
-    void hold() {
+    public void hold() {
         gate = new CountDownLatch(1);
     }
 
-    void release() {
+    public void release() {
         CountDownLatch held = gate;
         gate = null;
         if (held != null) {
@@ -73,21 +94,21 @@ final class RecordingModel {
     }
 
     /** Waits until the first forward pass has started (and, if held, is waiting). */
-    void awaitFirstPass() throws InterruptedException {
+    public void awaitFirstPass() throws InterruptedException {
         if (!entered.await(30, TimeUnit.SECONDS)) {
             throw new AssertionError("No forward pass started within 30 s");
         }
     }
 
     /** Number of images in each forward pass so far, in order. */
-    List<Integer> batchSizes() {
+    public List<Integer> batchSizes() {
         synchronized (passes) {
             return passes.stream().map(pass -> pass.length).toList();
         }
     }
 
     /** The faces of each forward pass so far, in order. */
-    List<float[][]> passes() {
+    public List<float[][]> passes() {
         synchronized (passes) {
             return List.copyOf(passes);
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -15,12 +14,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class AdminConfigurationTest {
 
-    private static final Pattern GENERATED = Pattern.compile(
-            "Admin token not set; generated one for this run: ([A-Za-z0-9_-]+)");
+    private static final Pattern GENERATED =
+            Pattern.compile("Admin token not set; generated one for this run: ([A-Za-z0-9_-]+)");
 
     @Test
     void generatesARandomTokenAndLogsItOnceWhenNoneIsSet(CapturedOutput output) {
-        new WebApplicationContextRunner().withUserConfiguration(AdminConfiguration.class)
+        new WebApplicationContextRunner()
+                .withUserConfiguration(AdminConfiguration.class)
                 .run(context -> assertThat(context).hasNotFailed());
 
         Matcher logged = GENERATED.matcher(output);
@@ -31,7 +31,8 @@ class AdminConfigurationTest {
 
     @Test
     void usesTheConfiguredToken(CapturedOutput output) {
-        new WebApplicationContextRunner().withUserConfiguration(AdminConfiguration.class)
+        new WebApplicationContextRunner()
+                .withUserConfiguration(AdminConfiguration.class)
                 .withPropertyValues("visage.admin.token=s3cret")
                 .run(context -> assertThat(context).hasNotFailed());
 
@@ -40,14 +41,16 @@ class AdminConfigurationTest {
 
     @Test
     void needsProtectedPaths() {
-        new WebApplicationContextRunner().withUserConfiguration(AdminConfiguration.class)
+        new WebApplicationContextRunner()
+                .withUserConfiguration(AdminConfiguration.class)
                 .withPropertyValues("visage.admin.token=s3cret", "visage.admin.protected-paths=")
                 .run(context -> assertThat(context).hasFailed());
     }
 
     @Test
     void staysOutOfTheTrainCommand(CapturedOutput output) {
-        new ApplicationContextRunner().withUserConfiguration(AdminConfiguration.class)
+        new ApplicationContextRunner()
+                .withUserConfiguration(AdminConfiguration.class)
                 .run(context -> assertThat(context).doesNotHaveBean(AdminConfiguration.class));
 
         assertThat(output).doesNotContain("Admin token not set");

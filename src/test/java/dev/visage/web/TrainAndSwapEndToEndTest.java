@@ -2,6 +2,8 @@ package dev.visage.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.Multipart;
+import dev.visage.SyntheticLfw;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,21 +28,21 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.visage.Multipart;
-import dev.visage.SyntheticLfw;
-
 /**
  * The whole flow in one process over HTTP: an empty store, a model trained through {@code POST /train} on a
  * generated image folder and served, then 8 clients identifying without pause while a second job trains and
  * swaps its model in: no request may fail.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "visage.train-on-startup=false",
-    "visage.lfw.download=false",
-    "visage.admin.token=" + TrainAndSwapEndToEndTest.TOKEN,
-    "visage.training.people=3",
-    "visage.training.batch-size=16",
-    "visage.training.warmup-epochs=0"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "visage.train-on-startup=false",
+            "visage.lfw.download=false",
+            "visage.admin.token=" + TrainAndSwapEndToEndTest.TOKEN,
+            "visage.training.people=3",
+            "visage.training.batch-size=16",
+            "visage.training.warmup-epochs=0"
+        })
 class TrainAndSwapEndToEndTest {
 
     static final String TOKEN = "train-and-swap-test";
@@ -55,8 +56,10 @@ class TrainAndSwapEndToEndTest {
     @LocalServerPort
     private int port;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     @DynamicPropertySource
     static void folders(DynamicPropertyRegistry registry) {
@@ -77,7 +80,8 @@ class TrainAndSwapEndToEndTest {
         String first = trainToSuccess();
         JsonNode answer = JSON.readTree(identify().body());
         assertThat(answer.get("modelVersion").asString()).isEqualTo(first);
-        assertThat(SyntheticLfw.names(3)).contains(answer.get("candidates").get(0).get("person").asString());
+        assertThat(SyntheticLfw.names(3))
+                .contains(answer.get("candidates").get(0).get("person").asString());
 
         Set<String> versions = ConcurrentHashMap.newKeySet();
         List<String> failures = new ArrayList<>();
@@ -96,7 +100,9 @@ class TrainAndSwapEndToEndTest {
                                 failures.add(response.statusCode() + " " + response.body());
                             }
                         } else {
-                            versions.add(JSON.readTree(response.body()).get("modelVersion").asString());
+                            versions.add(JSON.readTree(response.body())
+                                    .get("modelVersion")
+                                    .asString());
                         }
                     }
                     return null;
@@ -109,7 +115,8 @@ class TrainAndSwapEndToEndTest {
             }
             assertThat(failures).isEmpty();
             assertThat(versions).contains(first, second);
-            assertThat(JSON.readTree(identify().body()).get("modelVersion").asString()).isEqualTo(second);
+            assertThat(JSON.readTree(identify().body()).get("modelVersion").asString())
+                    .isEqualTo(second);
         } finally {
             swapped.set(true);
             clients.shutdownNow();
@@ -117,17 +124,24 @@ class TrainAndSwapEndToEndTest {
     }
 
     private String trainToSuccess() throws Exception {
-        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(uri("/train"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 2}")).build(),
+        HttpResponse<String> accepted = http.send(
+                HttpRequest.newBuilder(uri("/train"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 2}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String location = accepted.headers().firstValue("Location").orElseThrow();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (true) {
-            JsonNode job = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(location))
-                    .header("Authorization", "Bearer " + TOKEN).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode job = JSON.readTree(http.send(
+                            HttpRequest.newBuilder(URI.create(location))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             String state = job.get("state").asString();
             if (state.equals("SUCCEEDED")) {
                 return job.get("result").get("modelVersion").asString();
@@ -139,10 +153,13 @@ class TrainAndSwapEndToEndTest {
     }
 
     private HttpResponse<String> identify() throws Exception {
-        Path photo = root.resolve("lfw").resolve(SyntheticLfw.names(3).get(1))
+        Path photo = root.resolve("lfw")
+                .resolve(SyntheticLfw.names(3).get(1))
                 .resolve(SyntheticLfw.fileName(SyntheticLfw.names(3).get(1), 3));
-        return http.send(Multipart.post(uri("/identify"), "image", "face.jpg", "image/jpeg",
-                Files.readAllBytes(photo)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                Multipart.post(uri("/identify"), "image", "face.jpg", "image/jpeg", Files.readAllBytes(photo))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private URI uri(String path) {

@@ -3,6 +3,16 @@ package dev.visage.web.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.visage.SyntheticLfw;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
+import dev.visage.network.NetworkConfig;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
+import dev.visage.training.FaceTrainer;
+import dev.visage.training.TrainedModel;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.logging.Level;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,17 +48,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.visage.SyntheticLfw;
-import dev.visage.face.FaceCrop;
-import dev.visage.dataset.PeopleSelection;
-import dev.visage.network.NetworkConfig;
-import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStore;
-import dev.visage.training.FaceTrainer;
-import dev.visage.training.TrainedModel;
-import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProgressListener;
-
 /**
  * Drives the page at {@code /} in headless Chromium against the running service, on loopback, with a tiny model
  * trained on synthetic faces: identifies a photo, reads the model section, trains a new model through the admin
@@ -58,9 +56,14 @@ import dev.visage.training.TrainingProgressListener;
  * <p>Uses the system's Chromium and chromedriver by explicit path, so Selenium Manager never runs and nothing is
  * downloaded; skipped where they are not installed.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "server.address=127.0.0.1", "visage.train-on-startup=false", "visage.lfw.download=false",
-    "visage.admin.token=" + WebPageBrowserTest.ADMIN_TOKEN })
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "server.address=127.0.0.1",
+            "visage.train-on-startup=false",
+            "visage.lfw.download=false",
+            "visage.admin.token=" + WebPageBrowserTest.ADMIN_TOKEN
+        })
 class WebPageBrowserTest {
 
     static final String ADMIN_TOKEN = "page-test-admin-token";
@@ -91,16 +94,32 @@ class WebPageBrowserTest {
     /** Stores a model before the service starts, as TrainingPipeline would, so the page has one to show. */
     @BeforeAll
     static void storeTinyModel() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "Needs Chromium and chromedriver in /usr/bin (Debian packages chromium, chromium-driver)");
         Path lfw = SyntheticLfw.write(temp.resolve("lfw"), PEOPLE, 12, 7);
-        TrainingConfig config = new TrainingConfig(PeopleSelection.top(PEOPLE), 42, FaceCrop.of(128, 64),
-                NetworkConfig.SEED, 2, 16, 0.003f, 0.05f, 0, 0.1f, 0, TrainingConfig.Augmentation.NONE);
-        try (TrainedModel trained = new FaceTrainer(config, new TrainingProgressListener() { }, () -> false)
-                .train(lfw)) {
-            ModelManifest manifest = new ModelStore(temp.resolve("models"), 5).save(trained.model(),
-                    ModelManifest.unversioned(trained.people(), trained.network(), trained.preprocessing(),
-                            Instant.now()), trained.metrics(), trained.split());
+        TrainingConfig config = new TrainingConfig(
+                PeopleSelection.top(PEOPLE),
+                42,
+                FaceCrop.of(128, 64),
+                NetworkConfig.SEED,
+                2,
+                16,
+                0.003f,
+                0.05f,
+                0,
+                0.1f,
+                0,
+                TrainingConfig.Augmentation.NONE);
+        try (TrainedModel trained =
+                new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw)) {
+            ModelManifest manifest = new ModelStore(temp.resolve("models"), 5)
+                    .save(
+                            trained.model(),
+                            ModelManifest.unversioned(
+                                    trained.people(), trained.network(), trained.preprocessing(), Instant.now()),
+                            trained.metrics(),
+                            trained.split());
             firstVersion = manifest.version();
         }
     }
@@ -109,13 +128,23 @@ class WebPageBrowserTest {
     void startBrowser(@TempDir Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=1280,900");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,900");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
@@ -142,15 +171,16 @@ class WebPageBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#per-person tbody tr"))).hasSize(PEOPLE);
         List<WebElement> cells = browser.findElements(By.cssSelector("#confusion tbody td"));
         assertThat(cells).hasSize(PEOPLE * PEOPLE);
-        assertThat(cells.get(0).getDomAttribute("aria-label")).startsWith("True P01 Alice Synthetic, predicted "
-                + "P01 Alice Synthetic: ");
+        assertThat(cells.get(0).getDomAttribute("aria-label"))
+                .startsWith("True P01 Alice Synthetic, predicted " + "P01 Alice Synthetic: ");
 
         // A file that is not an image: the 400 problem becomes a readable message.
         Path notAnImage = Files.writeString(temp.resolve("notes.jpg"), "not a photo", StandardCharsets.UTF_8);
         upload(notAnImage);
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("identify-status"),
-                "not an image that can be read"));
-        assertThat(browser.findElement(By.id("identify-status")).getDomAttribute("class")).contains("error");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("identify-status"), "not an image that can be read"));
+        assertThat(browser.findElement(By.id("identify-status")).getDomAttribute("class"))
+                .contains("error");
         assertThat(browser.findElement(By.id("identify-result")).isDisplayed()).isFalse();
 
         upload(photo());
@@ -159,7 +189,8 @@ class WebPageBrowserTest {
         List<WebElement> candidates = browser.findElements(By.cssSelector("#candidates li"));
         assertThat(candidates).hasSizeGreaterThanOrEqualTo(PEOPLE);
         assertThat(candidates).allSatisfy(bar -> assertThat(bar.getText()).containsPattern("\\d+\\.\\d%"));
-        assertThat(browser.findElement(By.id("face-crop")).getDomProperty("src")).startsWith("data:image/png;base64,");
+        assertThat(browser.findElement(By.id("face-crop")).getDomProperty("src"))
+                .startsWith("data:image/png;base64,");
         assertThat(text("answer-meta")).contains("Model " + firstVersion).containsPattern("\\d+ ms");
 
         // Training: token kept for the tab, a two-epoch job followed to the end, then the new model is shown.
@@ -169,8 +200,8 @@ class WebPageBrowserTest {
         browser.findElement(By.id("people")).sendKeys("3");
         browser.findElement(By.id("train-start")).click();
         // Not ExpectedConditions.textToBePresent...: the state is upper-cased by CSS, and getText() says so.
-        new WebDriverWait(browser, Duration.ofMinutes(3)).until(driver -> List.of("succeeded", "failed", "cancelled")
-                .contains(text("job-state")));
+        new WebDriverWait(browser, Duration.ofMinutes(3))
+                .until(driver -> List.of("succeeded", "failed", "cancelled").contains(text("job-state")));
         assertThat(text("job-state")).as(text("job-stage")).isEqualTo("succeeded");
         assertThat(js("return sessionStorage.getItem('visage.adminToken')")).isEqualTo(ADMIN_TOKEN);
         assertThat(text("job-stage")).contains("is now in service");
@@ -184,9 +215,12 @@ class WebPageBrowserTest {
         screenshot(1280, "target/web-page.png");
         screenshot(390, "target/web-page-phone.png");
         // Phone width: nothing wider than the screen (wide tables scroll inside their own box).
-        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth")).isLessThanOrEqualTo(0);
-        ((ChromeDriver) browser).executeCdpCommand("Emulation.setEmulatedMedia",
-                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+                .isLessThanOrEqualTo(0);
+        ((ChromeDriver) browser)
+                .executeCdpCommand(
+                        "Emulation.setEmulatedMedia",
+                        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
         screenshot(1280, "target/web-page-dark.png");
     }
 
@@ -216,7 +250,9 @@ class WebPageBrowserTest {
     private List<String> severeBrowserErrors() {
         return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
-                .map(LogEntry::getMessage).filter(message -> !message.contains("Failed to load resource")).toList();
+                .map(LogEntry::getMessage)
+                .filter(message -> !message.contains("Failed to load resource"))
+                .toList();
     }
 
     /** The whole page at the given width: the window is made as tall as the page first. */

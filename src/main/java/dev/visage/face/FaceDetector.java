@@ -86,9 +86,13 @@ public final class FaceDetector implements AutoCloseable {
             }
         }
 
-        /** The defaults chosen by {@code DetectionBench} (see docs/detection-report.md). */
+        /**
+         * Haar alt2 on a copy of at most 640 px, scale step 1.3, 3 neighbours, faces from 60 px (smaller ones carry
+         * less detail than the network's input) and windows from 24 px of the reduced copy (so the largest photos
+         * cost a bounded amount): the setting chosen with {@code DetectionBench} (docs/detection-report.md).
+         */
         public static Settings defaults() {
-            return new Settings(HAAR_FRONTALFACE_ALT2, 640, 1.1, 5, 0, 0, 16);
+            return new Settings(HAAR_FRONTALFACE_ALT2, 640, 1.3, 3, 60, 24, 16);
         }
 
         public Settings withCascade(String newCascade) {

@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param detectionSide longest side of the reduced copy the cascade scans
  * @param scaleFactor step between scanned window sizes
  * @param minNeighbors fewest agreeing windows for a face
+ * @param minWindow smallest window scanned, in pixels of the reduced copy: bounds the work on the largest photos
  * @param maxFaces most boxes the detector returns, the largest ones
  */
 @Validated
@@ -26,10 +27,11 @@ public record DetectionProperties(
         @NotNull @DefaultValue("haar-alt2") Cascade cascade,
         @Min(64) @Max(4096) @DefaultValue("640") int detectionSide,
 
-        @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.1")
+        @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.3")
         double scaleFactor,
 
-        @Min(1) @Max(50) @DefaultValue("5") int minNeighbors,
+        @Min(1) @Max(50) @DefaultValue("3") int minNeighbors,
+        @Min(1) @Max(512) @DefaultValue("24") int minWindow,
         @Min(1) @Max(1000) @DefaultValue("100") int maxFaces) {
 
     /** The cascades OpenCV ships, by their configuration names. */
@@ -52,6 +54,7 @@ public record DetectionProperties(
 
     /** The detector's settings. */
     public FaceDetector.Settings toSettings() {
-        return new FaceDetector.Settings(cascade.resource(), detectionSide, scaleFactor, minNeighbors, 0, 0, maxFaces);
+        return new FaceDetector.Settings(
+                cascade.resource(), detectionSide, scaleFactor, minNeighbors, 0, minWindow, maxFaces);
     }
 }

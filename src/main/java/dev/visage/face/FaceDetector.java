@@ -84,9 +84,9 @@ public final class FaceDetector implements AutoCloseable {
             }
         }
 
-        /** The defaults chosen by {@code DetectionBench} (see docs/detection-report.md). */
+        /** The setting chosen with {@code DetectionBench} (docs/detection-report.md). */
         public static Settings defaults() {
-            return new Settings(HAAR_FRONTALFACE_ALT2, 640, 1.1, 5, 0, 0, 16);
+            return new Settings(HAAR_FRONTALFACE_ALT2, 640, 1.3, 3, 60, 24, 16);
         }
 
         public Settings withCascade(String newCascade) {

@@ -10,6 +10,8 @@ import java.util.Objects;
  * <p>The record holds where the same detector's box lies, by median, in the 250 x 250 LFW images; a box in a photo
  * then fixes the frame by similarity (same relative position and scale). Boxes are taken as squares (cascade
  * windows are square). The frame may reach past the photo's edges; {@link FaceCrop} repeats the border pixels there.
+ * A single box is off from the median by a few percent of its side in position and by up to about a tenth in size,
+ * so the frame is as well; training on the detector's own frames teaches the network that spread.
  *
  * @param boxX median left edge of the detector's box in a 250 x 250 LFW image
  * @param boxY median top edge of the box
@@ -20,12 +22,11 @@ public record FaceFraming(double boxX, double boxY, double boxSide) {
     /** Side of a deep-funneled LFW image, the frame the network was trained on. */
     public static final int LFW_SIDE = 250;
 
-    // The constants below: median box, nearest the centre, of the cascade at the default settings over 3,000 LFW
-    // deep-funneled images (DetectionBench framing, docs/detection-report.md).
-    public static final FaceFraming HAAR_FRONTALFACE_ALT2 = new FaceFraming(69.5, 68.5, 112);
-    public static final FaceFraming HAAR_FRONTALFACE_DEFAULT = new FaceFraming(67.5, 67.0, 115);
-    public static final FaceFraming LBP_FRONTALFACE = new FaceFraming(68.0, 67.5, 114);
-    public static final FaceFraming LBP_FRONTALFACE_IMPROVED = new FaceFraming(86.5, 95.0, 77);
+    // Median box nearest the centre on 3,000 LFW images, default settings per cascade (DetectionBench framing).
+    public static final FaceFraming HAAR_FRONTALFACE_ALT2 = new FaceFraming(70.5, 69.5, 111);
+    public static final FaceFraming HAAR_FRONTALFACE_DEFAULT = new FaceFraming(68.0, 67.5, 116);
+    public static final FaceFraming LBP_FRONTALFACE = new FaceFraming(68.5, 68.0, 115);
+    public static final FaceFraming LBP_FRONTALFACE_IMPROVED = new FaceFraming(84.0, 93.0, 82);
 
     public FaceFraming {
         if (!(boxSide > 0 && boxSide <= LFW_SIDE)) {

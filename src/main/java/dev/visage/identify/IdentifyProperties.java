@@ -37,7 +37,7 @@ public record IdentifyProperties(
         @NotNull @DefaultValue("10MB") DataSize maxBytes,
         @Min(1) @DefaultValue("24000000") long maxPixels,
         @Min(1) @Max(100) @DefaultValue("10") int maxFaces,
-        @Min(1) @DefaultValue("36") int minFaceSize,
+        @Min(1) @DefaultValue("60") int minFaceSize,
         @Min(1) @Max(1024) @DefaultValue("32") int maxBatchSize,
         @Min(1) @DefaultValue("1") int inferenceThreads,
         @Min(1) @DefaultValue("1024") int queueCapacity,

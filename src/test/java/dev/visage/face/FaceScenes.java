@@ -74,10 +74,15 @@ final class FaceScenes {
     /**
      * How a scene's detections compare with its true boxes.
      *
-     * @param foundFaces per true box, whether a detection matched it
+     * @param detectionOf per true box, the index of the detection that matched it, or -1
      * @param trueDetections per detection, whether it matched a true box
      */
-    record Match(int faces, int found, int falseBoxes, double iouSum, boolean[] foundFaces, boolean[] trueDetections) {}
+    record Match(int faces, int found, int falseBoxes, double iouSum, int[] detectionOf, boolean[] trueDetections) {
+
+        boolean found(int truth) {
+            return detectionOf[truth] >= 0;
+        }
+    }
 
     private final List<Path> sources;
     private final FaceFraming reference;
@@ -237,7 +242,7 @@ final class FaceScenes {
     /** Matches detections to true boxes greedily by IoU: found faces, unmatched detections, IoU of the found. */
     static Match match(List<Box> truth, List<DetectedFace> detections, double minIou) {
         boolean[] used = new boolean[detections.size()];
-        boolean[] foundFaces = new boolean[truth.size()];
+        int[] detectionOf = new int[truth.size()];
         int found = 0;
         double iouSum = 0;
         for (int t = 0; t < truth.size(); t++) {
@@ -251,14 +256,14 @@ final class FaceScenes {
                     bestIou = iou;
                 }
             }
+            detectionOf[t] = best;
             if (best >= 0) {
                 used[best] = true;
-                foundFaces[t] = true;
                 found++;
                 iouSum += bestIou;
             }
         }
-        return new Match(truth.size(), found, detections.size() - found, iouSum, foundFaces, used);
+        return new Match(truth.size(), found, detections.size() - found, iouSum, detectionOf, used);
     }
 
     /** A square part of a scene taken by a pasted photo. */

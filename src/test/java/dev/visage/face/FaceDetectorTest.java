@@ -1,0 +1,284 @@
+package dev.visage.face;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2BGRA;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The default detector on seeded scenes made of real LFW photos pasted onto face-free backgrounds (see
+ * {@link FaceScenes}); skipped when LFW is absent. A face counts as found when a box overlaps its true box with an
+ * IoU of at least 0.5.
+ */
+class FaceDetectorTest {
+
+    private static FaceDetector detector;
+    private static FaceFraming framing;
+
+    @BeforeAll
+    static void createDetector() {
+        detector = new FaceDetector(FaceDetector.Settings.defaults());
+        framing = FaceFraming.forCascade(detector.settings().cascade());
+    }
+
+    @AfterAll
+    static void closeDetector() {
+        detector.close();
+    }
+
+    private static FaceScenes scenes(long seed) {
+        Assumptions.assumeTrue(
+                LfwImages.available(),
+                () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
+        return new FaceScenes(LfwImages.sample(false, 300, seed), framing);
+    }
+
+    @Test
+    void findsSingleFacesPastedAtRandomSizesAndPlaces() {
+        FaceScenes scenes = scenes(11);
+        Random random = new Random(11);
+        int faces = 0;
+        int found = 0;
+        for (int i = 0; i < 20; i++) {
+            int width = i % 2 == 0 ? 640 : 1280;
+            try (FaceScenes.Scene scene = scenes.compose(random, width, width * 3 / 4, 1, 60, 320)) {
+                List<DetectedFace> detections = detector.detect(scene.photo());
+                FaceScenes.Match match = FaceScenes.match(scene.truth(framing), detections, 0.5);
+                faces += match.faces();
+                found += match.found();
+                assertThat(detections).allSatisfy(face -> assertInside(face, scene.photo()));
+            }
+        }
+        System.out.printf("single faces: %d of %d found%n", found, faces);
+        assertThat(found).as("faces found of %d", faces).isGreaterThanOrEqualTo((int) Math.ceil(0.9 * faces));
+    }
+
+    @Test
+    void findsTheFacesOfGroupPhotos() {
+        FaceScenes scenes = scenes(12);
+        Random random = new Random(12);
+        int faces = 0;
+        int found = 0;
+        for (int i = 0; i < 10; i++) {
+            int width = i % 2 == 0 ? 640 : 1280;
+            try (FaceScenes.Scene scene = scenes.compose(random, width, width * 3 / 4, 2 + i % 2, 60, 320)) {
+                List<DetectedFace> detections = detector.detect(scene.photo());
+                FaceScenes.Match match = FaceScenes.match(scene.truth(framing), detections, 0.5);
+                faces += match.faces();
+                found += match.found();
+                assertThat(detections).isSortedAccordingTo((a, b) -> Long.compare(b.area(), a.area()));
+            }
+        }
+        assertThat(faces).isEqualTo(25);
+        System.out.printf("group photos: %d of %d found%n", found, faces);
+        assertThat(found).as("faces found of %d", faces).isGreaterThanOrEqualTo((int) Math.ceil(0.9 * faces));
+    }
+
+    @Test
+    void findsFacesTouchingTheEdgesWithBoxesInsideThePhoto() {
+        FaceScenes scenes = scenes(13);
+        Random random = new Random(13);
+        int found = 0;
+        for (int i = 0; i < 8; i++) {
+            try (FaceScenes.Scene scene = scenes.atEdge(random, 640, 480, i % 4, 100 + 20 * i)) {
+                List<DetectedFace> detections = detector.detect(scene.photo());
+                found += FaceScenes.match(scene.truth(framing), detections, 0.5).found();
+                assertThat(detections).allSatisfy(face -> assertInside(face, scene.photo()));
+            }
+        }
+        System.out.printf("faces at the edges: %d of 8 found%n", found);
+        assertThat(found).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void findsNothingOnBlankAndNoisePhotos() {
+        Random random = new Random(14);
+        try (Mat blank = new Mat(480, 640, CV_8UC3, new Scalar(128, 128, 128, 0))) {
+            assertThat(detector.detect(blank)).isEmpty();
+        }
+        byte[] noise = new byte[960 * 1280 * 3];
+        random.nextBytes(noise);
+        try (Mat pixels = new Mat(960, 1280, CV_8UC3)) {
+            pixels.data().put(noise);
+            assertThat(detector.detect(pixels)).isEmpty();
+        }
+        if (LfwImages.available()) {
+            FaceScenes scenes = scenes(14);
+            for (int i = 0; i < 6; i++) {
+                int width = i % 2 == 0 ? 640 : 1600;
+                try (Mat background = scenes.background(random, width, width * 3 / 4)) {
+                    assertThat(detector.detect(background)).isEmpty();
+                }
+            }
+        }
+    }
+
+    /**
+     * The reduced copy changes nothing but the scale: a photo enlarged 4x and reduced back by the detector gives 4x
+     * the boxes of the photo itself (a fine scale step here, so that both runs find the same faces).
+     */
+    @Test
+    void mapsBoxesFromTheReducedCopyBackToThePhotosPixels() {
+        Assumptions.assumeTrue(
+                LfwImages.available(),
+                () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
+        FaceDetector.Settings settings =
+                FaceDetector.Settings.defaults().withDetectionSide(250).withScaleFactor(1.1);
+        try (FaceDetector small = new FaceDetector(settings)) {
+            int compared = 0;
+            for (Path file : LfwImages.sample(false, 6, 15)) {
+                try (Mat photo = LfwImages.read(file);
+                        Mat large = new Mat()) {
+                    resize(photo, large, new Size(1000, 1000), 0, 0, INTER_LINEAR);
+                    List<DetectedFace> direct = small.detect(photo);
+                    List<DetectedFace> reduced = small.detect(large);
+                    for (DetectedFace a : direct) {
+                        DetectedFace b = reduced.stream()
+                                .min(Comparator.comparingDouble(
+                                        f -> Math.hypot(f.centreX() - 4 * a.centreX(), f.centreY() - 4 * a.centreY())))
+                                .orElseThrow();
+                        assertThat(Math.abs(b.x() - 4 * a.x())).isLessThanOrEqualTo(12);
+                        assertThat(Math.abs(b.y() - 4 * a.y())).isLessThanOrEqualTo(12);
+                        assertThat(Math.abs(b.width() - 4 * a.width())).isLessThanOrEqualTo(16);
+                        compared++;
+                    }
+                }
+            }
+            assertThat(compared).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
+    void greyAndBgraPhotosGiveTheSameFacesAsBgr() {
+        Assumptions.assumeTrue(
+                LfwImages.available(),
+                () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
+        for (Path file : LfwImages.sample(false, 3, 16)) {
+            try (Mat bgr = LfwImages.read(file);
+                    Mat grey = new Mat();
+                    Mat bgra = new Mat()) {
+                cvtColor(bgr, grey, COLOR_BGR2GRAY);
+                cvtColor(bgr, bgra, COLOR_BGR2BGRA);
+                List<DetectedFace> expected = detector.detect(bgr);
+                assertThat(detector.detect(grey)).isEqualTo(expected);
+                assertThat(detector.detect(bgra)).isEqualTo(expected);
+            }
+        }
+    }
+
+    /** Concurrent callers each borrow their own classifier and get exactly the single-threaded answers. */
+    @Test
+    void concurrentCallersGetTheSameFacesAsOneCaller() throws Exception {
+        FaceScenes scenes = scenes(17);
+        Random random = new Random(17);
+        List<Mat> photos = new ArrayList<>();
+        List<List<DetectedFace>> expected = new ArrayList<>();
+        try (FaceDetector shared = new FaceDetector(FaceDetector.Settings.defaults())) {
+            for (int i = 0; i < 6; i++) {
+                FaceScenes.Scene scene = scenes.compose(random, 640, 480, 1 + i % 3, 80, 200);
+                photos.add(scene.photo());
+                expected.add(shared.detect(scene.photo()));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int offset = t;
+                    results.add(pool.submit(() -> {
+                        boolean same = true;
+                        for (int round = 0; round < 2; round++) {
+                            for (int i = 0; i < photos.size(); i++) {
+                                int at = (i + offset) % photos.size();
+                                same &= shared.detect(photos.get(at)).equals(expected.get(at));
+                            }
+                        }
+                        return same;
+                    }));
+                }
+                for (Future<Boolean> result : results) {
+                    assertThat(result.get()).isTrue();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(shared.idleClassifiers()).isBetween(1, 4);
+        } finally {
+            photos.forEach(Mat::close);
+        }
+    }
+
+    @Test
+    void returnsAtMostMaxFacesLargestFirst() {
+        FaceScenes scenes = scenes(18);
+        try (FaceDetector one =
+                        new FaceDetector(FaceDetector.Settings.defaults().withMaxFaces(1));
+                FaceScenes.Scene scene = scenes.compose(new Random(18), 1280, 960, 3, 100, 250)) {
+            List<DetectedFace> all = detector.detect(scene.photo());
+            List<DetectedFace> first = one.detect(scene.photo());
+            assertThat(all).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(first).containsExactly(all.get(0));
+        }
+    }
+
+    @Test
+    void loadsEveryShippedFrontalCascadeFromTheClasspath() {
+        for (String cascade : List.of(
+                FaceDetector.HAAR_FRONTALFACE_ALT2,
+                FaceDetector.HAAR_FRONTALFACE_DEFAULT,
+                FaceDetector.LBP_FRONTALFACE,
+                FaceDetector.LBP_FRONTALFACE_IMPROVED)) {
+            try (FaceDetector loaded =
+                    new FaceDetector(FaceDetector.Settings.defaults().withCascade(cascade))) {
+                assertThat(loaded.idleClassifiers()).isEqualTo(1);
+            }
+        }
+        assertThatThrownBy(
+                        () -> new FaceDetector(FaceDetector.Settings.defaults().withCascade("no/such.xml")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no/such.xml");
+    }
+
+    @Test
+    void refusesInvalidSettingsAndInputs() {
+        FaceDetector.Settings defaults = FaceDetector.Settings.defaults();
+        assertThatThrownBy(() -> defaults.withScaleFactor(1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> defaults.withMinNeighbors(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> defaults.withDetectionSide(16)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> defaults.withMaxFaces(0)).isInstanceOf(IllegalArgumentException.class);
+        try (Mat empty = new Mat()) {
+            assertThatThrownBy(() -> detector.detect(empty)).isInstanceOf(IllegalArgumentException.class);
+        }
+        FaceDetector closed = new FaceDetector(defaults);
+        closed.close();
+        try (Mat blank = new Mat(100, 100, CV_8UC3, new Scalar(0, 0, 0, 0))) {
+            assertThatThrownBy(() -> closed.detect(blank)).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    private static void assertInside(DetectedFace face, Mat photo) {
+        assertThat(face.x()).isNotNegative();
+        assertThat(face.y()).isNotNegative();
+        assertThat(face.x() + face.width()).isLessThanOrEqualTo(photo.cols());
+        assertThat(face.y() + face.height()).isLessThanOrEqualTo(photo.rows());
+    }
+}

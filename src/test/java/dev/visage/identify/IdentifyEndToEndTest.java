@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -239,5 +240,24 @@ class IdentifyEndToEndTest {
         assertThat(api.at("/paths/~1identify/post/requestBody/content").has("multipart/form-data"))
                 .isTrue();
         assertThat(response.body()).contains("/identify").contains("multipart/form-data");
+    }
+
+    @Test
+    void documentsTheAdminTokenOnTheTrainingEndpointsOnly() throws Exception {
+        JsonNode api = json(get("/v3/api-docs"));
+
+        assertThat(api.at("/components/securitySchemes/adminToken/scheme").asString())
+                .isEqualTo("bearer");
+        for (String operation : List.of(
+                "/paths/~1train/post",
+                "/paths/~1train/get",
+                "/paths/~1train~1{id}/get",
+                "/paths/~1train~1{id}/delete")) {
+            assertThat(api.at(operation + "/security/0").has("adminToken"))
+                    .as(operation)
+                    .isTrue();
+        }
+        assertThat(api.at("/paths/~1identify/post").has("security")).isFalse();
+        assertThat(api.at("/paths/~1model/get").has("security")).isFalse();
     }
 }

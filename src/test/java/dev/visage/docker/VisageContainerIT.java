@@ -70,7 +70,7 @@ class VisageContainerIT {
                     .resolve(SyntheticLfw.fileName(people.get(0), 1));
             JsonNode answer = json(
                     send(Multipart.post(
-                            URI.create(base + "/identify"),
+                            URI.create(base + "/identify?detect=false"),
                             "image",
                             "face.jpg",
                             "image/jpeg",

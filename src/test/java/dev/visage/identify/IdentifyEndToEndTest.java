@@ -86,7 +86,7 @@ class IdentifyEndToEndTest {
     }
 
     private HttpResponse<String> identify(byte[] image, String type) throws Exception {
-        return upload("/identify", "image", "face", type, image);
+        return upload("/identify?detect=false", "image", "face", type, image);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
@@ -127,7 +127,7 @@ class IdentifyEndToEndTest {
     @Test
     void returnsTheFaceCropWhenAskedFor() throws Exception {
         HttpResponse<String> response = upload(
-                "/identify?top=1&crop=true",
+                "/identify?top=1&crop=true&detect=false",
                 "image",
                 "face.png",
                 "image/png",
@@ -153,7 +153,8 @@ class IdentifyEndToEndTest {
 
     @Test
     void aMissingImagePartIsABadRequestProblem() throws Exception {
-        HttpResponse<String> response = upload("/identify", "photo", "face.jpg", "image/jpeg", photoOf(0, 9004));
+        HttpResponse<String> response =
+                upload("/identify?detect=false", "photo", "face.jpg", "image/jpeg", photoOf(0, 9004));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(contentType(response)).startsWith(PROBLEM_JSON);

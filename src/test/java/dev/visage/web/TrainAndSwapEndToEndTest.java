@@ -157,7 +157,12 @@ class TrainAndSwapEndToEndTest {
                 .resolve(SyntheticLfw.names(3).get(1))
                 .resolve(SyntheticLfw.fileName(SyntheticLfw.names(3).get(1), 3));
         return http.send(
-                Multipart.post(uri("/identify"), "image", "face.jpg", "image/jpeg", Files.readAllBytes(photo))
+                Multipart.post(
+                                uri("/identify?detect=false"),
+                                "image",
+                                "face.jpg",
+                                "image/jpeg",
+                                Files.readAllBytes(photo))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.FileNode;
 import org.bytedeco.opencv.opencv_core.FileStorage;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -25,6 +26,8 @@ final class CascadePool implements AutoCloseable {
 
     /** Reads the cascade and checks that OpenCV accepts it (the first classifier is kept for the first call). */
     CascadePool(String cascade) {
+        // Requests already detect in parallel; OpenCV's own thread pool used the same CPU per photo for nothing.
+        opencv_core.setNumThreads(1);
         this.cascade = cascade;
         this.cascadeXml = readResource(cascade);
         CascadeClassifier first = load();

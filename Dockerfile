@@ -61,6 +61,11 @@ RUN set -e; \
     mkdir -p /data/lfw /models; \
     chown visage:visage /data/lfw /models
 
+# OpenCV's JavaCPP natives (face detection) link its highgui module against GTK 2; a JRE image lacks it.
+RUN apt-get update -q \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libgtk2.0-0 \
+ && rm -rf /var/lib/apt/lists/*
+
 # DJL never goes online and finds LibTorch where stage 2 left it (read-only, owned by root); its other cache
 # stays in the user's home. VISAGE_LFW_DIR is the folder of people folders inside the /data/lfw volume, as LFW's
 # archive (and the app's download) lays it out: mount the folder that holds lfw-deepfunneled/ at /data/lfw.

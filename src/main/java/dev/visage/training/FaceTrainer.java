@@ -27,6 +27,7 @@ import dev.visage.face.FaceCrop;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.FaceNetwork;
 import dev.visage.store.ModelStore;
+import dev.visage.store.Probe;
 import dev.visage.system.DjlEnvironment;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
 import java.io.IOException;
@@ -86,9 +87,9 @@ public final class FaceTrainer {
             try {
                 model.setBlock(
                         FaceNetwork.build(config.network(), split.people().size()));
-                TrainingMetrics metrics =
-                        fit(model, new Parts(train, validation, test), split, preprocessing, dataSeconds);
-                return new TrainedModel(model, preprocessing, config.network(), split, metrics);
+                Fitted fitted = fit(model, new Parts(train, validation, test), split, preprocessing, dataSeconds);
+                return new TrainedModel(
+                        model, preprocessing, config.network(), split, fitted.metrics(), fitted.probes());
             } catch (RuntimeException | Error e) {
                 model.close();
                 throw e;
@@ -100,8 +101,10 @@ public final class FaceTrainer {
 
     private record Parts(LfwImages train, LfwImages validation, LfwImages test) {}
 
-    private TrainingMetrics fit(
-            Model model, Parts parts, DataSplit split, Preprocessing preprocessing, double dataSeconds)
+    /** What training measured, and the self-test probes it picked from the test part. */
+    private record Fitted(TrainingMetrics metrics, List<Probe> probes) {}
+
+    private Fitted fit(Model model, Parts parts, DataSplit split, Preprocessing preprocessing, double dataSeconds)
             throws IOException, TranslateException {
         int batchesPerEpoch = (int) Math.ceil((double) parts.train().size() / config.batchSize());
         Tracker learningRate = learningRateSchedule(batchesPerEpoch);
@@ -124,24 +127,28 @@ public final class FaceTrainer {
             double trainSeconds = progress.secondsSinceStart();
             best.restore(model);
             listener.onStage(TrainingStage.EVALUATING, "Evaluating epoch " + best.bestEpoch() + " on the test part");
-            Evaluation evaluation = evaluate(trainer, parts.test(), split.people(), preprocessing);
-            return TrainingMetrics.of(
-                    evaluation,
-                    best.bestAccuracy(),
-                    best.bestEpoch(),
-                    progress.history(),
-                    parameters,
-                    dataSeconds,
-                    trainSeconds,
-                    parts.train().size() / progress.medianStepSeconds(),
-                    parts.train().size());
+            int[] predicted = predict(trainer, parts.test(), preprocessing);
+            Evaluation evaluation = Evaluation.of(split.people(), parts.test().classes(), predicted);
+            List<Probe> probes = ProbeSelection.select(
+                    parts.test(), predicted, split.people().size());
+            return new Fitted(
+                    TrainingMetrics.of(
+                            evaluation,
+                            best.bestAccuracy(),
+                            best.bestEpoch(),
+                            progress.history(),
+                            parameters,
+                            dataSeconds,
+                            trainSeconds,
+                            parts.train().size() / progress.medianStepSeconds(),
+                            parts.train().size()),
+                    probes);
         }
     }
 
-    private Evaluation evaluate(Trainer trainer, LfwImages test, List<String> people, Preprocessing preprocessing)
+    private int[] predict(Trainer trainer, LfwImages test, Preprocessing preprocessing)
             throws IOException, TranslateException {
-        ArrayDataset dataset = test.toDataset(config.batchSize(), false, new Pipeline(preprocessing));
-        return Evaluation.of(people, test.classes(), predict(trainer, dataset));
+        return predict(trainer, test.toDataset(config.batchSize(), false, new Pipeline(preprocessing)));
     }
 
     private DefaultTrainingConfig trainingConfig(

@@ -6,7 +6,7 @@ package dev.visage.store;
  */
 public final class ModelConflictException extends ModelStoreException {
 
-    ModelConflictException(String message) {
+    public ModelConflictException(String message) {
         super(message);
     }
 }

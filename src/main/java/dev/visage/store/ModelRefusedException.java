@@ -9,7 +9,7 @@ public final class ModelRefusedException extends ModelStoreException {
     private final String version;
     private final String reason;
 
-    ModelRefusedException(String version, String reason, Throwable cause) {
+    public ModelRefusedException(String version, String reason, Throwable cause) {
         super("Model " + version + " is refused: " + reason, cause);
         this.version = version;
         this.reason = reason;

@@ -5,7 +5,7 @@ public final class TrainingLockedException extends RuntimeException {
 
     private final LockHolder holder;
 
-    TrainingLockedException(LockHolder holder) {
+    public TrainingLockedException(LockHolder holder) {
         super("Instance " + holder.owner() + " is running training job " + holder.jobId() + " on this model store "
                 + "(since " + holder.acquiredAt() + "); one job runs at a time across all instances");
         this.holder = holder;

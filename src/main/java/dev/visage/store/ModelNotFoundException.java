@@ -5,7 +5,7 @@ public final class ModelNotFoundException extends ModelStoreException {
 
     private final String version;
 
-    ModelNotFoundException(String version, String message) {
+    public ModelNotFoundException(String version, String message) {
         super(message);
         this.version = version;
     }

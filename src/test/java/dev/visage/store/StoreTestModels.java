@@ -25,16 +25,16 @@ import tools.jackson.databind.node.ObjectNode;
  * A tiny model (3 synthetic people, 32x32 input), trained once per test JVM through {@link FaceTrainer}, so it
  * comes with the self-test probes that training picks; and ways to damage a stored copy of it.
  */
-final class StoreTestModels {
+public final class StoreTestModels {
 
-    static final int PEOPLE = 3;
+    public static final int PEOPLE = 3;
 
     private static TrainedModel trained;
     private static long stamps;
 
     private StoreTestModels() {}
 
-    static synchronized TrainedModel trained() {
+    public static synchronized TrainedModel trained() {
         if (trained == null) {
             try {
                 Path lfw = SyntheticLfw.write(Files.createTempDirectory("visage-store-lfw"), PEOPLE, 15, 3);
@@ -60,7 +60,7 @@ final class StoreTestModels {
     }
 
     /** Stores the tiny model, with its probes, as a new candidate with a version of its own. */
-    static synchronized ModelManifest storeCandidate(ModelStore store) {
+    public static synchronized ModelManifest storeCandidate(ModelStore store) {
         TrainedModel model = trained();
         Instant trainedAt = Instant.parse("2025-06-01T00:00:00Z").plusSeconds(++stamps);
         return store.saveCandidate(
@@ -72,13 +72,13 @@ final class StoreTestModels {
     }
 
     /** Stores a candidate and makes it current. */
-    static ModelManifest storeCurrent(ModelStore store) {
+    public static ModelManifest storeCurrent(ModelStore store) {
         ModelManifest manifest = storeCandidate(store);
         store.promote(manifest.version(), "test");
         return manifest;
     }
 
-    static Path parameters(ModelStore store, String version) {
+    public static Path parameters(ModelStore store, String version) {
         return store.root().resolve(version).resolve(ModelStore.PARAMETERS);
     }
 
@@ -86,7 +86,8 @@ final class StoreTestModels {
      * Replaces a stored version's weights with its own, changed by {@code damage}, and records the new file's
      * SHA-256 in {@code model.json}: damage that no checksum can see, which only the self-test can catch.
      */
-    static void rewriteWeights(ModelStore store, String version, Consumer<List<Parameter>> damage) throws IOException {
+    public static void rewriteWeights(ModelStore store, String version, Consumer<List<Parameter>> damage)
+            throws IOException {
         // A model read back from the store cannot be saved again (DJL knows its input only after training), so
         // the trained one is damaged, saved and then restored.
         Model model = trained().model();
@@ -111,7 +112,7 @@ final class StoreTestModels {
     }
 
     /** Writes the current SHA-256 of {@code file} into the version's {@code model.json}. */
-    static void recordChecksum(ModelStore store, String version, String file) throws IOException {
+    public static void recordChecksum(ModelStore store, String version, String file) throws IOException {
         Path manifest = store.root().resolve(version).resolve(ModelStore.MANIFEST);
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
@@ -121,14 +122,14 @@ final class StoreTestModels {
     }
 
     /** Negates the last layer: every answer becomes the least likely one. */
-    static void negateLastLayer(List<Parameter> parameters) {
+    public static void negateLastLayer(List<Parameter> parameters) {
         for (Parameter parameter : parameters.subList(parameters.size() - 2, parameters.size())) {
             parameter.getArray().negi();
         }
     }
 
     /** Sets the first weight of every layer to NaN. */
-    static void poisonWithNaN(List<Parameter> parameters) {
+    public static void poisonWithNaN(List<Parameter> parameters) {
         for (Parameter parameter : parameters) {
             float[] values = parameter.getArray().toFloatArray();
             values[0] = Float.NaN;

@@ -36,6 +36,7 @@ class StartupTraining {
     private final LfwSource lfw;
     private final TrainingJobs jobs;
     private final Duration retryEvery;
+    private volatile boolean waiting;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "startup-training");
         thread.setDaemon(true);
@@ -84,11 +85,15 @@ class StartupTraining {
             // A POST /train got in first, between the server's start and this event.
             log.info("No model in {}; a training job is already running", store.root());
         } catch (TrainingLockedException e) {
-            log.info(
-                    "No model in {}; instance {} is training one (job {}); this instance waits for it",
-                    store.root(),
-                    e.holder().owner(),
-                    e.holder().jobId());
+            if (!waiting) {
+                waiting = true;
+                log.info(
+                        "No model in {}; instance {} is training one (job {}); this instance waits for it, and "
+                                + "takes over should that instance's lock go stale",
+                        store.root(),
+                        e.holder().owner(),
+                        e.holder().jobId());
+            }
             retries.schedule(this::trainWhenNoModel, retryEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
     }

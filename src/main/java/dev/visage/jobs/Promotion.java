@@ -29,6 +29,6 @@ public enum Promotion {
                 return promotion;
             }
         }
-        throw new IllegalArgumentException("promote must be auto, never or force, not " + value);
+        throw new IllegalArgumentException("must be auto, never or force, not " + value);
     }
 }

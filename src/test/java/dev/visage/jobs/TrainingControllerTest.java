@@ -118,7 +118,7 @@ class TrainingControllerTest {
             {"batchSize": "16"}            | batchSize | must be a whole number, not 16
             {"seed": 4.2}                  | seed      | must be a whole number, not 4.2
             {"epochs": 2, "epoch": 3}      | epoch     | is not a field of this request
-            {"promote": "sometimes"}       | promote   | promote must be auto, never or force, not sometimes
+            {"promote": "sometimes"}       | promote   | must be auto, never or force, not sometimes
             """)
     void refusesFractionsUnknownFieldsAndUnknownPromotionsNamingTheField(String body, String field, String message)
             throws Exception {

@@ -105,7 +105,7 @@ class StartupTraining {
         }
         if (!store.versions().isEmpty()) {
             log.warn(
-                    "No current model in {}, but it holds versions {}: promote one (POST /models/{{version}}/promote)",
+                    "No current model in {}, but it holds versions {}: promote one (POST /models/<version>/promote)",
                     store.root(),
                     store.versions());
             return false;

@@ -117,11 +117,18 @@ public class TrainingJobs {
             if (jobs.size() > KEPT_JOBS) {
                 jobs.removeLast();
             }
-            executor.execute(() -> {
-                try (lock) {
-                    run(job, lock);
-                }
-            });
+            try {
+                executor.execute(() -> {
+                    try (lock) {
+                        run(job, lock);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Shutting down: nothing will run the job, so its lock goes now rather than when it goes stale.
+                jobs.remove(job);
+                lock.close();
+                throw e;
+            }
             TrainingJobView view = job.view();
             log.info("Training job {} queued with {}", job.id(), view.settings());
             return view;

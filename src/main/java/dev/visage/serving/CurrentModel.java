@@ -3,9 +3,11 @@ package dev.visage.serving;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelRefusedException;
 import dev.visage.store.ModelStore;
+import dev.visage.store.ModelStoreException;
 import dev.visage.store.ModelStoredEvent;
 import dev.visage.store.StoredModel;
 import dev.visage.system.DjlEnvironment;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -35,6 +37,8 @@ public class CurrentModel implements DisposableBean {
     private final AtomicReference<ServingModel> current = new AtomicReference<>();
     private final Object swaps = new Object();
     private final Map<String, Refusal> refused = new ConcurrentHashMap<>();
+    /** What {@link #serveBest()} last reported when nothing could serve, so that polling does not repeat it. */
+    private volatile String lastState;
 
     CurrentModel(ModelStore store) {
         this.store = store;
@@ -74,8 +78,9 @@ public class CurrentModel implements DisposableBean {
             StoredModel loaded;
             try {
                 loaded = store.load(version);
-            } catch (ModelRefusedException e) {
-                refused.put(version, new Refusal(e.reason(), StoreFiles.state(store, version)));
+            } catch (ModelStoreException e) {
+                String reason = e instanceof ModelRefusedException refusal ? refusal.reason() : e.getMessage();
+                refused.put(version, new Refusal(reason, StoreFiles.state(store, version)));
                 throw e;
             }
             serve(loaded);
@@ -138,7 +143,7 @@ public class CurrentModel implements DisposableBean {
         if (wanted.isPresent() && !isKnownRefused(wanted.get()) && tryServe(wanted.get())) {
             return;
         }
-        for (String fallback : store.fallbacks()) {
+        for (String fallback : fallbacks()) {
             if (!isKnownRefused(fallback) && tryServe(fallback)) {
                 log.error(
                         "*** Serving model {} IN PLACE OF the current model {}, which is refused: {} ***",
@@ -148,13 +153,28 @@ public class CurrentModel implements DisposableBean {
                 return;
             }
         }
-        if (wanted.isPresent() || !store.versions().isEmpty()) {
-            log.error(
-                    "*** No stored model in {} passes its checks; nothing serves (refused: {}) ***",
-                    store.root(),
-                    refusals());
-        } else {
-            log.info("No model in {} yet", store.root());
+        boolean empty = wanted.isEmpty() && store.versions().isEmpty();
+        String state = empty ? "empty" : "no good version " + refusals().keySet();
+        if (!state.equals(lastState)) {
+            lastState = state;
+            if (empty) {
+                log.info("No model in {} yet", store.root());
+            } else {
+                log.error(
+                        "*** No stored model in {} passes its checks; nothing serves (refused: {}) ***",
+                        store.root(),
+                        refusals());
+            }
+        }
+    }
+
+    /** The fall-backs; none when the history cannot be read, which must not keep the current version out. */
+    private List<String> fallbacks() {
+        try {
+            return store.fallbacks();
+        } catch (RuntimeException e) {
+            log.error("Cannot read the store's history to find a fall-back: {}", e.getMessage());
+            return List.of();
         }
     }
 

@@ -13,15 +13,19 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * Bad weights never serve: at start-up the newest good version stands in for a refused current one, readiness is
  * down only when none is good, and a running instance follows the store's current version without ever swapping
  * in a refused one.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CurrentModelFallbackTest {
 
     @TempDir
@@ -142,6 +146,23 @@ class CurrentModelFallbackTest {
         model.followCurrent();
         assertThat(model.version()).contains(second);
         assertThat(model.refusals()).isEqualTo(Map.of(damaged, model.refusals().get(damaged)));
+    }
+
+    @Test
+    void pollingAnEmptyOrHopelessStoreSaysSoOnce(CapturedOutput output) throws IOException {
+        model = new CurrentModel(store);
+        model.followCurrent();
+        model.followCurrent();
+        assertThat(output.getOut().split("No model in " + root + " yet", -1)).hasSize(2);
+
+        String only = StoreTestModels.storeCurrent(store).version();
+        truncate(StoreTestModels.parameters(store, only));
+        model.followCurrent();
+        model.followCurrent();
+        model.followCurrent();
+        assertThat(output.getOut().split("No stored model in " + root + " passes its checks", -1))
+                .hasSize(2);
+        assertThat(output.getOut().split("Model " + only + " cannot serve", -1)).hasSize(2);
     }
 
     @Test

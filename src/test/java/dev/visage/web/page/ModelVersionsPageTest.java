@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -123,6 +125,14 @@ class ModelVersionsPageTest {
         assertThat(rows.get(0).getText()).contains(newer, "current, serving here");
         assertThat(rows.get(1).getText()).contains(older, "previous (roll-back target)", "Promote");
 
+        // Phone width: nothing wider than the screen (the table scrolls inside its own box).
+        browser.manage().window().setSize(new Dimension(390, 900));
+        long height = (Long) js("return document.documentElement.scrollHeight");
+        browser.manage().window().setSize(new Dimension(390, (int) height + 200));
+        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+                .isLessThanOrEqualTo(0);
+        browser.manage().window().setSize(new Dimension(1280, 900));
+
         browser.findElement(By.id("versions-rollback")).click();
         wait.until(driver -> text("versions-summary").startsWith("Current: " + older));
         wait.until(driver -> text("model-summary").contains("Version " + older));
@@ -141,6 +151,10 @@ class ModelVersionsPageTest {
                         .map(LogEntry::getMessage)
                         .filter(message -> !message.contains("Failed to load resource")))
                 .isEmpty();
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
     }
 
     private String text(String id) {

@@ -41,10 +41,10 @@ class ModelHealthIndicator implements HealthIndicator {
         current.filter(version -> !current.equals(currentModel.version()))
                 .ifPresent(version -> health.withDetail("current", version)
                         .withDetail(
-                                "fallback",
+                                refused.containsKey(version) ? "fallback" : "following",
                                 refused.containsKey(version)
                                         ? "the current version is refused; serving the latest good one"
-                                        : "the current version is about to be loaded"));
+                                        : "the store's current version is being loaded"));
         if (!refused.isEmpty()) {
             health.withDetail("refused", refused);
         }

@@ -26,8 +26,10 @@ def parse_args(argv):
 
 def run_visage(jar, settings, lfw, work, timeout):
     models = os.path.join(work, "visage-models")
-    command = ["java", "-jar", jar, "train", "--visage.lfw.dir=" + lfw, "--visage.lfw.download=false",
-               "--visage.models.dir=" + models] + b.visage_training_args(settings)
+    # --promote=force: the model of this run becomes current (and is measured) even in a reused --work folder whose
+    # current model is better; the quality gate would otherwise keep it a candidate.
+    command = ["java", "-jar", jar, "train", "--promote=force", "--visage.lfw.dir=" + lfw,
+               "--visage.lfw.download=false", "--visage.models.dir=" + models] + b.visage_training_args(settings)
     b.log("Visage:    " + " ".join(command))
     load = b.loadavg()
     code, wall, _ = b.run_logged("visage", command, os.path.join(work, "visage-train.log"),

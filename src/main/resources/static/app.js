@@ -326,6 +326,7 @@ async function startTraining(event) {
   for (const input of event.target.querySelectorAll('input')) {
     if (input.value !== '') settings[input.name] = Number(input.value);
   }
+  if ($('promote').value !== 'auto') settings.promote = $('promote').value;
   let result;
   try {
     result = await request('train', {
@@ -362,8 +363,11 @@ function showJob(job) {
   renderJob(job);
   if (ended) {
     setStatus(trainStatus, '');
-    // A job reports success only once its model is in service.
-    if (job.state === 'SUCCEEDED') loadModel();
+    // A job reports success only once its model is in service (if it was promoted).
+    if (job.state === 'SUCCEEDED') {
+      loadModel();
+      if (!$('versions-details').hidden) loadVersions();
+    }
   }
 }
 
@@ -432,8 +436,11 @@ function stageText(job) {
   switch (job.state) {
     case 'SUCCEEDED': {
       const r = job.result || {};
-      return `Model ${r.modelVersion} is now in service: test accuracy ${percent(r.testAccuracy)}, `
-        + `balanced accuracy ${percent(r.balancedAccuracy)}, macro-F1 ${fixed(r.macroF1)}.`;
+      const figures = `test accuracy ${percent(r.testAccuracy)}, balanced accuracy ${percent(r.balancedAccuracy)}, `
+        + `macro-F1 ${fixed(r.macroF1)}`;
+      return r.promoted === false
+        ? `Model ${r.modelVersion} (${figures}) was kept as a candidate, not put in service:${sentence(r.promotion)}`
+        : `Model ${r.modelVersion} is now in service: ${figures}.`;
     }
     case 'FAILED': return `Failed: ${job.error || 'no reason given'}`;
     case 'CANCELLED': return 'Cancelled; the model in service is unchanged.';
@@ -561,6 +568,96 @@ function setUpTraining() {
   showLatestJob();
 }
 
+// ---------------------------------------------------------------------------------------------- Model versions
+
+const versionsStatus = $('versions-status');
+const STATUS_TEXT = {
+  current: 'current', previous: 'previous (roll-back target)', retired: 'served before', candidate: 'candidate',
+  rejected: 'rejected',
+};
+
+/** Calls an admin model endpoint; on success shows the versions it returns. */
+async function versionsRequest(url, options, done) {
+  if (!token()) {
+    setStatus(versionsStatus, 'Enter the admin token under Training first.', true);
+    tokenInput.focus();
+    return;
+  }
+  let result;
+  try {
+    result = await request(url, { ...options, headers: authorization() });
+  } catch {
+    setStatus(versionsStatus, UNREACHABLE, true);
+    return;
+  }
+  if (result.status === 401) {
+    setStatus(versionsStatus, `The admin token is missing or wrong.${sentence(result.body.detail)}`, true);
+  } else if (!result.ok) {
+    setStatus(versionsStatus, `Not done (HTTP ${result.status}).${sentence(result.body.reason || result.body.detail)}`,
+      true);
+  } else {
+    setStatus(versionsStatus, done || '');
+    if (result.status === 204) loadVersions(done);
+    else renderVersions(result.body);
+    if (options.method === 'POST') loadModel();
+  }
+}
+
+function loadVersions(message) {
+  versionsRequest('models', { method: 'GET' }, typeof message === 'string' ? message : '');
+}
+
+function promoteVersion(version) {
+  versionsRequest(`models/${encodeURIComponent(version)}/promote`, { method: 'POST' },
+    `Model ${version} passed its self-test and is now current; other instances follow within seconds.`);
+}
+
+function deleteVersion(version) {
+  if (!window.confirm(`Delete model ${version} from the store?`)) return;
+  versionsRequest(`models/${encodeURIComponent(version)}`, { method: 'DELETE' }, `Model ${version} was deleted.`);
+}
+
+function rollBack() {
+  versionsRequest('models/rollback', { method: 'POST' }, 'Rolled back; other instances follow within seconds.');
+}
+
+function renderVersions(view) {
+  const rows = (view.versions || []).map((v) => {
+    const actions = el('td', { className: 'actions' });
+    if (v.status !== 'current') {
+      actions.append(el('button', { className: 'button secondary', type: 'button', textContent: 'Promote',
+        onclick: () => promoteVersion(v.version) }));
+      if (!v.serving) {
+        actions.append(el('button', { className: 'button secondary', type: 'button', textContent: 'Delete',
+          onclick: () => deleteVersion(v.version) }));
+      }
+    }
+    const status = `${STATUS_TEXT[v.status] || v.status}${v.serving ? ', serving here' : ''}`;
+    return el('tr', { className: v.status },
+      el('th', { scope: 'row' }, v.version), el('td', {}, status), el('td', {}, percent(v.testAccuracy)),
+      el('td', {}, percent(v.balancedAccuracy)), el('td', {}, fixed(v.macroF1)),
+      el('td', {}, v.people == null ? '–' : String(v.people)), el('td', { className: 'note' }, v.note || ''),
+      actions);
+  });
+  $('versions-table').tBodies[0].replaceChildren(...rows);
+  const lock = view.trainingLock;
+  $('versions-summary').textContent = [
+    `Current: ${view.current || 'none'}`,
+    view.serving !== view.current && `this instance serves ${view.serving || 'nothing'}`,
+    lock && `training on ${lock.owner}${lock.stale ? ' (stale lock)' : ''}`,
+  ].filter(Boolean).join(' · ');
+  const rollback = $('versions-rollback');
+  rollback.hidden = !view.rollbackTarget;
+  rollback.textContent = `Roll back to ${view.rollbackTarget}`;
+  $('versions-details').hidden = false;
+}
+
+function setUpVersions() {
+  $('versions-load').addEventListener('click', () => loadVersions());
+  $('versions-rollback').addEventListener('click', rollBack);
+}
+
 setUpIdentify();
 setUpTraining();
+setUpVersions();
 loadModel();

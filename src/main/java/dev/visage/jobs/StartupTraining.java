@@ -2,8 +2,16 @@ package dev.visage.jobs;
 
 import dev.visage.dataset.LfwSource;
 import dev.visage.store.ModelStore;
+import dev.visage.store.TrainingLock;
+import dev.visage.store.TrainingLockedException;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -11,8 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gives a fresh service something to serve: once it is ready, and if {@code visage.train-on-startup} is on, the
- * store has no current model and LFW is on disk or may be downloaded, it starts a training job with the defaults.
- * Only in the web service; the {@code train} command trains by itself.
+ * store is empty (no version at all) and LFW is on disk or may be downloaded, it starts a training job with the
+ * defaults. When several instances share the store, the first to take the store's training lock trains; the
+ * others wait, and serve the model once it is promoted (serving follows {@code current}). They try again now
+ * and then, so that one of them takes over if the trainer dies and its lock goes stale. Only in the web service;
+ * the {@code train} command trains by itself.
  */
 @Component
 @ConditionalOnWebApplication
@@ -24,17 +35,40 @@ class StartupTraining {
     private final ModelStore store;
     private final LfwSource lfw;
     private final TrainingJobs jobs;
+    private final Duration retryEvery;
+    private volatile boolean waiting;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "startup-training");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    StartupTraining(StartupTrainingProperties properties, ModelStore store, LfwSource lfw, TrainingJobs jobs) {
+    @Autowired
+    StartupTraining(
+            StartupTrainingProperties properties,
+            ModelStore store,
+            LfwSource lfw,
+            TrainingJobs jobs,
+            TrainingLock lock) {
+        this(properties, store, lfw, jobs, lock.heartbeatInterval());
+    }
+
+    StartupTraining(
+            StartupTrainingProperties properties,
+            ModelStore store,
+            LfwSource lfw,
+            TrainingJobs jobs,
+            Duration retryEvery) {
         this.properties = properties;
         this.store = store;
         this.lfw = lfw;
         this.jobs = jobs;
+        this.retryEvery = retryEvery;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void trainWhenNoModel() {
-        if (!properties.trainOnStartup() || store.currentVersion().isPresent()) {
+        if (!properties.trainOnStartup() || !isEmpty()) {
             return;
         }
         if (!lfw.isAvailable()) {
@@ -50,6 +84,37 @@ class StartupTraining {
         } catch (TrainingJobConflictException e) {
             // A POST /train got in first, between the server's start and this event.
             log.info("No model in {}; a training job is already running", store.root());
+        } catch (TrainingLockedException e) {
+            if (!waiting) {
+                waiting = true;
+                log.info(
+                        "No model in {}; instance {} is training one (job {}); this instance waits for it, and "
+                                + "takes over should that instance's lock go stale",
+                        store.root(),
+                        e.holder().owner(),
+                        e.holder().jobId());
+            }
+            retries.schedule(this::trainWhenNoModel, retryEvery.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** No current model and no stored version: a candidate that the gate turned down is not retrained for. */
+    private boolean isEmpty() {
+        if (store.currentVersion().isPresent()) {
+            return false;
+        }
+        if (!store.versions().isEmpty()) {
+            log.warn(
+                    "No current model in {}, but it holds versions {}: promote one (POST /models/<version>/promote)",
+                    store.root(),
+                    store.versions());
+            return false;
+        }
+        return true;
+    }
+
+    @PreDestroy
+    void shutdown() {
+        retries.shutdownNow();
     }
 }

@@ -39,15 +39,23 @@ class TrainingController {
     @Operation(
             summary = "Start a training job",
             description = "Trains with the configured defaults, overridden by the optional body. The new model is "
-                    + "stored and served when the job succeeds.")
+                    + "stored as a candidate; with promote auto (the default) it goes into service if it passes "
+                    + "the quality gate and its self-test, with force if it passes its self-test, with never not "
+                    + "at all. The job's result says which, and why.")
     @ApiResponse(responseCode = "202", description = "Queued; Location is the job")
     @ApiResponse(
             responseCode = "400",
-            description = "Invalid override; the problem names the field",
+            description = "Invalid override, unknown field or a fraction where a whole number belongs; the problem "
+                    + "names the field",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     @ApiResponse(
             responseCode = "409",
-            description = "A job is queued or running; the problem has its jobId",
+            description = "A job is queued or running, here (the problem has its jobId) or on another instance "
+                    + "sharing the model store (the problem names it)",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(
+            responseCode = "413",
+            description = "Body over visage.jobs.max-request-size",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     ResponseEntity<TrainingJobView> start(@RequestBody(required = false) @Valid TrainingRequest request) {
         TrainingJobView job = jobs.submit(request == null ? TrainingRequest.DEFAULTS : request);

@@ -23,8 +23,10 @@ final class TrainingJob implements TrainingProgressListener {
     private final String id;
     private final TrainingConfig config;
     private final LfwVariant variant;
+    private final Promotion promotion;
     private final Instant submittedAt;
     private volatile boolean cancelRequested;
+    private volatile String lockLost;
 
     private State state = State.QUEUED;
     private TrainingStage stage;
@@ -40,11 +42,27 @@ final class TrainingJob implements TrainingProgressListener {
     private String error;
     private Result result;
 
-    TrainingJob(String id, TrainingConfig config, LfwVariant variant, Instant submittedAt) {
+    TrainingJob(String id, TrainingConfig config, LfwVariant variant, Promotion promotion, Instant submittedAt) {
         this.id = id;
         this.config = config;
         this.variant = variant;
+        this.promotion = promotion;
         this.submittedAt = submittedAt;
+    }
+
+    Promotion promotion() {
+        return promotion;
+    }
+
+    /** Another instance took the store's training lock: the job stops, as if cancelled, and then fails. */
+    void lockLost(String reason) {
+        lockLost = reason;
+        cancelRequested = true;
+    }
+
+    /** Why the job lost the training lock; null while it holds it. */
+    String lockLostReason() {
+        return lockLost;
     }
 
     String id() {
@@ -89,10 +107,15 @@ final class TrainingJob implements TrainingProgressListener {
         return true;
     }
 
-    synchronized void succeeded(TrainingPipeline.Result outcome) {
+    synchronized void succeeded(TrainingPipeline.Result outcome, ModelPromotion.Decision decision) {
         TrainingMetrics metrics = outcome.metrics();
         result = new Result(
-                outcome.manifest().version(), metrics.testAccuracy(), metrics.balancedAccuracy(), metrics.macroF1());
+                outcome.manifest().version(),
+                metrics.testAccuracy(),
+                metrics.balancedAccuracy(),
+                metrics.macroF1(),
+                decision.promoted(),
+                decision.reason());
         finish(State.SUCCEEDED);
     }
 
@@ -163,7 +186,7 @@ final class TrainingJob implements TrainingProgressListener {
                 id,
                 state,
                 cancelRequested,
-                TrainingRequest.of(config, variant),
+                TrainingRequest.of(config, variant, promotion),
                 stage,
                 stageDetail,
                 epoch,

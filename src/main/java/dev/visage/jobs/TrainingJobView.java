@@ -25,7 +25,7 @@ import java.util.List;
  * @param startedAt when it started; null while queued
  * @param finishedAt when it ended; null while queued or running
  * @param error why it failed; null unless {@link State#FAILED}
- * @param result the stored model; null unless {@link State#SUCCEEDED}
+ * @param result the stored model and whether it went into service; null unless {@link State#SUCCEEDED}
  */
 public record TrainingJobView(
         String id,
@@ -61,12 +61,21 @@ public record TrainingJobView(
     }
 
     /**
-     * The model a successful job stored, with its test figures.
+     * The model a successful job stored, with its test figures and what became of it.
      *
-     * @param modelVersion the new model's version, now current
+     * @param modelVersion the new model's version
      * @param testAccuracy share of test images classified correctly
      * @param balancedAccuracy mean per-person recall on the test part
      * @param macroF1 mean per-person F1 on the test part
+     * @param promoted whether it went into service (is now current); if not, it is kept as a candidate
+     * @param promotion why it was or was not promoted: the quality gate's checks, a failed self-test, or the
+     *        request's {@code promote}
      */
-    public record Result(String modelVersion, double testAccuracy, double balancedAccuracy, double macroF1) {}
+    public record Result(
+            String modelVersion,
+            double testAccuracy,
+            double balancedAccuracy,
+            double macroF1,
+            boolean promoted,
+            String promotion) {}
 }

@@ -7,12 +7,9 @@ import dev.visage.store.ModelStoredEvent;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingPipeline;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -31,9 +28,12 @@ import org.springframework.stereotype.Service;
 
 /**
  * Runs training in the background, one job at a time on a dedicated thread, and remembers the last
- * {@value #KEPT_JOBS} jobs. A successful job publishes a {@link ModelStoredEvent} before it reports success, so
- * serving has switched to the new model by the time a job shows SUCCEEDED. Cancelling a job leaves the store and
- * the served model as they were, since the pipeline stores only at its end.
+ * {@value #KEPT_JOBS} jobs. A job holds the model store's training lock from submission to its end, so that one
+ * job runs at a time among all instances sharing the store. Its model is stored as a candidate, then
+ * {@link ModelPromotion} decides whether it goes into service; a promoted model is announced with a
+ * {@link ModelStoredEvent} before the job reports success, so serving has switched to it by the time a job shows
+ * SUCCEEDED. Cancelling a job leaves the store and the served model as they were, since the pipeline stores only
+ * at its end.
  *
  * <p>Metrics: {@code visage.training.progress} (gauge, the running job's progress, 0 when none runs),
  * {@code visage.training.duration} (timer of jobs that started) and {@code visage.training.jobs} (counter of
@@ -48,6 +48,8 @@ public class TrainingJobs {
 
     private final TrainingPipeline pipeline;
     private final LfwProperties lfw;
+    private final ModelPromotion promotion;
+    private final JobLocks locks;
     private final ApplicationEventPublisher events;
     private final MeterRegistry meters;
     private final ExecutorService executor;
@@ -55,8 +57,14 @@ public class TrainingJobs {
     private final Deque<TrainingJob> jobs = new ArrayDeque<>();
 
     @Autowired
-    TrainingJobs(TrainingPipeline pipeline, LfwProperties lfw, ApplicationEventPublisher events, MeterRegistry meters) {
-        this(pipeline, lfw, events, meters, Executors.newSingleThreadExecutor(runnable -> {
+    TrainingJobs(
+            TrainingPipeline pipeline,
+            LfwProperties lfw,
+            ModelPromotion promotion,
+            JobLocks locks,
+            ApplicationEventPublisher events,
+            MeterRegistry meters) {
+        this(pipeline, lfw, promotion, locks, events, meters, Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "training");
             // Never keeps the JVM alive: a job is cancelled on shutdown and leaves nothing half-stored.
             thread.setDaemon(true);
@@ -67,30 +75,29 @@ public class TrainingJobs {
     TrainingJobs(
             TrainingPipeline pipeline,
             LfwProperties lfw,
+            ModelPromotion promotion,
+            JobLocks locks,
             ApplicationEventPublisher events,
             MeterRegistry meters,
             ExecutorService executor) {
         this.pipeline = pipeline;
         this.lfw = lfw;
+        this.promotion = promotion;
+        this.locks = locks;
         this.events = events;
         this.meters = meters;
         this.executor = executor;
         Gauge.builder("visage.training.progress", this, TrainingJobs::runningProgress)
                 .description("Progress of the running training job, 0..1; 0 when none runs")
                 .register(meters);
-        // Registered up front so that every outcome is exported, at zero until it happens.
-        for (State outcome : State.values()) {
-            if (outcome.isFinished()) {
-                jobCounter(outcome);
-                durationTimer(outcome);
-            }
-        }
+        JobMetrics.register(meters);
     }
 
     /**
      * Queues a job with the defaults overridden by {@code request}.
      *
-     * @throws TrainingJobConflictException if a job is queued or running
+     * @throws TrainingJobConflictException if a job is queued or running here
+     * @throws dev.visage.store.TrainingLockedException if another instance sharing the store runs one
      */
     public TrainingJobView submit(TrainingRequest request) {
         TrainingConfig config = request.applyTo(pipeline.defaultConfig());
@@ -100,12 +107,28 @@ public class TrainingJobs {
             if (latest != null && latest.isActive()) {
                 throw TrainingJobConflictException.busy(latest.view());
             }
-            TrainingJob job = new TrainingJob(UUID.randomUUID().toString(), config, variant, Instant.now());
+            TrainingJob job =
+                    new TrainingJob(UUID.randomUUID().toString(), config, variant, request.promotion(), Instant.now());
+            JobLocks.Held lock = locks.acquire(
+                    job.id(),
+                    () -> job.lockLost("another instance took over the "
+                            + "model store's training lock (this one's heartbeat was too late)"));
             jobs.addFirst(job);
             if (jobs.size() > KEPT_JOBS) {
                 jobs.removeLast();
             }
-            executor.execute(() -> run(job));
+            try {
+                executor.execute(() -> {
+                    try (lock) {
+                        run(job, lock);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // Shutting down: nothing will run the job, so its lock goes now rather than when it goes stale.
+                jobs.remove(job);
+                lock.close();
+                throw e;
+            }
             TrainingJobView view = job.view();
             log.info("Training job {} queued with {}", job.id(), view.settings());
             return view;
@@ -145,7 +168,7 @@ public class TrainingJobs {
         }
     }
 
-    private void run(TrainingJob job) {
+    private void run(TrainingJob job, JobLocks.Held lock) {
         if (!job.start()) {
             ended(job);
             return;
@@ -153,16 +176,26 @@ public class TrainingJobs {
         log.info("Training job {} started", job.id());
         try {
             TrainingPipeline.Result result = pipeline.run(job.config(), job.variant(), job, job::isCancelRequested);
-            events.publishEvent(new ModelStoredEvent(result.manifest()));
-            job.succeeded(result);
+            String version = result.manifest().version();
+            ModelPromotion.Decision decision = promotion.decide(version, job.promotion(), lock::isHeld);
+            if (decision.promoted()) {
+                events.publishEvent(new ModelStoredEvent(result.manifest()));
+            }
+            job.succeeded(result, decision);
             log.info(
-                    "Training job {} stored model {} (test accuracy {})",
+                    "Training job {} stored model {} (test accuracy {}); {}",
                     job.id(),
-                    result.manifest().version(),
-                    String.format(Locale.ROOT, "%.4f", result.metrics().testAccuracy()));
+                    version,
+                    String.format(Locale.ROOT, "%.4f", result.metrics().testAccuracy()),
+                    decision.promoted() ? "it is now current" : decision.reason());
         } catch (TrainingCancelledException e) {
-            job.cancelled();
-            log.info("Training job {} cancelled", job.id());
+            if (job.lockLostReason() != null) {
+                job.failed(job.lockLostReason());
+                log.error("Training job {} stopped: {}", job.id(), job.lockLostReason());
+            } else {
+                job.cancelled();
+                log.info("Training job {} cancelled", job.id());
+            }
         } catch (Throwable e) {
             // Errors too (a native library that fails to load throws one): a job that never ends blocks all others.
             job.failed(Objects.requireNonNullElse(e.getMessage(), e.getClass().getName()));
@@ -172,30 +205,7 @@ public class TrainingJobs {
     }
 
     private void ended(TrainingJob job) {
-        State outcome = job.state();
-        jobCounter(outcome).increment();
-        Duration runTime = job.runTime();
-        if (runTime != null) {
-            durationTimer(outcome).record(runTime);
-        }
-    }
-
-    private Counter jobCounter(State outcome) {
-        return Counter.builder("visage.training.jobs")
-                .description("Finished training jobs, by outcome")
-                .tag("outcome", tag(outcome))
-                .register(meters);
-    }
-
-    private Timer durationTimer(State outcome) {
-        return Timer.builder("visage.training.duration")
-                .description("Run time of training jobs, by outcome")
-                .tag("outcome", tag(outcome))
-                .register(meters);
-    }
-
-    private static String tag(State outcome) {
-        return outcome.name().toLowerCase(Locale.ROOT);
+        JobMetrics.ended(meters, job.state(), job.runTime());
     }
 
     private double runningProgress() {

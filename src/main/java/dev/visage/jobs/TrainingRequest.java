@@ -19,6 +19,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.List;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The body of {@code POST /train}: overrides of the configured defaults ({@code visage.training.*},
@@ -32,6 +33,8 @@ import java.util.List;
  * @param learningRate peak learning rate
  * @param seed seed of the split, initial weights, shuffling and augmentation
  * @param variant LFW variant to train on: original, funneled or deepfunneled
+ * @param promote what to do with the stored model: {@code auto} (the quality gate decides; the default),
+ *        {@code never} (keep it as a candidate) or {@code force} (serve it if it passes its self-test)
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
 public record TrainingRequest(
@@ -43,31 +46,53 @@ public record TrainingRequest(
         @ValidPeople
         People people,
 
-        @Schema(example = "40") @Min(1) @Max(1000) Integer epochs,
-        @Schema(example = "64") @Min(1) @Max(4096) Integer batchSize,
+        @Schema(example = "40") @Min(1) @Max(1000) @JsonDeserialize(using = WholeNumber.IntegerValue.class)
+        Integer epochs,
+
+        @Schema(example = "64") @Min(1) @Max(4096) @JsonDeserialize(using = WholeNumber.IntegerValue.class)
+        Integer batchSize,
 
         @Schema(example = "0.003") @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5")
         Float learningRate,
 
-        @Schema(example = "42") Long seed,
+        @Schema(example = "42") @JsonDeserialize(using = WholeNumber.LongValue.class)
+        Long seed,
 
         @Schema(
                 type = "string",
                 allowableValues = {"original", "funneled", "deepfunneled"})
-        LfwVariant variant) {
+        LfwVariant variant,
+
+        @Schema(
+                type = "string",
+                allowableValues = {"auto", "never", "force"},
+                defaultValue = "auto")
+        Promotion promote) {
 
     /** No overrides: train with the configured defaults. */
-    public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null);
+    public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null, null);
+
+    /** A request that leaves the promotion to the quality gate. */
+    public TrainingRequest(
+            People people, Integer epochs, Integer batchSize, Float learningRate, Long seed, LfwVariant variant) {
+        this(people, epochs, batchSize, learningRate, seed, variant, null);
+    }
 
     /** The request that repeats a run: every field set. */
-    static TrainingRequest of(TrainingConfig config, LfwVariant variant) {
+    static TrainingRequest of(TrainingConfig config, LfwVariant variant, Promotion promotion) {
         return new TrainingRequest(
                 People.of(config.people()),
                 config.epochs(),
                 config.batchSize(),
                 config.learningRate(),
                 config.seed(),
-                variant);
+                variant,
+                promotion);
+    }
+
+    /** The requested promotion, {@link Promotion#AUTO} when none is requested. */
+    Promotion promotion() {
+        return promote == null ? Promotion.AUTO : promote;
     }
 
     /** {@code defaults} with this request's overrides applied. */

@@ -3,7 +3,10 @@ package dev.visage.store;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code model.json}: what a stored model is and how to feed it. Serving builds the network and the input
@@ -15,6 +18,8 @@ import java.util.List;
  * @param network network shape, to rebuild the block before loading the weights
  * @param preprocessing crop geometry and normalisation the model was trained with
  * @param trainedAt when training finished
+ * @param sha256 SHA-256 (hex) of the version's weights and self-test files, by file name relative to the version
+ *        folder; checked on every load. Empty for models stored before Visage recorded them
  */
 public record ModelManifest(
         int format,
@@ -22,21 +27,38 @@ public record ModelManifest(
         List<String> people,
         NetworkConfig network,
         Preprocessing preprocessing,
-        Instant trainedAt) {
+        Instant trainedAt,
+        Map<String, String> sha256) {
 
     public static final int FORMAT = 1;
 
     public ModelManifest {
         people = List.copyOf(people);
+        sha256 = Collections.unmodifiableMap(new TreeMap<>(sha256 == null ? Map.of() : sha256));
     }
 
-    /** The manifest of a model about to be stored: the store assigns the version. */
+    /** A manifest without checksums, as Visage wrote them before it recorded any. */
+    public ModelManifest(
+            int format,
+            String version,
+            List<String> people,
+            NetworkConfig network,
+            Preprocessing preprocessing,
+            Instant trainedAt) {
+        this(format, version, people, network, preprocessing, trainedAt, Map.of());
+    }
+
+    /** The manifest of a model about to be stored: the store assigns the version and the checksums. */
     public static ModelManifest unversioned(
             List<String> people, NetworkConfig network, Preprocessing preprocessing, Instant trainedAt) {
         return new ModelManifest(FORMAT, null, people, network, preprocessing, trainedAt);
     }
 
     ModelManifest withVersion(String newVersion) {
-        return new ModelManifest(format, newVersion, people, network, preprocessing, trainedAt);
+        return new ModelManifest(format, newVersion, people, network, preprocessing, trainedAt, sha256);
+    }
+
+    ModelManifest withChecksums(Map<String, String> checksums) {
+        return new ModelManifest(format, version, people, network, preprocessing, trainedAt, checksums);
     }
 }

@@ -1,20 +1,15 @@
 package dev.visage.store;
 
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import dev.visage.network.FaceNetwork;
 import dev.visage.system.Folders;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -23,26 +18,25 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Versioned models on disk: {@code <root>/<version>/} holds the weights, {@code model.json},
- * {@code metrics.json} and {@code split.json}; {@code <root>/current} names the version to serve.
+ * Versioned models on disk: {@code <root>/<version>/} holds the weights, {@code model.json} (with the SHA-256 of
+ * the weights and probes), {@code metrics.json}, {@code split.json} and the self-test probes;
+ * {@code <root>/current} names the version to serve and {@code <root>/lifecycle.json} its history.
  *
  * <p>A version is written into a hidden temporary folder and renamed into place, and {@code current} is replaced
- * by an atomic rename, so a crash never leaves a half-written model or pointer behind. Only the newest
- * {@code keep} versions (and always the current one) are kept.
+ * by an atomic rename, so a crash never leaves a half-written model or pointer behind. Changes of {@code current}
+ * are serialised among all instances sharing the folder. Only the newest {@code keep} versions are kept, and
+ * always the current one and the one a roll-back would go to.
  */
 public final class ModelStore {
 
     static final String MANIFEST = "model.json";
     static final String METRICS = "metrics.json";
     static final String SPLIT = "split.json";
-    static final String CURRENT = "current";
     /** The name of every stored model, and so the prefix of its weights file. */
     public static final String MODEL_NAME = "visage";
 
     static final String PARAMETERS = MODEL_NAME + "-0000.params";
-    private static final String TEMPORARY_PREFIX = ".tmp-";
-    private static final DateTimeFormatter VERSION_FORMAT =
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").withZone(ZoneOffset.UTC);
+    static final String TEMPORARY_PREFIX = ".tmp-";
 
     private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
 
@@ -50,6 +44,9 @@ public final class ModelStore {
     private final int keep;
     private final JsonMapper json =
             JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final StoreMutex mutex;
+    private final LifecycleFile lifecycle;
+    private final ModelLoader loader;
 
     public ModelStore(Path root, int keep) {
         if (keep < 1) {
@@ -57,154 +54,192 @@ public final class ModelStore {
         }
         this.root = root;
         this.keep = keep;
+        this.mutex = new StoreMutex(root);
+        this.lifecycle = new LifecycleFile(root, json, mutex);
+        this.loader = new ModelLoader(root, json);
     }
 
     public Path root() {
         return root;
     }
 
+    StoreMutex mutex() {
+        return mutex;
+    }
+
+    /** Stores a trained model (without probes) as a new version and makes it current, bypassing any gate. */
+    public ModelManifest save(Model model, ModelManifest manifest, Object metrics, Object split) {
+        ModelManifest stored = write(model, manifest, metrics, split, List.of());
+        promote(stored.version(), "stored");
+        prune(stored.version());
+        return stored;
+    }
+
     /**
-     * Stores a trained model as a new version and makes it current.
+     * Stores a trained model as a new version, with its self-test probes, without putting it in service.
      *
      * @param metrics written as {@code metrics.json}
      * @param split written as {@code split.json}
-     * @return the stored manifest, with its version
+     * @return the stored manifest, with its version and checksums
      */
-    public synchronized ModelManifest save(Model model, ModelManifest manifest, Object metrics, Object split) {
+    public ModelManifest saveCandidate(
+            Model model, ModelManifest manifest, Object metrics, Object split, List<Probe> probes) {
+        ModelManifest stored = write(model, manifest, metrics, split, probes);
+        prune(stored.version());
+        return stored;
+    }
+
+    private ModelManifest write(Model model, ModelManifest manifest, Object metrics, Object split, List<Probe> probes) {
         try {
-            Files.createDirectories(root);
-            String version = newVersion(manifest);
-            ModelManifest versioned = manifest.withVersion(version);
-            Path temporary = root.resolve(TEMPORARY_PREFIX + version + "-" + UUID.randomUUID());
-            try {
-                Files.createDirectory(temporary);
-                model.save(temporary, MODEL_NAME);
-                json.writeValue(temporary.resolve(METRICS).toFile(), metrics);
-                json.writeValue(temporary.resolve(SPLIT).toFile(), split);
-                // The manifest goes last: a folder with a manifest has everything else.
-                json.writeValue(temporary.resolve(MANIFEST).toFile(), versioned);
-                Folders.moveAtomically(temporary, root.resolve(version));
-            } finally {
-                Folders.deleteRecursively(temporary);
-            }
-            setCurrent(version);
-            log.info("Stored model {} in {}", version, root.resolve(version));
-            prune(version);
-            return versioned;
+            ModelManifest stored = new VersionWriter(root, json).write(model, manifest, metrics, split, probes);
+            log.info("Stored model {} in {}", stored.version(), root.resolve(stored.version()));
+            return stored;
         } catch (IOException | JacksonException e) {
             throw new ModelStoreException("Cannot store the model in " + root + ": " + e.getMessage(), e);
         }
     }
 
-    private String newVersion(ModelManifest manifest) {
-        String base = VERSION_FORMAT.format(manifest.trainedAt());
-        String version = base;
-        for (int n = 2; Files.exists(root.resolve(version)); n++) {
-            version = base + "-" + n;
-        }
-        return version;
-    }
-
     /** The version {@code current} points to, if any. */
     public Optional<String> currentVersion() {
-        Path pointer = root.resolve(CURRENT);
-        if (!Files.isRegularFile(pointer)) {
-            return Optional.empty();
-        }
-        try {
-            String version = Files.readString(pointer, StandardCharsets.UTF_8).trim();
-            return version.isEmpty() ? Optional.empty() : Optional.of(version);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + pointer, e);
-        }
+        return lifecycle.current();
     }
 
     /** Stored versions, oldest first. */
     public List<String> versions() {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(p ->
-                            Files.isDirectory(p) && !p.getFileName().toString().startsWith("."))
-                    .map(p -> p.getFileName().toString())
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + root, e);
-        }
+        return Housekeeping.versions(root);
     }
 
-    /** Loads one version after checking that its folder is complete and was written by a compatible Visage. */
+    /**
+     * Loads one version after checking that its folder is complete, written by a compatible Visage and unchanged
+     * since (SHA-256), and that it passes its self-test.
+     *
+     * @throws ModelNotFoundException if there is no such version
+     * @throws ModelRefusedException if it must not serve, with the reason
+     */
     public StoredModel load(String version) {
-        ModelManifest manifest = manifest(version);
-        Path folder = root.resolve(version);
-        Model model = Model.newInstance(MODEL_NAME);
-        try {
-            model.setBlock(
-                    FaceNetwork.build(manifest.network(), manifest.people().size()));
-            model.load(folder, MODEL_NAME);
-            return new StoredModel(model, manifest, folder);
-        } catch (IOException | MalformedModelException | RuntimeException e) {
-            model.close();
-            throw new ModelStoreException(
-                    "Model " + version + " in " + folder + " cannot be loaded: " + e.getMessage(), e);
-        }
+        return loader.load(version);
     }
 
     /** Reads and checks a version's manifest. */
     public ModelManifest manifest(String version) {
-        Path folder = root.resolve(version);
-        if (!Files.isDirectory(folder)) {
-            throw new ModelStoreException("No model " + version + " in " + root);
-        }
-        for (String required : List.of(MANIFEST, PARAMETERS, METRICS, SPLIT)) {
-            if (!Files.isRegularFile(folder.resolve(required))) {
-                throw new ModelStoreException("Model folder " + folder + " is incomplete: " + required + " is missing");
-            }
-        }
-        ModelManifest manifest;
-        try {
-            manifest = json.readValue(folder.resolve(MANIFEST).toFile(), ModelManifest.class);
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw new ModelStoreException(
-                    "Model folder " + folder + " has an unreadable " + MANIFEST + ": " + e.getMessage(), e);
-        }
-        if (manifest.format() != ModelManifest.FORMAT) {
-            throw new ModelStoreException("Model " + version + " has format " + manifest.format()
-                    + "; this Visage reads format " + ModelManifest.FORMAT);
-        }
-        if (!version.equals(manifest.version())
-                || manifest.people().size() < 2
-                || manifest.network() == null
-                || manifest.preprocessing() == null) {
-            throw new ModelStoreException("Model folder " + folder + " has an inconsistent " + MANIFEST);
-        }
-        return manifest;
+        return loader.manifest(version);
     }
 
     /** A version's {@code metrics.json}. */
     public JsonNode metrics(String version) {
         try {
-            return json.readTree(root.resolve(version).resolve(METRICS).toFile());
+            return json.readTree(loader.folder(version).resolve(METRICS).toFile());
         } catch (JacksonException e) {
             throw new ModelStoreException("Cannot read the metrics of model " + version + ": " + e.getMessage(), e);
         }
     }
 
-    private void setCurrent(String version) throws IOException {
-        Path temporary = root.resolve(TEMPORARY_PREFIX + CURRENT + "-" + UUID.randomUUID());
-        Files.writeString(temporary, version + "\n", StandardCharsets.UTF_8);
-        Folders.moveAtomically(temporary, root.resolve(CURRENT));
+    /** The promotion history. */
+    public Lifecycle lifecycle() {
+        return lifecycle.read(versions());
     }
 
-    private void prune(String current) {
-        List<String> versions = versions();
-        for (String old : versions.subList(0, Math.max(0, versions.size() - keep))) {
-            if (!old.equals(current)) {
+    /**
+     * Makes a version current. Callers {@link #load} it first: this only moves the pointer and records the step.
+     *
+     * @param detail why, for the history (e.g. "quality gate", "manual")
+     */
+    public void promote(String version, String detail) {
+        loader.folder(version);
+        lifecycle.change(versions(), history -> history.promote(version, event("promote", version, detail)), version);
+        log.info("Model {} is now current ({})", version, detail);
+    }
+
+    /** The version a roll-back would make current. */
+    public Optional<String> rollbackTarget() {
+        String current = currentVersion().orElse(null);
+        return lifecycle().rollbackTarget(current, versions());
+    }
+
+    /**
+     * Makes the previous current version current again, provided it is still {@code expected} (which the caller
+     * has loaded and tested); another instance may have changed the store in between.
+     *
+     * @throws ModelConflictException if there is nothing to roll back to, or the target changed
+     */
+    public void rollBack(String expected) {
+        locked("roll back", () -> {
+            String target = rollbackTarget()
+                    .orElseThrow(() -> new ModelConflictException("No earlier version to roll back to"));
+            if (!target.equals(expected)) {
+                throw new ModelConflictException(
+                        "The store changed meanwhile: a roll-back now goes to " + target + ", not " + expected);
+            }
+            String from = currentVersion().orElse("none");
+            lifecycle.change(versions(), h -> h.rollBackTo(target, event("rollback", target, "from " + from)), target);
+            return null;
+        });
+        log.warn("Rolled back to model {}", expected);
+    }
+
+    /** The versions that may serve when {@code current} cannot, best first (see {@link Lifecycle#fallbacks}). */
+    public List<String> fallbacks() {
+        return lifecycle().fallbacks(currentVersion().orElse(null), versions());
+    }
+
+    /** Records that the quality gate turned a candidate down, and why. */
+    public void reject(String version, String reason) {
+        lifecycle.change(versions(), h -> h.reject(version, reason, event("reject", version, reason)), null);
+    }
+
+    /**
+     * Deletes a version that is not current.
+     *
+     * @throws ModelConflictException if it is current
+     */
+    public void delete(String version) {
+        Path folder = loader.folder(version);
+        locked("delete " + version, () -> {
+            if (currentVersion().filter(version::equals).isPresent()) {
+                throw new ModelConflictException("Model " + version + " is current; promote or roll back to "
+                        + "another version before deleting it");
+            }
+            lifecycle.change(versions(), h -> h.forget(version, event("delete", version, "")), null);
+            Folders.deleteRecursively(folder);
+            return null;
+        });
+        log.info("Deleted model {}", version);
+    }
+
+    /**
+     * Removes the {@code .tmp-} folders and files that a crash left behind: those unchanged for {@code olderThan}
+     * (a live write renames its folder within a second or two).
+     *
+     * @return how many were removed
+     */
+    public int removeStaleTemporaries(Duration olderThan) {
+        return Housekeeping.removeStaleTemporaries(root, olderThan);
+    }
+
+    private void locked(String what, StoreMutex.Step<Void> step) {
+        try {
+            mutex.run(step);
+        } catch (IOException e) {
+            throw new ModelStoreException("Cannot " + what + " in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Lifecycle.Event event(String action, String version, String detail) {
+        return new Lifecycle.Event(Instant.now(), action, version, detail);
+    }
+
+    /** Keeps the newest {@code keep} versions, and always current, the roll-back target and {@code stored}. */
+    private void prune(String stored) {
+        locked("prune", () -> {
+            Set<String> kept = new HashSet<>(Set.of(stored));
+            currentVersion().ifPresent(kept::add);
+            rollbackTarget().ifPresent(kept::add);
+            for (String old : Housekeeping.beyond(versions(), keep, kept)) {
                 log.info("Removing old model {}", old);
+                lifecycle.change(versions(), h -> h.forget(old, event("delete", old, "pruned")), null);
                 Folders.deleteRecursively(root.resolve(old));
             }
-        }
+            return null;
+        });
     }
 }

@@ -1,7 +1,7 @@
 package dev.visage.store;
 
 /** A model folder that is missing, incomplete or incompatible, or a store that cannot be written. */
-public final class ModelStoreException extends RuntimeException {
+public class ModelStoreException extends RuntimeException {
 
     ModelStoreException(String message) {
         super(message);

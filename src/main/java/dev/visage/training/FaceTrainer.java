@@ -24,12 +24,10 @@ import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
 import dev.visage.face.DetectedFraming;
-import dev.visage.face.FaceCrop;
-import dev.visage.face.LfwFrame;
-import dev.visage.face.Photo;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.FaceNetwork;
 import dev.visage.store.ModelStore;
+import dev.visage.store.Probe;
 import dev.visage.system.DjlEnvironment;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
 import java.io.IOException;
@@ -37,7 +35,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,15 +90,17 @@ public final class FaceTrainer {
                 split.test().size());
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
-            Parts parts = decode(catalog.root(), split, dataManager, dataStart);
+            DecodedParts parts = DecodedParts.decode(
+                    catalog.root(), split, config, detectedFraming, listener, dataManager, dataStart);
             Preprocessing preprocessing = Preprocessing.measure(
                     config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
                 model.setBlock(
                         FaceNetwork.build(config.network(), split.people().size()));
-                TrainingMetrics metrics = fit(model, parts, split, preprocessing);
-                return new TrainedModel(model, preprocessing, config.network(), split, metrics);
+                Fitted fitted = fit(model, parts, split, preprocessing);
+                return new TrainedModel(
+                        model, preprocessing, config.network(), split, fitted.metrics(), fitted.probes());
             } catch (RuntimeException | Error e) {
                 model.close();
                 throw e;
@@ -111,37 +110,10 @@ public final class FaceTrainer {
         }
     }
 
-    private record Parts(
-            LfwImages train,
-            LfwImages validation,
-            LfwImages test,
-            double dataSeconds,
-            TrainingMetrics.Framing framing) {}
+    /** What training measured, and the self-test probes it picked from the test part. */
+    private record Fitted(TrainingMetrics metrics, List<Probe> probes) {}
 
-    private Parts decode(Path root, DataSplit split, NDManager manager, long dataStart) throws IOException {
-        listener.onStage(TrainingStage.LOADING_DATA, "Decoding and framing " + split.size() + " images");
-        FaceCrop crop = config.crop();
-        Function<Photo, LfwFrame> framing = detectedFraming == null
-                ? photo -> LfwFrame.centred(photo.width(), photo.height())
-                : detectedFraming::frame;
-        LfwImages train = LfwImages.decode(
-                root, split.train(), crop, config.augmentation().shift(), framing, manager);
-        LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, manager);
-        LfwImages test = LfwImages.decode(root, split.test(), crop, 0, framing, manager);
-        double dataSeconds = seconds(dataStart);
-        TrainingMetrics.Framing framed = detectedFraming == null
-                ? new TrainingMetrics.Framing(0, split.size())
-                : new TrainingMetrics.Framing(detectedFraming.framed(), detectedFraming.fallbacks());
-        log.info(
-                "Decoded {} images in {} s; framed by the detected face: {}, by the centre: {}",
-                split.size(),
-                String.format("%.1f", dataSeconds),
-                framed.detected(),
-                framed.centred());
-        return new Parts(train, validation, test, dataSeconds, framed);
-    }
-
-    private TrainingMetrics fit(Model model, Parts parts, DataSplit split, Preprocessing preprocessing)
+    private Fitted fit(Model model, DecodedParts parts, DataSplit split, Preprocessing preprocessing)
             throws IOException, TranslateException {
         int batchesPerEpoch = (int) Math.ceil((double) parts.train().size() / config.batchSize());
         Tracker learningRate = learningRateSchedule(batchesPerEpoch);
@@ -151,8 +123,8 @@ public final class FaceTrainer {
                 config.augmentation(), parts.train().margin(), config.crop().imageSize(), config.seed());
         try (BestEpochListener best = new BestEpochListener(config.patience());
                 Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best))) {
-            int size = config.crop().imageSize();
-            trainer.initialize(new Shape(1, 3, size, size));
+            trainer.initialize(
+                    new Shape(1, 3, config.crop().imageSize(), config.crop().imageSize()));
             long parameters = FaceNetwork.parameterCount(model.getBlock());
             log.info("Network {} with {} trainable parameters", config.network(), parameters);
             listener.onStage(TrainingStage.TRAINING, "Training up to " + config.epochs() + " epochs");
@@ -164,25 +136,28 @@ public final class FaceTrainer {
             double trainSeconds = progress.secondsSinceStart();
             best.restore(model);
             listener.onStage(TrainingStage.EVALUATING, "Evaluating epoch " + best.bestEpoch() + " on the test part");
-            Evaluation evaluation = evaluate(trainer, parts.test(), split.people(), preprocessing);
-            return TrainingMetrics.of(
-                    evaluation,
-                    best.bestAccuracy(),
-                    best.bestEpoch(),
-                    progress.history(),
-                    parameters,
-                    parts.dataSeconds(),
-                    parts.framing(),
-                    trainSeconds,
-                    parts.train().size() / progress.medianStepSeconds(),
-                    parts.train().size());
+            int[] predicted = predict(trainer, parts.test(), preprocessing);
+            List<Probe> probes = ProbeSelection.select(
+                    parts.test(), predicted, split.people().size());
+            return new Fitted(
+                    TrainingMetrics.of(
+                            Evaluation.of(split.people(), parts.test().classes(), predicted),
+                            best.bestAccuracy(),
+                            best.bestEpoch(),
+                            progress.history(),
+                            parameters,
+                            parts.dataSeconds(),
+                            parts.framing(),
+                            trainSeconds,
+                            parts.train().size() / progress.medianStepSeconds(),
+                            parts.train().size()),
+                    probes);
         }
     }
 
-    private Evaluation evaluate(Trainer trainer, LfwImages test, List<String> people, Preprocessing preprocessing)
+    private int[] predict(Trainer trainer, LfwImages test, Preprocessing preprocessing)
             throws IOException, TranslateException {
-        ArrayDataset dataset = test.toDataset(config.batchSize(), false, new Pipeline(preprocessing));
-        return Evaluation.of(people, test.classes(), predict(trainer, dataset));
+        return predict(trainer, test.toDataset(config.batchSize(), false, new Pipeline(preprocessing)));
     }
 
     private DefaultTrainingConfig trainingConfig(
@@ -242,9 +217,5 @@ public final class FaceTrainer {
             }
         }
         return predicted.stream().mapToInt(Long::intValue).toArray();
-    }
-
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
     }
 }

@@ -4,14 +4,20 @@ import ai.djl.Model;
 import dev.visage.dataset.DataSplit;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
+import dev.visage.store.Probe;
 import java.util.List;
 
 /**
  * The outcome of a training run: the model with its best epoch's weights, and everything needed to store,
- * serve and re-evaluate it. Closing it frees the model.
+ * serve and re-evaluate it, with the self-test probes to store beside it. Closing it frees the model.
  */
 public record TrainedModel(
-        Model model, Preprocessing preprocessing, NetworkConfig network, DataSplit split, TrainingMetrics metrics)
+        Model model,
+        Preprocessing preprocessing,
+        NetworkConfig network,
+        DataSplit split,
+        TrainingMetrics metrics,
+        List<Probe> probes)
         implements AutoCloseable {
 
     public List<String> people() {

@@ -51,7 +51,8 @@ public class TrainingPipeline {
     }
 
     /**
-     * Trains, evaluates and stores one model.
+     * Trains, evaluates and stores one model as a candidate, with its self-test probes; putting it in service is
+     * the caller's decision.
      *
      * @param variant the LFW variant to train on; null for the configured one
      * @return the stored model's manifest and metrics
@@ -67,12 +68,13 @@ public class TrainingPipeline {
                 throw new TrainingCancelledException();
             }
             listener.onStage(TrainingStage.STORING, "Storing the model in " + store.root());
-            ModelManifest manifest = store.save(
+            ModelManifest manifest = store.saveCandidate(
                     trained.model(),
                     ModelManifest.unversioned(
                             trained.people(), trained.network(), trained.preprocessing(), Instant.now()),
                     trained.metrics(),
-                    trained.split());
+                    trained.split(),
+                    trained.probes());
             return new Result(manifest, trained.metrics());
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);

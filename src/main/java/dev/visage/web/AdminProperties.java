@@ -18,4 +18,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("visage.admin")
 record AdminProperties(
         String token,
-        @NotEmpty @DefaultValue({"/train", "/train/**"}) List<String> protectedPaths) {}
+
+        @NotEmpty @DefaultValue({"/train", "/train/**", "/models", "/models/**"})
+        List<String> protectedPaths) {}

@@ -4,7 +4,12 @@ import dev.visage.identify.ImageRejectedException;
 import dev.visage.identify.ServiceBusyException;
 import dev.visage.jobs.TrainingJobConflictException;
 import dev.visage.jobs.TrainingJobNotFoundException;
+import dev.visage.jobs.TrainingRequestTooLargeException;
 import dev.visage.serving.ModelNotReadyException;
+import dev.visage.store.ModelConflictException;
+import dev.visage.store.ModelNotFoundException;
+import dev.visage.store.ModelRefusedException;
+import dev.visage.store.TrainingLockedException;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,6 +31,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * Renders every error as RFC 9457 {@code application/problem+json}: the domain's exceptions (mapped to their HTTP
@@ -97,6 +103,17 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 request);
     }
 
+    @ExceptionHandler({
+        ModelNotFoundException.class,
+        ModelRefusedException.class,
+        ModelConflictException.class,
+        TrainingLockedException.class,
+        TrainingRequestTooLargeException.class
+    })
+    ResponseEntity<Object> lifecycle(RuntimeException ex, WebRequest request) {
+        return render(ex, LifecycleProblems.of(ex), new HttpHeaders(), request);
+    }
+
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -121,6 +138,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        TrainingRequestTooLargeException tooLarge = causeOf(ex, TrainingRequestTooLargeException.class);
+        if (tooLarge != null) {
+            return lifecycle(tooLarge, request);
+        }
         JacksonException json = causeOf(ex, JacksonException.class);
         if (json == null || json.getPath().isEmpty()) {
             return super.handleHttpMessageNotReadable(ex, headers, status, request);
@@ -132,7 +153,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 .collect(Collectors.joining("."))
                 .replace(".[", "[");
         IllegalArgumentException refused = causeOf(ex, IllegalArgumentException.class);
-        String message = refused != null ? refused.getMessage() : json.getOriginalMessage();
+        String message = refused != null
+                ? refused.getMessage()
+                : json instanceof UnrecognizedPropertyException
+                        ? "is not a field of this request"
+                        : json.getOriginalMessage();
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
         return handleExceptionInternal(
                 ex,

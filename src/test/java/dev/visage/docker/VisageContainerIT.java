@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.visage.Multipart;
 import dev.visage.SyntheticLfw;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +14,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -25,20 +36,26 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Docker image end to end: built from the project's Dockerfile and target/visage.jar, started with a
- * generated LFW folder as its data volume, it trains a first model on start-up, identifies, protects and runs
- * admin training jobs, and serves the same model version again after a restart on the same models volume.
+ * The Docker image end to end, as two replicas on one shared models volume: built from the project's Dockerfile
+ * and target/visage.jar and started together on an empty store, one trains the first model and the other waits
+ * for it; both identify with it; the admin endpoints need the token; one training job runs at a time across both;
+ * a candidate promoted on one, and a roll-back on the other, are followed by both within seconds under load with
+ * no failed request. Then a third container starts on the same volume after the current version's weights were
+ * cut short: it serves the previous version instead and says why. One training run of a few epochs in all.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class VisageContainerIT {
 
+    private static final Logger log = LoggerFactory.getLogger(VisageContainerIT.class);
     private static final String TOKEN = "container-test-token";
     private static final int PEOPLE = 3;
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
-    private static final ImageFromDockerfile IMAGE = new ImageFromDockerfile("visage-it", false)
+    private static final ImageFromDockerfile IMAGE = new ImageFromDockerfile("visage-lifecycle-it", false)
             .withDockerfile(Path.of("Dockerfile").toAbsolutePath())
             .withBuildArg("BASE_IMAGE", System.getProperty("visage.docker.base-image", "eclipse-temurin:17-jre"));
 
@@ -46,86 +63,154 @@ class VisageContainerIT {
     static Path work;
 
     @Test
-    void trainsServesProtectsAndKeepsItsModelAcrossRestarts() throws Exception {
+    void twoReplicasShareOneStoreAndFollowItWithoutAFailedRequest() throws Exception {
         Path data = Files.createDirectories(work.resolve("lfw"));
         SyntheticLfw.write(data.resolve("lfw-deepfunneled"), PEOPLE, 20, 7);
         Path models = Files.createDirectories(work.resolve("models"));
-        // The container runs as uid 1000 and must be able to write the models volume.
+        // The containers run as uid 1000 and must be able to write the models volume.
         Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path photo = data.resolve("lfw-deepfunneled")
+                .resolve(SyntheticLfw.names(PEOPLE).get(0))
+                .resolve(SyntheticLfw.fileName(SyntheticLfw.names(PEOPLE).get(0), 1));
 
-        String firstVersion;
-        try (GenericContainer<?> visage = container(data, models, true)) {
-            visage.start();
-            String base = "http://" + visage.getHost() + ":" + visage.getMappedPort(8080);
+        GenericContainer<?> a = container(data, models);
+        GenericContainer<?> b = container(data, models);
+        try {
+            // Both at once, on the empty store: each is ready only once a model serves.
+            CompletableFuture.allOf(CompletableFuture.runAsync(a::start), CompletableFuture.runAsync(b::start))
+                    .get();
+            String ua = base(a);
+            String ub = base(b);
 
-            JsonNode model = json(
-                    send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200);
-            firstVersion = model.get("version").asString();
-            List<String> people =
-                    model.get("people").valueStream().map(JsonNode::asString).toList();
-            assertThat(people).hasSize(PEOPLE);
+            String first = servedVersion(ua);
+            assertThat(servedVersion(ub)).isEqualTo(first);
+            assertThat(get(ua, "/train").size() + get(ub, "/train").size())
+                    .as("training jobs across both replicas")
+                    .isEqualTo(1);
+            assertThat(json(identify(ub, photo), 200).get("modelVersion").asString())
+                    .isEqualTo(first);
+            assertThat(send(HttpRequest.newBuilder(URI.create(ua + "/models")).GET())
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(send(HttpRequest.newBuilder(URI.create(ub + "/train"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .header("Content-Type", "application/json"))
+                            .statusCode())
+                    .isEqualTo(401);
 
-            Path photo = data.resolve("lfw-deepfunneled")
-                    .resolve(people.get(0))
-                    .resolve(SyntheticLfw.fileName(people.get(0), 1));
-            JsonNode answer = json(
-                    send(Multipart.post(
-                            URI.create(base + "/identify?detect=false"),
-                            "image",
-                            "face.jpg",
-                            "image/jpeg",
-                            Files.readAllBytes(photo))),
-                    200);
-            assertThat(answer.get("modelVersion").asString()).isEqualTo(firstVersion);
-            assertThat(people)
-                    .contains(answer.get("candidates").get(0).get("person").asString());
-
-            HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(base + "/train"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                    .header("Content-Type", "application/json"));
-            assertThat(anonymous.statusCode()).isEqualTo(401);
-
-            JsonNode job = json(
-                    send(HttpRequest.newBuilder(URI.create(base + "/train"))
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"epochs\": 2}"))
-                            .header("Content-Type", "application/json")
-                            .header("Authorization", "Bearer " + TOKEN)),
-                    202);
-            JsonNode finished = awaitFinished(base + "/train/" + job.get("id").asString());
-            assertThat(finished.get("state").asString()).as(finished.toString()).isEqualTo("SUCCEEDED");
-            String trainedVersion = finished.get("result").get("modelVersion").asString();
-            assertThat(trainedVersion).isNotEqualTo(firstVersion);
-            assertThat(json(
-                                    send(HttpRequest.newBuilder(URI.create(base + "/model"))
-                                            .GET()),
-                                    200)
-                            .get("version")
-                            .asString())
-                    .isEqualTo(trainedVersion);
-            firstVersion = trainedVersion;
-        }
-
-        try (GenericContainer<?> restarted = container(data, models, false)) {
-            restarted.start();
-            String base = "http://" + restarted.getHost() + ":" + restarted.getMappedPort(8080);
-            assertThat(json(
-                                    send(HttpRequest.newBuilder(URI.create(base + "/model"))
-                                            .GET()),
-                                    200)
-                            .get("version")
-                            .asString())
-                    .isEqualTo(firstVersion);
+            String candidate = trainCandidateWhileTheOtherRefuses(ua, ub);
+            swapUnderLoad(ua, ub, photo, first, candidate);
+            fallBackWhenTheCurrentWeightsAreCut(data, models, candidate, first);
+        } finally {
+            a.stop();
+            b.stop();
         }
     }
 
-    private static GenericContainer<?> container(Path data, Path models, boolean trainOnStartup) {
+    /** A job on a, kept as a candidate; meanwhile b refuses a second job. */
+    private static String trainCandidateWhileTheOtherRefuses(String ua, String ub) throws Exception {
+        JsonNode job = json(post(ua, "/train", "{\"epochs\": 1, \"promote\": \"never\"}"), 202);
+        JsonNode refused = json(post(ub, "/train", "{\"epochs\": 1}"), 409);
+        assertThat(refused.get("type").asString()).endsWith("/training-elsewhere");
+        assertThat(refused.get("jobId").asString()).isEqualTo(job.get("id").asString());
+
+        String path = "/train/" + job.get("id").asString();
+        JsonNode[] last = {job};
+        await(
+                "the candidate job",
+                () -> last[0] = get(ua, path),
+                j -> !List.of("QUEUED", "RUNNING").contains(j.get("state").asString()),
+                Duration.ofMinutes(5));
+        assertThat(last[0].get("state").asString()).as(last[0].toString()).isEqualTo("SUCCEEDED");
+        assertThat(last[0].get("result").get("promoted").asBoolean()).isFalse();
+        return last[0].get("result").get("modelVersion").asString();
+    }
+
+    /** Promotes the candidate on a and rolls back on b while clients identify on both. */
+    private static void swapUnderLoad(String ua, String ub, Path photo, String first, String candidate)
+            throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger requests = new AtomicInteger();
+        List<String> failures = new ArrayList<>();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<?>> load = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            String target = c % 2 == 0 ? ua : ub;
+            load.add(clients.submit(() -> {
+                while (running.get()) {
+                    HttpResponse<String> response = identify(target, photo);
+                    requests.incrementAndGet();
+                    if (response.statusCode() != 200) {
+                        synchronized (failures) {
+                            failures.add(response.statusCode() + " " + response.body());
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            json(post(ua, "/models/" + candidate + "/promote", ""), 200);
+            Duration promoted = await(
+                    "b serves the promoted version",
+                    () -> servedVersion(ub),
+                    candidate::equals,
+                    Duration.ofSeconds(10));
+            json(post(ub, "/models/rollback", ""), 200);
+            Duration rolledBack = await(
+                    "a serves the version rolled back to",
+                    () -> servedVersion(ua),
+                    first::equals,
+                    Duration.ofSeconds(10));
+            log.info(
+                    "The other replica followed in {} ms (promotion) and {} ms (roll-back)",
+                    promoted.toMillis(),
+                    rolledBack.toMillis());
+        } finally {
+            running.set(false);
+            for (Future<?> client : load) {
+                client.get();
+            }
+            clients.shutdown();
+        }
+        log.info("{} identifications during the swaps, {} failed", requests.get(), failures.size());
+        assertThat(failures).isEmpty();
+    }
+
+    /** Makes the candidate current, cuts its weights short, and starts a third replica: it serves the first. */
+    private static void fallBackWhenTheCurrentWeightsAreCut(Path data, Path models, String candidate, String first)
+            throws Exception {
+        Files.writeString(models.resolve("current"), candidate + "\n");
+        try (RandomAccessFile weights = new RandomAccessFile(
+                models.resolve(candidate).resolve("visage-0000.params").toFile(), "rw")) {
+            weights.setLength(weights.length() / 2);
+        }
+        try (GenericContainer<?> c = container(data, models)) {
+            c.start();
+            String uc = base(c);
+            assertThat(servedVersion(uc)).isEqualTo(first);
+            JsonNode health = json(
+                    send(HttpRequest.newBuilder(URI.create(uc + "/actuator/health/readiness"))
+                            .GET()),
+                    200);
+            assertThat(health.at("/components/model/details/current").asString())
+                    .isEqualTo(candidate);
+            assertThat(health.at("/components/model/details/refused/" + candidate)
+                            .asString())
+                    .contains("visage-0000.params has SHA-256");
+            assertThat(c.getLogs()).contains("IN PLACE OF the current model " + candidate);
+        }
+    }
+
+    private static GenericContainer<?> container(Path data, Path models) {
         return new GenericContainer<>(IMAGE)
                 .withExposedPorts(8080)
                 .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
                 .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
                 .withEnv("VISAGE_ADMIN_TOKEN", TOKEN)
-                .withEnv("VISAGE_TRAIN_ON_STARTUP", String.valueOf(trainOnStartup))
                 .withEnv("VISAGE_LFW_DOWNLOAD", "false")
+                .withEnv("VISAGE_MODELS_POLL_INTERVAL", "500ms")
+                .withEnv("VISAGE_MODELS_LOCK_STALE_AFTER", "20s")
                 .withEnv("VISAGE_TRAINING_PEOPLE", String.valueOf(PEOPLE))
                 .withEnv("VISAGE_TRAINING_EPOCHS", "3")
                 .withEnv("VISAGE_TRAINING_BATCH_SIZE", "16")
@@ -135,23 +220,64 @@ class VisageContainerIT {
                         .withStartupTimeout(Duration.ofMinutes(8)));
     }
 
-    private static JsonNode awaitFinished(String jobUrl) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (true) {
-            JsonNode job = json(
-                    send(HttpRequest.newBuilder(URI.create(jobUrl)).GET().header("Authorization", "Bearer " + TOKEN)),
-                    200);
-            String state = job.get("state").asString();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return job;
-            }
-            assertThat(System.nanoTime()).as("job still %s: %s", state, job).isLessThan(deadline);
-            Thread.sleep(1000);
-        }
+    private static String base(GenericContainer<?> container) {
+        return "http://" + container.getHost() + ":" + container.getMappedPort(8080);
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    private static String servedVersion(String base) {
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create(base + "/model")).GET());
+        return response.statusCode() == 200
+                ? JSON.readTree(response.body()).get("version").asString()
+                : null;
+    }
+
+    private static JsonNode get(String base, String path) {
+        return json(
+                send(HttpRequest.newBuilder(URI.create(base + path)).GET().header("Authorization", "Bearer " + TOKEN)),
+                200);
+    }
+
+    private static HttpResponse<String> post(String base, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN));
+    }
+
+    private static HttpResponse<String> identify(String base, Path photo) throws IOException {
+        return send(Multipart.post(
+                URI.create(base + "/identify?detect=false"),
+                "image",
+                "face.jpg",
+                "image/jpeg",
+                Files.readAllBytes(photo)));
+    }
+
+    private static <T> Duration await(
+            String what, Supplier<T> probe, java.util.function.Predicate<T> until, Duration limit)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        T last = probe.get();
+        while (!until.test(last)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("%s, still %s", what, last)
+                    .isLessThan(limit);
+            Thread.sleep(100);
+            last = probe.get();
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode json(HttpResponse<String> response, int expectedStatus) {

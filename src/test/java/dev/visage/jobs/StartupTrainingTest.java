@@ -1,15 +1,21 @@
 package dev.visage.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.atMost;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import dev.visage.dataset.LfwSource;
 import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.store.LockHolder;
 import dev.visage.store.ModelStore;
+import dev.visage.store.TrainingLock;
+import dev.visage.store.TrainingLockedException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +50,7 @@ class StartupTrainingTest {
     void trainsWithTheDefaultsWhenThereIsNoModel() {
         when(jobs.submit(TrainingRequest.DEFAULTS)).thenReturn(job(State.QUEUED));
 
-        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+        startup(ON).trainWhenNoModel();
 
         verify(jobs).submit(TrainingRequest.DEFAULTS);
     }
@@ -53,7 +59,7 @@ class StartupTrainingTest {
     void keepsTheCurrentModel() {
         when(store.currentVersion()).thenReturn(Optional.of("20250101-000000-000"));
 
-        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+        startup(ON).trainWhenNoModel();
 
         verifyNoInteractions(jobs);
     }
@@ -62,14 +68,14 @@ class StartupTrainingTest {
     void needsLfw() {
         when(lfw.isAvailable()).thenReturn(false);
 
-        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+        startup(ON).trainWhenNoModel();
 
         verifyNoInteractions(jobs);
     }
 
     @Test
     void canBeSwitchedOff() {
-        new StartupTraining(new StartupTrainingProperties(false), store, lfw, jobs).trainWhenNoModel();
+        startup(new StartupTrainingProperties(false)).trainWhenNoModel();
 
         verifyNoInteractions(jobs, store, lfw);
     }
@@ -78,9 +84,55 @@ class StartupTrainingTest {
     void leavesAJobThatGotInFirstRunning() {
         when(jobs.submit(TrainingRequest.DEFAULTS)).thenThrow(TrainingJobConflictException.busy(job(State.RUNNING)));
 
-        new StartupTraining(ON, store, lfw, jobs).trainWhenNoModel();
+        startup(ON).trainWhenNoModel();
 
         verify(jobs).submit(TrainingRequest.DEFAULTS);
+    }
+
+    private StartupTraining startup(StartupTrainingProperties properties) {
+        return new StartupTraining(properties, store, lfw, jobs, Duration.ofMillis(50));
+    }
+
+    @Test
+    void doesNotTrainAgainWhenTheStoreHoldsVersionsButNoneIsCurrent() {
+        when(store.versions()).thenReturn(List.of("20250101-000000-000"));
+
+        startup(ON).trainWhenNoModel();
+
+        verifyNoInteractions(jobs);
+    }
+
+    @Test
+    void waitsWhileAnotherInstanceTrainsAndTakesOverWhenItsLockIsFree() {
+        LockHolder other = new LockHolder("host-b/1/beef", "job-b", Instant.EPOCH, Instant.EPOCH);
+        when(jobs.submit(TrainingRequest.DEFAULTS))
+                .thenThrow(new TrainingLockedException(other))
+                .thenThrow(new TrainingLockedException(other))
+                .thenReturn(job(State.QUEUED));
+        StartupTraining startup = startup(ON);
+        try {
+            startup.trainWhenNoModel();
+
+            verify(jobs, timeout(5_000).times(3)).submit(TrainingRequest.DEFAULTS);
+        } finally {
+            startup.shutdown();
+        }
+    }
+
+    @Test
+    void stopsWaitingOnceAModelIsCurrent() throws InterruptedException {
+        LockHolder other = new LockHolder("host-b/1/beef", "job-b", Instant.EPOCH, Instant.EPOCH);
+        when(jobs.submit(TrainingRequest.DEFAULTS)).thenThrow(new TrainingLockedException(other));
+        StartupTraining startup = startup(ON);
+        try {
+            startup.trainWhenNoModel();
+            when(store.currentVersion()).thenReturn(Optional.of("20250101-000000-000"));
+            Thread.sleep(500);
+
+            verify(jobs, atMost(2)).submit(TrainingRequest.DEFAULTS);
+        } finally {
+            startup.shutdown();
+        }
     }
 
     @Test
@@ -150,6 +202,13 @@ class StartupTrainingTest {
         @Bean
         TrainingJobs trainingJobs() {
             return mock(TrainingJobs.class);
+        }
+
+        @Bean
+        TrainingLock trainingLock() {
+            TrainingLock lock = mock(TrainingLock.class);
+            when(lock.heartbeatInterval()).thenReturn(Duration.ofSeconds(10));
+            return lock;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.visage.jobs;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
@@ -16,6 +17,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.visage.dataset.LfwVariant;
 import dev.visage.jobs.TrainingJobView.State;
 import dev.visage.jobs.TrainingRequest.People;
+import dev.visage.store.LockHolder;
+import dev.visage.store.TrainingLockedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -106,6 +109,67 @@ class TrainingControllerTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
         verifyNoInteractions(jobs);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {"epochs": 1.5}                | epochs    | must be a whole number, not 1.5
+            {"epochs": 2.0}                | epochs    | must be a whole number, not 2.0
+            {"batchSize": "16"}            | batchSize | must be a whole number, not 16
+            {"seed": 4.2}                  | seed      | must be a whole number, not 4.2
+            {"epochs": 2, "epoch": 3}      | epoch     | is not a field of this request
+            {"promote": "sometimes"}       | promote   | must be auto, never or force, not sometimes
+            """)
+    void refusesFractionsUnknownFieldsAndUnknownPromotionsNamingTheField(String body, String field, String message)
+            throws Exception {
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/invalid-request"))
+                .andExpect(jsonPath("$.errors[0].field").value(field))
+                .andExpect(jsonPath("$.errors[0].message").value(message));
+        verifyNoInteractions(jobs);
+    }
+
+    @Test
+    void passesThePromotionOn() throws Exception {
+        when(jobs.submit(any())).thenReturn(job(State.QUEUED, false));
+
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"epochs\": 3, \"promote\": \"force\"}"))
+                .andExpect(status().isAccepted());
+
+        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, Promotion.FORCE));
+    }
+
+    @Test
+    void refusesABodyOverTheLimitWith413() throws Exception {
+        String padded = "{\"epochs\": 3, \"x\": \"" + "a".repeat(70_000) + "\"}";
+
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(padded))
+                .andExpect(status().is(413))
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/request-too-large"))
+                .andExpect(jsonPath("$.detail").value(containsString("65536 bytes")));
+        verifyNoInteractions(jobs);
+    }
+
+    @Test
+    void refusesAJobWhileAnotherInstanceTrains() throws Exception {
+        LockHolder holder = new LockHolder("host-b/42/abcd", "job-b", Instant.EPOCH, Instant.EPOCH);
+        when(jobs.submit(any())).thenThrow(new TrainingLockedException(holder));
+
+        mvc.perform(admin(post("/train")))
+                .andExpect(status().isConflict())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/training-elsewhere"))
+                .andExpect(jsonPath("$.owner").value("host-b/42/abcd"))
+                .andExpect(jsonPath("$.jobId").value("job-b"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.visage.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -14,8 +15,10 @@ import dev.visage.dataset.LfwProperties;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.jobs.TrainingJobView.State;
 import dev.visage.network.NetworkConfig;
+import dev.visage.store.LockHolder;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStoredEvent;
+import dev.visage.store.TrainingLockedException;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
@@ -33,6 +36,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +67,14 @@ class TrainingJobsTest {
     private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
             MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of()));
 
+    private static final ModelPromotion.Decision PROMOTED =
+            new ModelPromotion.Decision(true, "quality gate passed: test accuracy 0.9000 reaches the floor");
+
     private final TrainingPipeline pipeline = mock(TrainingPipeline.class);
+    private final ModelPromotion promotion = mock(ModelPromotion.class);
+    private final JobLocks locks = mock(JobLocks.class);
+    private final JobLocks.Held held = mock(JobLocks.Held.class);
+    private final AtomicReference<Runnable> onLockLost = new AtomicReference<>();
     private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ExecutorService thread = Executors.newSingleThreadExecutor();
@@ -73,6 +84,12 @@ class TrainingJobsTest {
     @BeforeEach
     void defaults() {
         when(pipeline.defaultConfig()).thenReturn(DEFAULTS);
+        when(promotion.decide(any(), any(), any())).thenReturn(PROMOTED);
+        when(locks.acquire(anyString(), any())).thenAnswer(invocation -> {
+            onLockLost.set(invocation.getArgument(1));
+            return held;
+        });
+        when(held.isHeld()).thenReturn(true);
     }
 
     @AfterEach
@@ -94,15 +111,19 @@ class TrainingJobsTest {
         TrainingJobView job = inline().submit(new TrainingRequest(null, 2, null, null, null, LfwVariant.ORIGINAL));
 
         assertThat(job.state()).isEqualTo(State.SUCCEEDED);
-        assertThat(job.result()).isEqualTo(new TrainingJobView.Result(MANIFEST.version(), 0.9, 0.8, 0.7));
+        assertThat(job.result())
+                .isEqualTo(new TrainingJobView.Result(MANIFEST.version(), 0.9, 0.8, 0.7, true, PROMOTED.reason()));
         assertThat(job.history()).containsExactly(epoch);
         assertThat(job.progress()).isEqualTo(1);
         assertThat(job.startedAt()).isNotNull();
         assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
         assertThat(job.settings())
                 .isEqualTo(new TrainingRequest(
-                        new TrainingRequest.People(10, null), 2, 64, 0.003f, 42L, LfwVariant.ORIGINAL));
+                        new TrainingRequest.People(10, null), 2, 64, 0.003f, 42L, LfwVariant.ORIGINAL, Promotion.AUTO));
+        verify(promotion).decide(eq(MANIFEST.version()), eq(Promotion.AUTO), any());
         verify(events).publishEvent(new ModelStoredEvent(MANIFEST));
+        verify(locks).acquire(eq(job.id()), any());
+        verify(held).close();
         assertThat(meters.get("visage.training.jobs")
                         .tag("outcome", "succeeded")
                         .counter()
@@ -280,13 +301,68 @@ class TrainingJobsTest {
         assertThat(jobs.find(ids.get(TrainingJobs.KEPT_JOBS))).isEmpty();
     }
 
+    @Test
+    void aModelThatIsNotPromotedIsNotAnnouncedAndTheResultSaysWhy() {
+        when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
+        String reason = "not promoted: quality gate: test accuracy 0.4500 is more than 0.0050 below the serving "
+                + "model 20240101-000000-000's 0.9900";
+        when(promotion.decide(any(), any(), any())).thenReturn(new ModelPromotion.Decision(false, reason));
+
+        TrainingJobView job = inline().submit(new TrainingRequest(null, 3, null, null, null, null, Promotion.NEVER));
+
+        assertThat(job.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(job.result().promoted()).isFalse();
+        assertThat(job.result().promotion()).isEqualTo(reason);
+        assertThat(job.settings().promote()).isEqualTo(Promotion.NEVER);
+        verify(promotion).decide(eq(MANIFEST.version()), eq(Promotion.NEVER), any());
+        verifyNoInteractions(events);
+    }
+
+    @Test
+    void aJobNeedsTheStoreWideLock() {
+        LockHolder other = new LockHolder("host-b/7/cafe", "job-b", Instant.EPOCH, Instant.EPOCH);
+        when(locks.acquire(anyString(), any())).thenThrow(new TrainingLockedException(other));
+        TrainingJobs jobs = inline();
+
+        assertThatExceptionOfType(TrainingLockedException.class)
+                .isThrownBy(() -> jobs.submit(TrainingRequest.DEFAULTS))
+                .satisfies(e -> assertThat(e.holder()).isEqualTo(other));
+        assertThat(jobs.recent()).isEmpty();
+        verifyNoInteractions(events);
+        verify(pipeline, never()).run(any(), any(), any(), any());
+    }
+
+    @Test
+    void aJobThatLosesTheLockStopsAndFailsWithoutPromoting() throws InterruptedException {
+        TrainingJobs jobs = onThread();
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
+            running.countDown();
+            while (!cancelled.getAsBoolean()) {
+                Thread.sleep(1);
+            }
+            throw new TrainingCancelledException();
+        }));
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+
+        onLockLost.get().run();
+        awaitIdle();
+
+        TrainingJobView job = jobs.find(id).orElseThrow();
+        assertThat(job.state()).isEqualTo(State.FAILED);
+        assertThat(job.error()).contains("took over the model store's training lock");
+        verify(promotion, never()).decide(any(), any(), any());
+        verify(held).close();
+    }
+
     /** Jobs that run to the end inside {@code submit}. */
     private TrainingJobs inline() {
-        return new TrainingJobs(pipeline, LFW, events, meters, new ExecutorServiceAdapter(new SyncTaskExecutor()));
+        return new TrainingJobs(
+                pipeline, LFW, promotion, locks, events, meters, new ExecutorServiceAdapter(new SyncTaskExecutor()));
     }
 
     private TrainingJobs onThread() {
-        return new TrainingJobs(pipeline, LFW, events, meters, thread);
+        return new TrainingJobs(pipeline, LFW, promotion, locks, events, meters, thread);
     }
 
     private void awaitIdle() throws InterruptedException {

@@ -61,13 +61,34 @@ class TrainingRequestTest {
 
     @Test
     void aJobsSettingsReadBackAsTheSameRequest() {
-        TrainingRequest settings = TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED);
+        TrainingRequest settings = TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED, Promotion.FORCE);
 
         String written = json.writeValueAsString(settings);
 
-        assertThat(written).contains("\"people\":10", "\"variant\":\"deepfunneled\"");
+        assertThat(written).contains("\"people\":10", "\"variant\":\"deepfunneled\"", "\"promote\":\"force\"");
         assertThat(read(written)).isEqualTo(settings);
         assertThat(read(written).applyTo(DEFAULTS)).isEqualTo(DEFAULTS);
+    }
+
+    @Test
+    void wholeNumbersMustBeWrittenAsWholeNumbers() {
+        assertThat(read("{\"epochs\": 3, \"batchSize\": 16, \"seed\": 9}"))
+                .isEqualTo(new TrainingRequest(null, 3, 16, null, 9L, null));
+        for (String wrong :
+                List.of("{\"epochs\": 1.5}", "{\"epochs\": 1.0}", "{\"batchSize\": \"16\"}", "{\"seed\": 1e3}")) {
+            assertThatExceptionOfType(JacksonException.class)
+                    .as(wrong)
+                    .isThrownBy(() -> read(wrong))
+                    .withMessageContaining("must be a whole number");
+        }
+    }
+
+    @Test
+    void promoteIsAutoNeverOrForceAndAutoByDefault() {
+        assertThat(read("{\"promote\": \"never\"}").promote()).isEqualTo(Promotion.NEVER);
+        assertThat(read("{\"promote\": \"Force\"}").promotion()).isEqualTo(Promotion.FORCE);
+        assertThat(TrainingRequest.DEFAULTS.promotion()).isEqualTo(Promotion.AUTO);
+        assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> read("{\"promote\": \"maybe\"}"));
     }
 
     private TrainingRequest read(String body) {

@@ -107,8 +107,10 @@ class ModelStoreTest {
                 .isEqualTo(VERSION);
         assertThat(store.currentVersion()).contains(VERSION);
         assertThat(store.versions()).containsExactly(VERSION);
-        // Nothing temporary is left behind: only the version folder and the pointer.
-        assertThat(entries(store.root())).containsExactlyInAnyOrder(VERSION, "current");
+        // Nothing temporary is left behind: only the version folder, the pointer and the history with its lock.
+        assertThat(entries(store.root()))
+                .containsExactlyInAnyOrder(VERSION, "current", "lifecycle.json", "lifecycle.lock");
+        assertThat(saved.sha256()).containsOnlyKeys("visage-0000.params");
     }
 
     @Test

@@ -1,8 +1,14 @@
-package dev.visage.training;
+package dev.visage.jobs;
 
 import ai.djl.training.util.ProgressBar;
 import dev.visage.system.DjlEnvironment;
+import dev.visage.training.EpochSummary;
+import dev.visage.training.TrainingMetrics;
+import dev.visage.training.TrainingPipeline;
+import dev.visage.training.TrainingProgressListener;
 import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -12,8 +18,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code java -jar visage.jar train [--visage.training.epochs=N ...]}: trains, prints the evaluation and stores
- * the model, without a web server. Exits 0 on success, 1 with the reason on failure.
+ * {@code java -jar visage.jar train [--promote=auto|never|force] [--visage.training.epochs=N ...]}: trains, prints
+ * the evaluation and stores the model, without a web server, holding the store's training lock like any job. The
+ * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
+ * was stored, 1 with the reason on failure (another instance training on the same store, say).
  */
 @Component
 @ConditionalOnProperty(name = "visage.command", havingValue = "train")
@@ -22,19 +30,29 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
 
     private final TrainingPipeline pipeline;
+    private final ModelPromotion promotion;
+    private final JobLocks locks;
     private int exitCode;
 
-    TrainCommand(TrainingPipeline pipeline) {
+    TrainCommand(TrainingPipeline pipeline, ModelPromotion promotion, JobLocks locks) {
         this.pipeline = pipeline;
+        this.promotion = promotion;
+        this.locks = locks;
     }
 
     @Override
     public void run(ApplicationArguments args) {
         long start = System.nanoTime();
-        try {
+        AtomicBoolean lockLost = new AtomicBoolean();
+        try (JobLocks.Held lock = locks.acquire("train-command-" + UUID.randomUUID(), () -> lockLost.set(true))) {
+            Promotion mode = args.containsOption("promote")
+                    ? Promotion.parse(String.join("", args.getOptionValues("promote")))
+                    : Promotion.AUTO;
             DjlEnvironment.loadEngine();
             TrainingPipeline.Result result =
-                    pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), () -> false);
+                    pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), lockLost::get);
+            ModelPromotion.Decision decision =
+                    promotion.decide(result.manifest().version(), mode, lock::isHeld);
             TrainingMetrics metrics = result.metrics();
             System.out.println();
             System.out.print(metrics.test().toTable());
@@ -51,7 +69,8 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     metrics.trainSeconds(),
                     metrics.trainImagesPerSecond(),
                     (System.nanoTime() - start) / 1e9);
-            System.out.println("Stored model " + result.manifest().version());
+            System.out.println("Stored model " + result.manifest().version() + ": "
+                    + (decision.promoted() ? "now current (" + decision.reason() + ")" : decision.reason()));
         } catch (RuntimeException e) {
             log.debug("Training failed", e);
             System.err.println("Training failed: " + e.getMessage());

@@ -1,0 +1,144 @@
+package dev.visage.serving;
+
+import dev.visage.store.Lifecycle;
+import dev.visage.store.ModelConflictException;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
+import dev.visage.store.ModelStoreException;
+import dev.visage.store.StoredModel;
+import dev.visage.store.TrainingLock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The operator's view of the store and the changes they may make: promote any version, roll back to the previous
+ * current one, delete one that does not serve. A version goes into service only after it has been loaded and has
+ * passed its checks and self-test; this instance swaps at once, the others follow the store within their poll
+ * interval.
+ */
+@Service
+public class ModelVersions {
+
+    private final ModelStore store;
+    private final CurrentModel currentModel;
+    private final TrainingLock lock;
+
+    ModelVersions(ModelStore store, CurrentModel currentModel, TrainingLock lock) {
+        this.store = store;
+        this.currentModel = currentModel;
+        this.lock = lock;
+    }
+
+    /** Every version, newest first, and the store's state. */
+    public ModelsView list() {
+        String current = store.currentVersion().orElse(null);
+        String serving = currentModel.version().orElse(null);
+        Lifecycle lifecycle = store.lifecycle();
+        List<String> existing = store.versions();
+        String target = lifecycle.rollbackTarget(current, existing).orElse(null);
+        Map<String, String> refused = currentModel.refusals();
+        List<ModelsView.Version> versions = new ArrayList<>();
+        List<String> newestFirst = new ArrayList<>(existing);
+        Collections.reverse(newestFirst);
+        for (String version : newestFirst) {
+            String status = version.equals(current)
+                    ? "current"
+                    : version.equals(target)
+                            ? "previous"
+                            : lifecycle.rejected().containsKey(version)
+                                    ? "rejected"
+                                    : lifecycle.promoted().contains(version) ? "retired" : "candidate";
+            String note = refused.getOrDefault(version, lifecycle.rejected().get(version));
+            versions.add(describe(version, status, version.equals(serving), note));
+        }
+        List<Lifecycle.Event> events = new ArrayList<>(lifecycle.events());
+        Collections.reverse(events);
+        ModelsView.TrainingLockView holder = lock.holder()
+                .map(h -> ModelsView.TrainingLockView.of(h, lock.isStale(h)))
+                .orElse(null);
+        return new ModelsView(current, serving, target, holder, versions, events);
+    }
+
+    private ModelsView.Version describe(String version, String status, boolean serving, String note) {
+        try {
+            ModelManifest manifest = store.manifest(version);
+            JsonNode metrics = store.metrics(version);
+            return new ModelsView.Version(
+                    version,
+                    status,
+                    serving,
+                    manifest.trainedAt(),
+                    manifest.people().size(),
+                    number(metrics, "testAccuracy"),
+                    number(metrics, "balancedAccuracy"),
+                    number(metrics, "macroF1"),
+                    metrics.get("openSet"),
+                    note);
+        } catch (ModelStoreException e) {
+            return new ModelsView.Version(
+                    version, status, serving, null, null, null, null, null, null, note != null ? note : e.getMessage());
+        }
+    }
+
+    private static Double number(JsonNode metrics, String name) {
+        JsonNode value = metrics.get(name);
+        return value != null && value.isNumber() ? value.asDouble() : null;
+    }
+
+    /**
+     * Tests a version and makes it current and served here.
+     *
+     * @throws dev.visage.store.ModelNotFoundException if there is no such version
+     * @throws dev.visage.store.ModelRefusedException if it fails its checks or self-test
+     */
+    public void promote(String version) {
+        StoredModel loaded = store.load(version);
+        try {
+            store.promote(version, "promoted by an operator");
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        currentModel.serve(loaded);
+    }
+
+    /**
+     * Tests the previous current version and makes it current and served here again.
+     *
+     * @return the version rolled back to
+     * @throws ModelConflictException if there is none
+     * @throws dev.visage.store.ModelRefusedException if it fails its checks or self-test
+     */
+    public String rollBack() {
+        String target = store.rollbackTarget()
+                .orElseThrow(() -> new ModelConflictException("No earlier version to roll back to"));
+        StoredModel loaded = store.load(target);
+        try {
+            store.rollBack(target);
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        currentModel.serve(loaded);
+        return target;
+    }
+
+    /**
+     * Deletes a version.
+     *
+     * @throws ModelConflictException if it is current, or serves on this instance
+     */
+    public void delete(String version) {
+        Optional<String> serving = currentModel.version();
+        if (serving.filter(version::equals).isPresent()) {
+            throw new ModelConflictException(
+                    "Model " + version + " serves on this instance; promote another version before deleting it");
+        }
+        store.delete(version);
+    }
+}

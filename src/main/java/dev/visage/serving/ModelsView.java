@@ -1,0 +1,68 @@
+package dev.visage.serving;
+
+import dev.visage.store.Lifecycle;
+import dev.visage.store.LockHolder;
+import java.time.Instant;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code GET /models}: the store's versions and what each is.
+ *
+ * @param current the version the store's {@code current} names; null when none
+ * @param serving the version this instance serves; null when none (it differs from current while it follows a
+ *        change, or when current is refused)
+ * @param rollbackTarget the version {@code POST /models/rollback} would go to; null when none
+ * @param trainingLock who holds the store-wide training lock; null when nobody
+ * @param versions every stored version, newest first
+ * @param events the store's latest changes, newest first
+ */
+public record ModelsView(
+        String current,
+        String serving,
+        String rollbackTarget,
+        TrainingLockView trainingLock,
+        List<Version> versions,
+        List<Lifecycle.Event> events) {
+
+    /**
+     * One stored version.
+     *
+     * @param version its name
+     * @param status {@code current}; {@code previous} (the roll-back target); {@code retired} (was current
+     *        before); {@code candidate} (never promoted); {@code rejected} (the quality gate or its self-test
+     *        turned it down)
+     * @param serving whether this instance serves it
+     * @param trainedAt when it was trained
+     * @param people how many people it tells apart
+     * @param testAccuracy its test figures, from {@code metrics.json}
+     * @param balancedAccuracy mean per-person recall on its test part
+     * @param macroF1 mean per-person F1 on its test part
+     * @param openSet its open-set figures, when measured
+     * @param note why it was rejected, or why this instance refused to serve it
+     */
+    public record Version(
+            String version,
+            String status,
+            boolean serving,
+            Instant trainedAt,
+            Integer people,
+            Double testAccuracy,
+            Double balancedAccuracy,
+            Double macroF1,
+            JsonNode openSet,
+            String note) {}
+
+    /**
+     * The training lock's holder.
+     *
+     * @param stale whether its heartbeat is so old that another instance may take the lock over
+     */
+    public record TrainingLockView(String owner, String jobId, Instant acquiredAt, Instant heartbeatAt, boolean stale) {
+
+        static TrainingLockView of(LockHolder holder, boolean stale) {
+            return new TrainingLockView(
+                    holder.owner(), holder.jobId(), holder.acquiredAt(), holder.heartbeatAt(), stale);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.visage.store;
+
+import dev.visage.system.Folders;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Cleaning up the store: leftovers of interrupted writes, and versions beyond the number kept. */
+final class Housekeeping {
+
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+
+    private Housekeeping() {}
+
+    /** The version folders, oldest first: every folder whose name does not start with a dot. */
+    static List<String> versions(Path root) {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            return entries.filter(p ->
+                            Files.isDirectory(p) && !p.getFileName().toString().startsWith("."))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + root, e);
+        }
+    }
+
+    static int removeStaleTemporaries(Path root, Duration olderThan) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        Instant before = Instant.now().minus(olderThan);
+        int removed = 0;
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path entry : entries.toList()) {
+                if (entry.getFileName().toString().startsWith(ModelStore.TEMPORARY_PREFIX)
+                        && Files.getLastModifiedTime(entry).toInstant().isBefore(before)) {
+                    log.warn("Removing {}, left behind by an interrupted write", entry);
+                    Folders.deleteRecursively(entry);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot clean up temporary files in {}: {}", root, e.toString());
+        }
+        return removed;
+    }
+
+    /** The oldest of {@code versions} (sorted, oldest first) beyond the newest {@code keep}, except {@code kept}. */
+    static List<String> beyond(List<String> versions, int keep, Set<String> kept) {
+        return versions.subList(0, Math.max(0, versions.size() - keep)).stream()
+                .filter(version -> !kept.contains(version))
+                .toList();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.visage.store;
+
+/** Another instance sharing the model store holds its training lock: one training job runs at a time, store-wide. */
+public final class TrainingLockedException extends RuntimeException {
+
+    private final LockHolder holder;
+
+    public TrainingLockedException(LockHolder holder) {
+        super("Instance " + holder.owner() + " is running training job " + holder.jobId() + " on this model store "
+                + "(since " + holder.acquiredAt() + "); one job runs at a time across all instances");
+        this.holder = holder;
+    }
+
+    public LockHolder holder() {
+        return holder;
+    }
+}

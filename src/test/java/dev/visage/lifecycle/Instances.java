@@ -1,0 +1,133 @@
+package dev.visage.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.visage.Multipart;
+import dev.visage.VisageApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Whole Visage applications started in this JVM, and HTTP helpers to drive them like an operator would. */
+final class Instances {
+
+    static final String TOKEN = "lifecycle-test-token";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    private Instances() {}
+
+    /** One running application. */
+    record Instance(String name, ConfigurableApplicationContext context, URI base) implements AutoCloseable {
+
+        URI uri(String path) {
+            return base.resolve(path);
+        }
+
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
+
+    /** Starts an application on a free port with {@code properties} (key=value) on top of the defaults given. */
+    static Instance start(String name, List<String> properties) {
+        List<String> all = new ArrayList<>(List.of(
+                "server.port=0",
+                "visage.admin.token=" + TOKEN,
+                "visage.lfw.download=false",
+                "spring.main.banner-mode=off"));
+        all.addAll(properties);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(VisageApplication.class)
+                .properties(all.toArray(String[]::new))
+                .run();
+        String port = context.getEnvironment().getProperty("local.server.port");
+        return new Instance(name, context, URI.create("http://127.0.0.1:" + port + "/"));
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static HttpRequest.Builder admin(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + TOKEN);
+    }
+
+    static JsonNode json(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    static JsonNode get(Instance instance, String path) {
+        return json(send(admin(HttpRequest.newBuilder(instance.uri(path)).GET())), 200);
+    }
+
+    static HttpResponse<String> post(Instance instance, String path, String body) {
+        return send(admin(HttpRequest.newBuilder(instance.uri(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    static HttpResponse<String> identify(Instance instance, Path photo) throws IOException {
+        return send(
+                Multipart.post(instance.uri("identify"), "image", "face.jpg", "image/jpeg", Files.readAllBytes(photo)));
+    }
+
+    /** The version {@code GET /model} names, or null while none serves. */
+    static String servedVersion(Instance instance) {
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(instance.uri("model")).GET());
+        return response.statusCode() == 200
+                ? JSON.readTree(response.body()).get("version").asString()
+                : null;
+    }
+
+    /** Polls {@code probe} every 50 ms until it holds; returns the time that took. */
+    static <T> Duration await(String what, java.util.function.Supplier<T> probe, Predicate<T> until, Duration limit)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        T last = probe.get();
+        while (!until.test(last)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("%s, still %s", what, last)
+                    .isLessThan(limit);
+            Thread.sleep(50);
+            last = probe.get();
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Follows a training job to its end; returns its final view. */
+    static JsonNode finished(Instance instance, JsonNode job) throws InterruptedException {
+        String path = "train/" + job.get("id").asString();
+        JsonNode[] last = {job};
+        await(
+                "job " + job.get("id").asString(),
+                () -> last[0] = get(instance, path),
+                j -> !List.of("QUEUED", "RUNNING").contains(j.get("state").asString()),
+                Duration.ofMinutes(4));
+        return last[0];
+    }
+}

@@ -1,0 +1,139 @@
+package dev.visage.store;
+
+import ai.djl.Model;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.visage.SyntheticLfw;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
+import dev.visage.network.NetworkConfig;
+import dev.visage.training.FaceTrainer;
+import dev.visage.training.TrainedModel;
+import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingProgressListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A tiny model (3 synthetic people, 32x32 input), trained once per test JVM through {@link FaceTrainer}, so it
+ * comes with the self-test probes that training picks; and ways to damage a stored copy of it.
+ */
+public final class StoreTestModels {
+
+    public static final int PEOPLE = 3;
+
+    private static TrainedModel trained;
+    private static long stamps;
+
+    private StoreTestModels() {}
+
+    public static synchronized TrainedModel trained() {
+        if (trained == null) {
+            try {
+                Path lfw = SyntheticLfw.write(Files.createTempDirectory("visage-store-lfw"), PEOPLE, 15, 3);
+                TrainingConfig config = new TrainingConfig(
+                        PeopleSelection.top(PEOPLE),
+                        3,
+                        FaceCrop.of(SyntheticLfw.PATTERN_SIZE, 32),
+                        new NetworkConfig(List.of(16, 16), 16, 0f, false),
+                        4,
+                        4,
+                        0.004f,
+                        0f,
+                        0,
+                        0.1f,
+                        0,
+                        TrainingConfig.Augmentation.NONE);
+                trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return trained;
+    }
+
+    /** Stores the tiny model, with its probes, as a new candidate with a version of its own. */
+    public static synchronized ModelManifest storeCandidate(ModelStore store) {
+        TrainedModel model = trained();
+        Instant trainedAt = Instant.parse("2025-06-01T00:00:00Z").plusSeconds(++stamps);
+        return store.saveCandidate(
+                model.model(),
+                ModelManifest.unversioned(model.people(), model.network(), model.preprocessing(), trainedAt),
+                model.metrics(),
+                model.split(),
+                model.probes());
+    }
+
+    /** Stores a candidate and makes it current. */
+    public static ModelManifest storeCurrent(ModelStore store) {
+        ModelManifest manifest = storeCandidate(store);
+        store.promote(manifest.version(), "test");
+        return manifest;
+    }
+
+    public static Path parameters(ModelStore store, String version) {
+        return store.root().resolve(version).resolve(ModelStore.PARAMETERS);
+    }
+
+    /**
+     * Replaces a stored version's weights with its own, changed by {@code damage}, and records the new file's
+     * SHA-256 in {@code model.json}: damage that no checksum can see, which only the self-test can catch.
+     */
+    public static void rewriteWeights(ModelStore store, String version, Consumer<List<Parameter>> damage)
+            throws IOException {
+        // A model read back from the store cannot be saved again (DJL knows its input only after training), so
+        // the trained one is damaged, saved and then restored.
+        Model model = trained().model();
+        List<Parameter> parameters =
+                model.getBlock().getParameters().stream().map(Pair::getValue).toList();
+        List<float[]> originals =
+                parameters.stream().map(p -> p.getArray().toFloatArray()).toList();
+        Path scratch = Files.createTempDirectory("visage-damaged");
+        try {
+            damage.accept(parameters);
+            model.save(scratch, ModelStore.MODEL_NAME);
+        } finally {
+            for (int i = 0; i < parameters.size(); i++) {
+                parameters.get(i).getArray().set(originals.get(i));
+            }
+        }
+        Files.copy(
+                scratch.resolve(ModelStore.PARAMETERS),
+                parameters(store, version),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        recordChecksum(store, version, ModelStore.PARAMETERS);
+    }
+
+    /** Writes the current SHA-256 of {@code file} into the version's {@code model.json}. */
+    public static void recordChecksum(ModelStore store, String version, String file) throws IOException {
+        Path manifest = store.root().resolve(version).resolve(ModelStore.MANIFEST);
+        JsonMapper json = JsonMapper.builder().build();
+        ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
+        ((ObjectNode) node.get("sha256"))
+                .put(file, Checksums.sha256(store.root().resolve(version).resolve(file)));
+        json.writeValue(manifest.toFile(), node);
+    }
+
+    /** Negates the last layer: every answer becomes the least likely one. */
+    public static void negateLastLayer(List<Parameter> parameters) {
+        for (Parameter parameter : parameters.subList(parameters.size() - 2, parameters.size())) {
+            parameter.getArray().negi();
+        }
+    }
+
+    /** Sets the first weight of every layer to NaN. */
+    public static void poisonWithNaN(List<Parameter> parameters) {
+        for (Parameter parameter : parameters) {
+            float[] values = parameter.getArray().toFloatArray();
+            values[0] = Float.NaN;
+            parameter.getArray().set(values);
+        }
+    }
+}

@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 /**
@@ -44,9 +46,21 @@ public class IdentificationService implements DisposableBean {
     private final FaceImageDecoder decoder;
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
+    private final MemoryBudget decodeBudget;
 
     IdentificationService(CurrentModel currentModel, IdentifyProperties properties, MeterRegistry meters) {
+        this(currentModel, properties, meters, new MemoryBudget(Long.MAX_VALUE));
+    }
+
+    /** @param decodeBudget bytes of decoded pixels in flight at once: a decode that does not fit answers 503 */
+    @Autowired
+    IdentificationService(
+            CurrentModel currentModel,
+            IdentifyProperties properties,
+            MeterRegistry meters,
+            @Qualifier(UploadConfiguration.DECODE_BUDGET) MemoryBudget decodeBudget) {
         this.currentModel = currentModel;
+        this.decodeBudget = decodeBudget;
         this.properties = properties;
         this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE)
                 .collect(Collectors.toUnmodifiableMap(
@@ -71,8 +85,10 @@ public class IdentificationService implements DisposableBean {
      */
     public Identification identify(byte[] image, int top, boolean withCrop) {
         long start = System.nanoTime();
-        String outcome = REJECTED;
-        try {
+        String outcome = UNAVAILABLE;
+        // The decoded pixels and their copies are charged to the budget until only the small face is left.
+        try (MemoryBudget.Permit decoding = decodeBudget.acquire(DecodeCost.of(image, properties.maxPixels()))) {
+            outcome = REJECTED;
             BufferedImage decoded = decoder.decode(image);
             // From here on a failure is the service's (no model yet, busy), not the upload's.
             outcome = UNAVAILABLE;
@@ -82,6 +98,7 @@ public class IdentificationService implements DisposableBean {
                 float[] face = new float[crop.pixelCount(0)];
                 Photo photo = Photo.of(decoded);
                 crop.toPixels(photo, LfwFrame.centred(photo.width(), photo.height()), 0, face, 0);
+                decoding.close();
                 float[] probabilities = await(worker.submit(model, face));
                 Identification answer = answer(
                         model,

@@ -46,7 +46,8 @@ class IdentifyController {
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(
             responseCode = "503",
-            description = "No model loaded yet (see Retry-After)",
+            description =
+                    "No model loaded yet, or busy: the memory for uploads or decoding is in use (see Retry-After)",
             content = @Content(mediaType = "application/problem+json"))
     @PostMapping(
             path = "/identify",
@@ -70,7 +71,11 @@ class IdentifyController {
                     @RequestParam(name = "crop", defaultValue = "false")
                     boolean crop)
             throws IOException {
-        byte[] bytes = image == null ? null : image.getBytes();
-        return identification.identify(bytes, top == null ? properties.defaultTop() : top, crop);
+        if (image == null) {
+            throw ImageRejectedException.missing(
+                    "The request has no part named 'image': send the photo as the multipart field 'image'");
+        }
+        // With Visage's multipart resolver this is the array the upload was read into, not a copy.
+        return identification.identify(image.getBytes(), top == null ? properties.defaultTop() : top, crop);
     }
 }

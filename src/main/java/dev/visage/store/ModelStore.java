@@ -64,6 +64,28 @@ public final class ModelStore {
     }
 
     /**
+     * Checks, at start-up rather than after a training run, that this process can create the store's folder and
+     * write in it.
+     *
+     * @throws ModelStoreException naming the folder and the user when it cannot
+     */
+    public void checkWritable() {
+        Path probe = root.resolve(TEMPORARY_PREFIX + "write-check-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(root);
+            Files.createFile(probe);
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new ModelStoreException(
+                    "The model store " + root.toAbsolutePath() + " is not writable by this process (user "
+                            + System.getProperty("user.name") + "): " + e + ". Make the folder (in Docker: the "
+                            + "/models volume) writable for that user, e.g. chown it to uid 1000, or set "
+                            + "visage.models.dir to one that is",
+                    e);
+        }
+    }
+
+    /**
      * Stores a trained model as a new version and makes it current.
      *
      * @param metrics written as {@code metrics.json}

@@ -8,6 +8,8 @@ class ModelStoreConfiguration {
 
     @Bean
     ModelStore modelStore(ModelStoreProperties properties) {
-        return new ModelStore(properties.dir(), properties.keep());
+        ModelStore store = new ModelStore(properties.dir(), properties.keep());
+        store.checkWritable();
+        return store;
     }
 }

@@ -62,6 +62,11 @@ final class FailedTokenLimiter {
         return maxFailures;
     }
 
+    /** Addresses in the table. */
+    int size() {
+        return windows.size();
+    }
+
     private static final class Window {
         private long end;
         private int failures;

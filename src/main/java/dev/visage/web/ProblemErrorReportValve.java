@@ -10,9 +10,14 @@ import org.springframework.http.HttpStatus;
 /**
  * Tomcat's last word on an error nothing else answered, such as a request line or headers over the size limit (a
  * 400 that Tomcat sends before any application code runs): an {@code application/problem+json} body in place of
- * Tomcat's HTML page, with no server details and no stack trace.
+ * Tomcat's HTML page, with no server details and no stack trace. Public, as Tomcat instantiates it by name.
  */
-final class ProblemErrorReportValve extends ErrorReportValve {
+public final class ProblemErrorReportValve extends ErrorReportValve {
+
+    /** Tomcat makes the host's error report valve by reflection. */
+    public ProblemErrorReportValve() {
+        super();
+    }
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {

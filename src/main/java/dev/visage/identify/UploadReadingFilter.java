@@ -21,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * read by a non-blocking {@link ReadListener} as the client sends it (into a {@link MultipartReader}, so into one
  * budgeted image array), and only the complete upload is dispatched to the controller. A client that stalls holds
  * a connection and a few kilobytes, not a thread; after {@code visage.limits.upload-timeout} it gets a 408 and the
- * log one line. Refusals (too large, malformed, budget spent) are dispatched too, as a request attribute that
+ * log one line. Refusals (too large, malformed, budget spent) are dispatched too, once the rest of the body has
+ * been read and dropped (so that the client, still sending, can read the answer), as a request attribute that
  * {@link UploadMultipartResolver} throws, so that the web layer renders them like any other error.
  */
 final class UploadReadingFilter extends OncePerRequestFilter {
@@ -92,6 +93,9 @@ final class UploadReadingFilter extends OncePerRequestFilter {
         private final MemoryBudget.Permit permit;
         private final long started = System.nanoTime();
         private final AtomicBoolean done = new AtomicBoolean();
+        private RuntimeException refusal;
+        private Upload upload;
+        private byte[] discarded;
 
         Listener(AsyncContext async, ServletInputStream input, MultipartReader reader, MemoryBudget.Permit permit) {
             this.async = async;
@@ -104,24 +108,47 @@ final class UploadReadingFilter extends OncePerRequestFilter {
         public void onDataAvailable() {
             try {
                 while (!done.get() && input.isReady() && !input.isFinished()) {
-                    if (reader.readFrom(input) < 0) {
+                    if (refusal != null) {
+                        // Refused mid-body: read the rest and drop it, so the client can read the answer.
+                        if (input.read(discard()) < 0) {
+                            break;
+                        }
+                    } else if (refuse(reader::readFrom) < 0) {
                         break;
                     }
                 }
             } catch (IOException e) {
                 onError(e);
-            } catch (RuntimeException e) {
-                fail(e);
             }
         }
 
         @Override
-        public void onAllDataRead() {
-            try {
-                dispatch(reader.finish());
-            } catch (RuntimeException e) {
-                fail(e);
+        public void onAllDataRead() throws IOException {
+            if (refusal == null) {
+                refuse(in -> {
+                    upload = reader.finish();
+                    return 0;
+                });
             }
+            dispatch(refusal != null ? refusal : upload);
+        }
+
+        /** Runs one step of reading; a refusal gives the budget back and is answered once the body has ended. */
+        private int refuse(Step step) throws IOException {
+            try {
+                return step.run(input);
+            } catch (RuntimeException e) {
+                refusal = e;
+                permit.close();
+                return 0;
+            }
+        }
+
+        private byte[] discard() {
+            if (discarded == null) {
+                discarded = new byte[8192];
+            }
+            return discarded;
         }
 
         @Override
@@ -159,6 +186,11 @@ final class UploadReadingFilter extends OncePerRequestFilter {
         private void fail(RuntimeException error) {
             permit.close();
             dispatch(error);
+        }
+
+        /** One read of the body, or its end. */
+        private interface Step {
+            int run(ServletInputStream input) throws IOException;
         }
 
         private void dispatch(Object result) {

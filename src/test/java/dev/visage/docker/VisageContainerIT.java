@@ -2,6 +2,8 @@ package dev.visage.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.visage.Multipart;
 import dev.visage.SyntheticLfw;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.BindMode;
@@ -25,15 +28,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Docker image end to end: built from the project's Dockerfile and target/visage.jar, started with a
- * generated LFW folder as its data volume, it trains a first model on start-up, identifies, protects and runs
- * admin training jobs, and serves the same model version again after a restart on the same models volume.
+ * The Docker image end to end: built from the project's Dockerfile and target/visage.jar, started as production
+ * should start it (read-only root file system with a non-executable tmpfs /tmp, a memory limit, its heap a share
+ * of it) with a generated LFW folder as its data volume, it trains a first model on start-up, reports healthy
+ * (readiness, on the management port), identifies, holds under parallel large uploads and decompression bombs
+ * (only 4xx and 503, memory back under a bound), protects and runs admin training jobs, and serves the same model
+ * version again after a restart on the same models volume. A models volume it cannot write stops it at start-up
+ * with a message that says so.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class VisageContainerIT {
 
     private static final String TOKEN = "container-test-token";
     private static final int PEOPLE = 3;
+    private static final long MEMORY_LIMIT = 1L << 30;
+    private static final int API = 8080;
+    private static final int MANAGEMENT = 8081;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -56,7 +66,8 @@ class VisageContainerIT {
         String firstVersion;
         try (GenericContainer<?> visage = container(data, models, true)) {
             visage.start();
-            String base = "http://" + visage.getHost() + ":" + visage.getMappedPort(8080);
+            String base = "http://" + visage.getHost() + ":" + visage.getMappedPort(API);
+            awaitHealthy(visage);
 
             JsonNode model = json(
                     send(HttpRequest.newBuilder(URI.create(base + "/model")).GET()), 200);
@@ -79,6 +90,8 @@ class VisageContainerIT {
             assertThat(answer.get("modelVersion").asString()).isEqualTo(firstVersion);
             assertThat(people)
                     .contains(answer.get("candidates").get(0).get("person").asString());
+
+            HostileLoad.run(visage, base, Files.readAllBytes(photo), MEMORY_LIMIT);
 
             HttpResponse<String> anonymous = send(HttpRequest.newBuilder(URI.create(base + "/train"))
                     .POST(HttpRequest.BodyPublishers.ofString("{}"))
@@ -107,7 +120,7 @@ class VisageContainerIT {
 
         try (GenericContainer<?> restarted = container(data, models, false)) {
             restarted.start();
-            String base = "http://" + restarted.getHost() + ":" + restarted.getMappedPort(8080);
+            String base = "http://" + restarted.getHost() + ":" + restarted.getMappedPort(API);
             assertThat(json(
                                     send(HttpRequest.newBuilder(URI.create(base + "/model"))
                                             .GET()),
@@ -118,9 +131,57 @@ class VisageContainerIT {
         }
     }
 
+    @Test
+    void stopsAtStartUpWithAClearMessageWhenItCannotWriteItsModels() throws Exception {
+        Path data = Files.createDirectories(work.resolve("lfw-unwritable"));
+        Path models = Files.createDirectories(work.resolve("models-root-owned"));
+        Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (GenericContainer<?> visage = new GenericContainer<>(IMAGE)
+                .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
+                .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
+                .withEnv("VISAGE_LFW_DOWNLOAD", "false")
+                .withCreateContainerCmdModifier(VisageContainerIT::hardened)
+                .withStartupCheckStrategy(new ExitedStartupCheckStrategy(Duration.ofMinutes(3)))) {
+            visage.start();
+            long exitCode = visage.getCurrentContainerInfo().getState().getExitCodeLong();
+            assertThat(exitCode).isNotZero();
+            assertThat(visage.getLogs())
+                    .contains("APPLICATION FAILED TO START")
+                    .contains("The model store /models is not writable by this process (user visage)");
+        }
+    }
+
+    /** Read-only root file system, /tmp as a small non-executable tmpfs, and a memory limit without swap. */
+    private static void hardened(CreateContainerCmd command) {
+        command.getHostConfig()
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,size=64m"))
+                .withMemory(MEMORY_LIMIT)
+                .withMemorySwap(MEMORY_LIMIT);
+    }
+
+    /** Docker's health check (readiness on the management port) turns healthy once the model serves. */
+    private static void awaitHealthy(GenericContainer<?> visage) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            InspectContainerResponse.ContainerState state = visage.getDockerClient()
+                    .inspectContainerCmd(visage.getContainerId())
+                    .exec()
+                    .getState();
+            status = state.getHealth() == null ? "none" : state.getHealth().getStatus();
+            if (status.equals("healthy")) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(status).as("Docker health status").isEqualTo("healthy");
+    }
+
     private static GenericContainer<?> container(Path data, Path models, boolean trainOnStartup) {
         return new GenericContainer<>(IMAGE)
-                .withExposedPorts(8080)
+                .withExposedPorts(API, MANAGEMENT)
+                .withCreateContainerCmdModifier(VisageContainerIT::hardened)
                 .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
                 .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
                 .withEnv("VISAGE_ADMIN_TOKEN", TOKEN)
@@ -131,6 +192,7 @@ class VisageContainerIT {
                 .withEnv("VISAGE_TRAINING_BATCH_SIZE", "16")
                 .withEnv("VISAGE_TRAINING_LEARNING_RATE", "0.002")
                 .waitingFor(Wait.forHttp("/actuator/health/readiness")
+                        .forPort(MANAGEMENT)
                         .forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(8)));
     }

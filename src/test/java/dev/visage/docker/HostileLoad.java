@@ -22,8 +22,9 @@ import javax.imageio.ImageIO;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * Parallel large uploads and decompression bombs against a container with a memory limit: every answer is a 4xx
- * or a 503 with Retry-After (never another 5xx, never a broken connection), the service keeps serving, and the
+ * Parallel large uploads and decompression bombs against a container with a memory limit: every answer is a 200 (a
+ * bomb decoded while the budget allowed), a 4xx or a 503 with Retry-After (never another 5xx, never a connection
+ * closed without an answer), the service keeps serving, and the
  * JVM's resident memory ends under a bound well inside the limit.
  */
 final class HostileLoad {
@@ -48,10 +49,7 @@ final class HostileLoad {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < UPLOADS + BOMBS; i++) {
                 byte[] body = i < UPLOADS ? large : bomb;
-                results.add(pool.submit(() -> outcome(http.send(
-                        Multipart.post(identify, "image", "x.jpg", "image/jpeg", body)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString()))));
+                results.add(pool.submit(() -> send(http, identify, body)));
             }
             for (Future<String> result : results) {
                 outcomes.merge(result.get(), 1, Integer::sum);
@@ -60,8 +58,17 @@ final class HostileLoad {
             pool.shutdownNow();
         }
         assertThat(outcomes.keySet())
-                .as("answers to %d large uploads and %d bombs: %s", UPLOADS, BOMBS, outcomes)
-                .allMatch(outcome -> outcome.startsWith("4") || outcome.equals("503 with Retry-After"))
+                .as(
+                        "answers to %d large uploads and %d bombs: %s; log lines about uploads: %s",
+                        UPLOADS,
+                        BOMBS,
+                        outcomes,
+                        visage.getLogs()
+                                .lines()
+                                .filter(line -> line.contains("Upload"))
+                                .toList())
+                .allMatch(outcome ->
+                        outcome.equals("200") || outcome.startsWith("4") || outcome.equals("503 with Retry-After"))
                 .contains("503 with Retry-After");
 
         HttpResponse<String> after = http.send(
@@ -74,6 +81,17 @@ final class HostileLoad {
                 .as("resident memory after the load, of a %d MiB limit", memoryLimit >> 20)
                 .isLessThan(memoryLimit * 8 / 10);
         assertThat(visage.getLogs()).doesNotContain("ran out of memory").doesNotContain("OutOfMemoryError");
+    }
+
+    private static String send(HttpClient http, URI identify, byte[] body) throws InterruptedException {
+        try {
+            return outcome(http.send(
+                    Multipart.post(identify, "image", "x.jpg", "image/jpeg", body)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return "no answer: " + e.getMessage();
+        }
     }
 
     private static String outcome(HttpResponse<String> response) {

@@ -191,6 +191,8 @@ class VisageContainerIT {
                 .withEnv("VISAGE_TRAINING_EPOCHS", "3")
                 .withEnv("VISAGE_TRAINING_BATCH_SIZE", "16")
                 .withEnv("VISAGE_TRAINING_LEARNING_RATE", "0.002")
+                // Generous for a busy CI machine: a slow upload must not pass for a stalled one here.
+                .withEnv("VISAGE_LIMITS_UPLOAD_TIMEOUT", "90s")
                 .waitingFor(Wait.forHttp("/actuator/health/readiness")
                         .forPort(MANAGEMENT)
                         .forStatusCode(200)

@@ -80,11 +80,13 @@ RUN set -e; \
 # MALLOC_*: Visage's allocator settings (one arena, fixed mmap and trim thresholds: LibTorch's large tensors stay in
 # reusable memory instead of being faulted in afresh every step), from the start and for every thread. With all
 # three in the environment Visage does not load JNA to set them, so nothing needs an executable temporary folder.
-# JAVA_TOOL_OPTIONS: the heap is a share of the container's memory limit (40%; the rest is LibTorch's, whose
-# tensors live outside the heap, and the JVM's own); G1 gives unused heap back after a quiet minute. Training the
-# default model on LFW peaked at the resident size stated in the README: that is the memory limit to give. Set the
-# variable to replace these. No -XX:+ExitOnOutOfMemoryError: requests are bounded by Visage's memory budgets, and a
-# request that still runs out of memory is answered 503 (retry), where exiting would cut every connection.
+# JAVA_TOOL_OPTIONS: the heap is a quarter of the container's memory limit, fixed and pre-touched, so resident memory
+# stays flat under load and returns to its idle size after it (with a heap that grows on demand, G1 kept the
+# 530 MiB it had grown to under the hostile load for minutes). The rest of the limit is LibTorch's (its tensors
+# live outside the heap) and the JVM's. Give the container a memory limit (compose does): without one the heap is
+# a quarter of the host's memory, all of it resident. Set the variable to replace these. No
+# -XX:+ExitOnOutOfMemoryError: requests are bounded by Visage's memory budgets, and a request that still runs out
+# of memory is answered 503 (retry), where exiting would cut every connection.
 # /tmp must be writable (Tomcat's work folder); with --read-only, give it a tmpfs (noexec is fine).
 ENV DJL_OFFLINE=true \
     OPT_OUT_TRACKING=true \
@@ -100,7 +102,7 @@ ENV DJL_OFFLINE=true \
     MALLOC_ARENA_MAX=1 \
     MALLOC_MMAP_THRESHOLD_=33554432 \
     MALLOC_TRIM_THRESHOLD_=536870912 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+UseG1GC -XX:G1PeriodicGCInterval=60000"
+    JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=25 -XX:+AlwaysPreTouch"
 
 WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last, small layer.

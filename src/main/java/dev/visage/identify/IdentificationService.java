@@ -86,8 +86,14 @@ public class IdentificationService implements DisposableBean {
     public Identification identify(byte[] image, int top, boolean withCrop) {
         long start = System.nanoTime();
         String outcome = UNAVAILABLE;
+        long decodeBytes = DecodeCost.of(image, properties.maxPixels());
+        if (decodeBytes > decodeBudget.capacity()) {
+            throw ImageRejectedException.tooLarge("Decoding this image takes " + (decodeBytes >> 20)
+                    + " MiB, more than the " + (decodeBudget.capacity() >> 20)
+                    + " MiB this service decodes at once; send a smaller image");
+        }
         // The decoded pixels and their copies are charged to the budget until only the small face is left.
-        try (MemoryBudget.Permit decoding = decodeBudget.acquire(DecodeCost.of(image, properties.maxPixels()))) {
+        try (MemoryBudget.Permit decoding = decodeBudget.acquire(decodeBytes)) {
             outcome = REJECTED;
             BufferedImage decoded = decoder.decode(image);
             // From here on a failure is the service's (no model yet, busy), not the upload's.

@@ -22,17 +22,22 @@ FROM ${BASE_IMAGE} AS extract
 WORKDIR /build
 COPY target/visage.jar visage.jar
 RUN java -Djarmode=tools -jar visage.jar extract --layers --launcher --destination extracted \
- && ls extracted/dependencies/BOOT-INF/lib/pytorch-native-cpu-*.jar >/dev/null
+ && mkdir native \
+ && mv extracted/dependencies/BOOT-INF/lib/pytorch-native-cpu-*.jar native/ \
+ && sed -i '/pytorch-native-cpu-/d' extracted/application/BOOT-INF/classpath.idx
 
 # ---- 2. LibTorch, unpacked once at build time ------------------------------------------------------------
-# On first use DJL copies LibTorch (about 450 MB) out of the pytorch-native-cpu jar into ENGINE_CACHE_DIR: 10 s
-# or more at every container start, and in every container's writable layer, were it done at run time. Here
-# Engine.getInstance() runs once, from the dependencies alone, through Spring's own generic main
-# (SpringApplication with an XML bean definition: a JRE has no compiler for a Java helper). It does not depend
-# on the app's code, and this stage copies only the dependencies, so its layer stays cached while just the
-# application changes.
+# On first use DJL copies LibTorch (about 430 MB) out of the pytorch-native-cpu jar into its cache: 10 s or more at
+# every container start, and in every container's writable layer, were it done at run time. Here
+# Engine.getInstance() runs once, from the dependencies alone, through Spring's own generic main (SpringApplication
+# with an XML bean definition: a JRE has no compiler for a Java helper). It does not depend on the app's code, and
+# this stage copies only the dependencies, so its layer stays cached while just the application changes.
+# Then LibTorch moves to a fixed folder that PYTORCH_LIBRARY_PATH names, and the engine loads a second time without
+# the 112 MB jar (which the runtime image leaves out: it only duplicated these files), so the JNI glue is unpacked
+# beside it too and the runtime needs neither the jar nor a writable cache.
 FROM ${BASE_IMAGE} AS engine
 COPY --from=extract /build/extracted/dependencies/BOOT-INF/lib/ /build/lib/
+COPY --from=extract /build/native/ /build/native/
 ENV ENGINE_CACHE_DIR=/opt/djl/engine
 RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
       '<beans xmlns="http://www.springframework.org/schema/beans"' \
@@ -40,11 +45,15 @@ RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
       '       xsi:schemaLocation="http://www.springframework.org/schema/beans https://www.springframework.org/schema/beans/spring-beans.xsd">' \
       '  <bean id="engine" class="ai.djl.engine.Engine" factory-method="getInstance"/>' \
       '</beans>' > /build/engine.xml \
- && timeout 600 java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp '/build/lib/*' \
+ && load_engine() { timeout 600 java -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -cp "$1" \
       org.springframework.boot.SpringApplication --spring.main.sources=file:/build/engine.xml \
-      --spring.main.web-application-type=none --spring.main.banner-mode=off \
- && ls "$ENGINE_CACHE_DIR"/pytorch/*/libtorch_cpu.so "$ENGINE_CACHE_DIR"/pytorch/*/*libdjl_torch.so \
- && chmod -R a+rX,go-w "$ENGINE_CACHE_DIR"
+      --spring.main.web-application-type=none --spring.main.banner-mode=off; } \
+ && load_engine '/build/lib/*:/build/native/*' \
+ && mv "$ENGINE_CACHE_DIR"/pytorch/*-cpu-linux-x86_64 /opt/djl/libtorch \
+ && rm -f /opt/djl/libtorch/*libdjl_torch.so \
+ && PYTORCH_LIBRARY_PATH=/opt/djl/libtorch PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cpu load_engine '/build/lib/*' \
+ && ls /opt/djl/libtorch/libtorch_cpu.so "$ENGINE_CACHE_DIR"/pytorch/*/*libdjl_torch.so \
+ && chmod -R a+rX,go-w /opt/djl
 
 # ---- 3. the runtime image --------------------------------------------------------------------------------
 FROM ${BASE_IMAGE}
@@ -66,39 +75,73 @@ RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libgtk2.0-0 \
  && rm -rf /var/lib/apt/lists/*
 
-# DJL never goes online and finds LibTorch where stage 2 left it (read-only, owned by root); its other cache
-# stays in the user's home. VISAGE_LFW_DIR is the folder of people folders inside the /data/lfw volume, as LFW's
-# archive (and the app's download) lays it out: mount the folder that holds lfw-deepfunneled/ at /data/lfw.
-# MALLOC_ARENA_MAX from the start (Visage's own mallopt comes after the JVM's threads have their arenas): one
-# arena keeps LibTorch's large tensors in reusable memory instead of faulting them in afresh every step.
-# JAVA_TOOL_OPTIONS: a fixed, pre-touched 512 MiB heap, so resident memory stays flat under load (with a heap
-# sized from the machine, G1 grew it from 260 to 376 MiB between a 10,000- and a 50,000-request run). Training
-# peaks at about 120 MiB of live heap; LibTorch's tensors live outside it. Set the variable to replace these.
+# DJL never goes online and finds LibTorch where stage 2 left it (read-only, owned by root): PYTORCH_LIBRARY_PATH,
+# with its version and flavour, and the JNI glue in ENGINE_CACHE_DIR. VISAGE_LFW_DIR is the folder of people
+# folders inside the /data/lfw volume, as LFW's archive (and the app's download) lays it out: mount the folder that
+# holds lfw-deepfunneled/ at /data/lfw.
+# MALLOC_*: Visage's allocator settings (one arena, fixed mmap and trim thresholds: LibTorch's large tensors stay in
+# reusable memory instead of being faulted in afresh every step), from the start and for every thread. With all
+# three in the environment Visage does not load JNA to set them, so nothing needs an executable temporary folder.
+# JAVA_TOOL_OPTIONS: the heap is a quarter of the container's memory limit, fixed and pre-touched, so resident memory
+# stays flat under load and returns to its idle size after it (with a heap that grows on demand, G1 kept the
+# 530 MiB it had grown to under the hostile load for minutes). The rest of the limit is LibTorch's (its tensors
+# live outside the heap) and the JVM's. Give the container a memory limit (compose does): without one the heap is
+# a quarter of the host's memory, all of it resident. Set the variable to replace these. No
+# -XX:+ExitOnOutOfMemoryError: requests are bounded by Visage's memory budgets, and a request that still runs out
+# of memory is answered 503 (retry), where exiting would cut every connection.
+# /tmp must be writable (Tomcat's work folder); with --read-only, give it a tmpfs (noexec is fine).
 ENV DJL_OFFLINE=true \
     OPT_OUT_TRACKING=true \
     ENGINE_CACHE_DIR=/opt/djl/engine \
-    DJL_CACHE_DIR=/home/visage/.djl.ai \
+    DJL_CACHE_DIR=/tmp/djl \
+    PYTORCH_LIBRARY_PATH=/opt/djl/libtorch \
+    PYTORCH_VERSION=2.7.1 \
+    PYTORCH_FLAVOR=cpu \
     VISAGE_LFW_DIR=/data/lfw/lfw-deepfunneled \
     VISAGE_MODELS_DIR=/models \
     MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED=true \
+    MANAGEMENT_SERVER_PORT=8081 \
     MALLOC_ARENA_MAX=1 \
-    JAVA_TOOL_OPTIONS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
+    MALLOC_MMAP_THRESHOLD_=33554432 \
+    MALLOC_TRIM_THRESHOLD_=536870912 \
+    JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=25 -XX:+AlwaysPreTouch"
 
 WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last, small layer.
-COPY --from=engine /opt/djl/engine/ /opt/djl/engine/
+COPY --from=engine /opt/djl/ /opt/djl/
 COPY --from=extract /build/extracted/dependencies/ ./
+# OpenCV's natives (face detection and decoding), unpacked once by JavaCPP into a fixed, read-only cache that the
+# entry point names (JavaCPP would otherwise unpack about 140 MB into the home folder at every start, which a
+# read-only root forbids). Loading them here also proves the image has every library they link against.
+RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+      '<beans xmlns="http://www.springframework.org/schema/beans"' \
+      '       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"' \
+      '       xsi:schemaLocation="http://www.springframework.org/schema/beans https://www.springframework.org/schema/beans/spring-beans.xsd">' \
+      '  <bean id="objdetect" class="org.bytedeco.javacpp.Loader" factory-method="load">' \
+      '    <constructor-arg type="java.lang.Class" value="org.bytedeco.opencv.global.opencv_objdetect"/></bean>' \
+      '  <bean id="imgcodecs" class="org.bytedeco.javacpp.Loader" factory-method="load">' \
+      '    <constructor-arg type="java.lang.Class" value="org.bytedeco.opencv.global.opencv_imgcodecs"/></bean>' \
+      '</beans>' > /tmp/opencv.xml \
+ && JAVA_TOOL_OPTIONS= timeout 300 java -Dorg.bytedeco.javacpp.cachedir=/opt/javacpp -cp '/app/BOOT-INF/lib/*' \
+      org.springframework.boot.SpringApplication --spring.main.sources=file:/tmp/opencv.xml \
+      --spring.main.web-application-type=none --spring.main.banner-mode=off \
+ && rm /tmp/opencv.xml \
+ && ls /opt/javacpp/opencv-*/org/bytedeco/opencv/linux-x86_64/libjniopencv_objdetect.so \
+ && chmod -R a+rX,go-w /opt/javacpp
 COPY --from=extract /build/extracted/spring-boot-loader/ ./
 COPY --from=extract /build/extracted/snapshot-dependencies/ ./
 COPY --from=extract /build/extracted/application/ ./
 
 USER 1000:1000
 VOLUME ["/data/lfw", "/models"]
-EXPOSE 8080
+# 8080: the API; 8081: health and Prometheus (management), on their own threads, so probes answer under a flood.
+EXPOSE 8080 8081
 
-# Without curl: bash's /dev/tcp, HTTP/1.0 (the server closes the connection), and the status line must say 200.
+# Healthy means serving: readiness, UP once a model is loaded (so a first start that trains stays "starting", then
+# "unhealthy", until its model is stored). Without curl: bash's /dev/tcp, HTTP/1.0 (the server closes the
+# connection), and the status line must say 200.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=180s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${SERVER_PORT:-8080} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r -t 4 _ status _ <&3 && [ \"$status\" = 200 ]"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_SERVER_PORT:-8081} && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r -t 4 _ status _ <&3 && [ \"$status\" = 200 ]"]
 
 # `java -jar visage.jar` on the extracted layout; arguments go to the app, so `docker run IMAGE train ...` trains.
-ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -31,20 +31,48 @@ final class FaceImageDecoder {
         this.maxPixels = maxPixels;
     }
 
-    Photo decode(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            throw ImageRejectedException.missing("The image part is empty");
+    /**
+     * What the header says about an image, before any pixel is decoded.
+     *
+     * @param format ImageIO's lower-case format name
+     * @param reduction the reduction the decode will use: inside the decoder for JPEG, after it for other formats
+     */
+    record Header(String format, long width, long height, int reduction) {
+
+        /**
+         * Bytes that decoding takes at its peak, native and heap. A JPEG: its reduced B, G, R raster, a copy turned
+         * upright, and the photo's Java array. Other formats decode whole (up to 16-bit RGBA, then 8-bit colour)
+         * before they are reduced into the raster the photo's array copies.
+         */
+        long decodeBytes() {
+            long reduced = ceilDiv(width, reduction) * ceilDiv(height, reduction);
+            return "jpeg".equals(format) ? reduced * (3 + 3 + 3) : width * height * (8 + 3) + reduced * (3 + 3);
         }
-        long[] size = checkedSize(bytes);
+
+        private static long ceilDiv(long value, int divisor) {
+            return (value + divisor - 1) / divisor;
+        }
+    }
+
+    /** Decodes a photo, upright. */
+    Photo decode(byte[] bytes) {
+        return decode(bytes, inspect(bytes));
+    }
+
+    /** Decodes a photo whose header {@link #inspect} has read, upright. */
+    Photo decode(byte[] bytes, Header header) {
         try {
-            return PhotoDecoder.decode(bytes, reduction(size[0], size[1]));
+            return PhotoDecoder.decode(bytes, header.reduction());
         } catch (IllegalArgumentException e) {
             throw ImageRejectedException.unreadable("The image is corrupt or truncated: " + e.getMessage());
         }
     }
 
-    /** Width and height from the header, after checking the format and the pixel limit. */
-    private long[] checkedSize(byte[] bytes) {
+    /** Reads the header: refuses empty uploads, unknown formats and images over the pixel limit. */
+    Header inspect(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw ImageRejectedException.missing("The image part is empty");
+        }
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
             if (!readers.hasNext()) {
@@ -65,7 +93,7 @@ final class FaceImageDecoder {
                     throw ImageRejectedException.tooLarge("The image is " + width + "x" + height + " pixels; at most "
                             + maxPixels + " pixels are accepted");
                 }
-                return new long[] {width, height};
+                return new Header(format, width, height, reduction(width, height));
             } finally {
                 reader.dispose();
             }

@@ -20,12 +20,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
 
 /**
- * Identifies the faces in an uploaded photo with the model in service: decode once, find the faces, crop each from
- * the full-resolution photo, one batched forward pass for all of them, and the answer. Times every request by
- * outcome.
+ * Identifies the faces in an uploaded photo with the model in service: decode once (within the decoding memory
+ * budget), find the faces, crop each from the full-resolution photo, one batched forward pass for all of them,
+ * and the answer. Times every request by outcome.
  */
 @Service
 public class IdentificationService implements DisposableBean {
@@ -41,11 +42,18 @@ public class IdentificationService implements DisposableBean {
     private final Answers answers;
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
+    private final MemoryBudget decodeBudget;
 
+    /** @param decodeBudget bytes of decoded pixels in flight at once: a decode that does not fit answers 503 */
     IdentificationService(
-            CurrentModel currentModel, IdentifyProperties properties, FaceDetector detector, MeterRegistry meters) {
+            CurrentModel currentModel,
+            IdentifyProperties properties,
+            FaceDetector detector,
+            MeterRegistry meters,
+            @Qualifier(UploadConfiguration.DECODE_BUDGET) MemoryBudget decodeBudget) {
         this.currentModel = currentModel;
         this.properties = properties;
+        this.decodeBudget = decodeBudget;
         this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE)
                 .collect(Collectors.toUnmodifiableMap(
                         outcome -> outcome,
@@ -73,50 +81,77 @@ public class IdentificationService implements DisposableBean {
      */
     public Identification identify(byte[] image, int top, boolean withCrop, boolean detect) {
         long start = System.nanoTime();
-        String outcome = REJECTED;
+        String outcome = UNAVAILABLE;
         try {
-            Photo photo = decoder.decode(image);
-            // From here on a failure is the service's (no model yet, busy), not the upload's.
-            outcome = UNAVAILABLE;
-            List<FaceLocator.LocatedFace> located = detect ? locator.detect(photo) : List.of(locator.centred(photo));
+            FaceImageDecoder.Header header = decoder.inspect(image);
             ServingModel model = currentModel.acquire();
             try {
-                List<Identification.Face> faces = identifyFaces(model, photo, located, top, withCrop);
+                CroppedFaces cropped = locateAndCrop(image, header, model.crop(), detect);
+                float[][] probabilities = cropped.crops().isEmpty()
+                        ? new float[0][]
+                        : await(worker.submit(model, cropped.crops().toArray(float[][]::new)));
+                List<Identification.Face> faces = answerFaces(model, cropped, probabilities, top, withCrop);
                 Identification answer = Answers.of(faces, model.version(), (System.nanoTime() - start) / 1e6);
                 outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;
             } finally {
                 model.release();
             }
+        } catch (ImageRejectedException e) {
+            outcome = REJECTED;
+            throw e;
         } finally {
             timers.get(outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** Crops the faces worth identifying, runs them through one forward pass, and answers for every face. */
-    private List<Identification.Face> identifyFaces(
-            ServingModel model, Photo photo, List<FaceLocator.LocatedFace> located, int top, boolean withCrop) {
-        FaceCrop crop = model.crop();
-        List<float[]> crops = new ArrayList<>();
-        for (FaceLocator.LocatedFace face : located) {
-            if (crops.size() < properties.maxFaces() && !face.tooSmall(locator.minFaceSize())) {
-                float[] pixels = new float[crop.pixelCount(0)];
-                crop.toPixels(photo, face.frame(), 0, pixels, 0);
-                crops.add(pixels);
-            }
+    /** The faces found, and the crops of those worth identifying (at most {@code maxFaces}, none too small). */
+    private record CroppedFaces(List<FaceLocator.LocatedFace> located, List<float[]> crops) {}
+
+    /**
+     * Decodes the photo, finds its faces and crops them, holding decoding memory from the budget only until the
+     * crops are made: the forward pass needs only the small crops.
+     */
+    private CroppedFaces locateAndCrop(byte[] image, FaceImageDecoder.Header header, FaceCrop crop, boolean detect) {
+        long bytes = header.decodeBytes();
+        if (bytes > decodeBudget.capacity()) {
+            throw ImageRejectedException.tooLarge("Decoding this image takes " + (bytes >> 20)
+                    + " MiB, more than the " + (decodeBudget.capacity() >> 20)
+                    + " MiB this service decodes at once; send a smaller image");
         }
-        float[][] probabilities =
-                crops.isEmpty() ? new float[0][] : await(worker.submit(model, crops.toArray(float[][]::new)));
-        List<Identification.Face> faces = new ArrayList<>(located.size());
+        try (MemoryBudget.Permit decoding = decodeBudget.acquire(bytes)) {
+            Photo photo = decoder.decode(image, header);
+            List<FaceLocator.LocatedFace> located = detect ? locator.detect(photo) : List.of(locator.centred(photo));
+            List<float[]> crops = new ArrayList<>();
+            for (FaceLocator.LocatedFace face : located) {
+                if (crops.size() < properties.maxFaces() && !face.tooSmall(locator.minFaceSize())) {
+                    float[] pixels = new float[crop.pixelCount(0)];
+                    crop.toPixels(photo, face.frame(), 0, pixels, 0);
+                    crops.add(pixels);
+                }
+            }
+            return new CroppedFaces(located, crops);
+        }
+    }
+
+    /** An answer for every face found: identified, or why not. */
+    private List<Identification.Face> answerFaces(
+            ServingModel model, CroppedFaces cropped, float[][] probabilities, int top, boolean withCrop) {
+        List<Identification.Face> faces = new ArrayList<>(cropped.located().size());
         int next = 0;
-        for (FaceLocator.LocatedFace face : located) {
+        for (FaceLocator.LocatedFace face : cropped.located()) {
             if (face.tooSmall(locator.minFaceSize())) {
                 faces.add(
                         Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_SMALL));
-            } else if (next == crops.size()) {
+            } else if (next == cropped.crops().size()) {
                 faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_MANY));
             } else {
-                faces.add(answers.identified(face, model, probabilities[next], top, withCrop ? crops.get(next) : null));
+                faces.add(answers.identified(
+                        face,
+                        model,
+                        probabilities[next],
+                        top,
+                        withCrop ? cropped.crops().get(next) : null));
                 next++;
             }
         }

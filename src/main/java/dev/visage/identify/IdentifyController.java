@@ -47,7 +47,8 @@ class IdentifyController {
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(
             responseCode = "503",
-            description = "No model loaded yet (see Retry-After)",
+            description =
+                    "No model loaded yet, or busy: the memory for uploads or decoding is in use (see Retry-After)",
             content = @Content(mediaType = "application/problem+json"))
     @PostMapping(
             path = "/identify",
@@ -74,7 +75,11 @@ class IdentifyController {
                     @RequestParam(name = "detect", defaultValue = "true")
                     boolean detect)
             throws IOException {
-        byte[] bytes = image == null ? null : image.getBytes();
-        return identification.identify(bytes, top == null ? properties.defaultTop() : top, crop, detect);
+        if (image == null) {
+            throw ImageRejectedException.missing(
+                    "The request has no part named 'image': send the photo as the multipart field 'image'");
+        }
+        // With Visage's multipart resolver this is the array the upload was read into, not a copy.
+        return identification.identify(image.getBytes(), top == null ? properties.defaultTop() : top, crop, detect);
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,23 @@ final class Housekeeping {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + root, e);
+        }
+    }
+
+    /** @throws ModelStoreException naming the folder and the user when this process cannot create it or write in it */
+    static void checkWritable(Path root) {
+        Path probe = root.resolve(ModelStore.TEMPORARY_PREFIX + "write-check-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(root);
+            Files.createFile(probe);
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new ModelStoreException(
+                    "The model store " + root.toAbsolutePath() + " is not writable by this process (user "
+                            + System.getProperty("user.name") + "): " + e + ". Make the folder (in Docker: the "
+                            + "/models volume) writable for that user, e.g. chown it to uid 1000, or set "
+                            + "visage.models.dir to one that is",
+                    e);
         }
     }
 

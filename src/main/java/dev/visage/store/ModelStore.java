@@ -75,6 +75,11 @@ public final class ModelStore {
         return stored;
     }
 
+    /** Checks at start-up, rather than after a training run, that this process can write the store's folder. */
+    public void checkWritable() {
+        Housekeeping.checkWritable(root);
+    }
+
     /**
      * Stores a trained model as a new version, with its self-test probes, without putting it in service.
      *

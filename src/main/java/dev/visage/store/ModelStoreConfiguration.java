@@ -15,6 +15,7 @@ class ModelStoreConfiguration {
     @Bean
     ModelStore modelStore(ModelStoreProperties properties) {
         ModelStore store = new ModelStore(properties.dir(), properties.keep());
+        store.checkWritable();
         store.removeStaleTemporaries(properties.lockStaleAfter());
         return store;
     }

@@ -48,9 +48,23 @@ final class NativeAllocator {
 
     private NativeAllocator() {}
 
-    /** Applies the settings once per process; a no-op off Linux or where the C library has no mallopt. */
+    /** Whether every setting is given as an environment variable, so glibc applies them itself. */
+    static boolean allFromEnvironment() {
+        for (Option option : Option.values()) {
+            if (System.getenv(option.environmentVariable) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Applies the settings once per process; a no-op off Linux, where the C library has no mallopt, or where every
+     * setting comes from the environment already (as in the Docker image): then JNA, which unpacks its native
+     * library into an executable temporary folder, is not loaded at all, so a read-only root file system works.
+     */
     static void configure() {
-        if (!Platform.isLinux() || configured.getAndSet(true)) {
+        if (allFromEnvironment() || !Platform.isLinux() || configured.getAndSet(true)) {
             return;
         }
         try {

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
@@ -45,7 +46,9 @@ class AdminConfiguration implements WebMvcConfigurer {
 
     AdminConfiguration(AdminProperties properties) {
         this.properties = properties;
-        this.interceptor = new AdminTokenInterceptor(tokenOf(properties));
+        this.interceptor = new AdminTokenInterceptor(
+                tokenOf(properties),
+                new FailedTokenLimiter(properties.maxFailures(), properties.failureWindow(), Clock.systemUTC()));
     }
 
     private static String tokenOf(AdminProperties properties) {

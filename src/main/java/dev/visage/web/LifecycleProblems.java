@@ -1,5 +1,7 @@
 package dev.visage.web;
 
+import dev.visage.jobs.TrainingJobConflictException;
+import dev.visage.jobs.TrainingJobNotFoundException;
 import dev.visage.jobs.TrainingRequestTooLargeException;
 import dev.visage.store.ModelNotFoundException;
 import dev.visage.store.ModelRefusedException;
@@ -7,7 +9,10 @@ import dev.visage.store.TrainingLockedException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
-/** The problem details of the model life cycle's domain exceptions: versions, the training lock, request size. */
+/**
+ * The problem details of the model life cycle's domain exceptions: versions, the training lock, training jobs and
+ * their request size.
+ */
 final class LifecycleProblems {
 
     private LifecycleProblems() {}
@@ -33,6 +38,16 @@ final class LifecycleProblems {
             problem.setProperty("jobId", locked.holder().jobId());
             problem.setProperty("heartbeatAt", locked.holder().heartbeatAt());
             return problem;
+        }
+        if (ex instanceof TrainingJobConflictException conflict) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+            problem.setTitle("Training job conflict");
+            problem.setProperty("jobId", conflict.job().id());
+            problem.setProperty("state", conflict.job().state());
+            return problem;
+        }
+        if (ex instanceof TrainingJobNotFoundException) {
+            return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
         }
         if (ex instanceof TrainingRequestTooLargeException) {
             return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Request too large", ex.getMessage());

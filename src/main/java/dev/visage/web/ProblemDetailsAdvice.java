@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
@@ -85,30 +87,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 request);
     }
 
-    @ExceptionHandler(TrainingJobConflictException.class)
-    ResponseEntity<Object> jobConflict(TrainingJobConflictException ex, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
-        problem.setTitle("Training job conflict");
-        problem.setProperty("jobId", ex.job().id());
-        problem.setProperty("state", ex.job().state());
-        return render(ex, problem, new HttpHeaders(), request);
-    }
-
-    @ExceptionHandler(TrainingJobNotFoundException.class)
-    ResponseEntity<Object> noSuchJob(TrainingJobNotFoundException ex, WebRequest request) {
-        return render(
-                ex,
-                ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage()),
-                new HttpHeaders(),
-                request);
-    }
-
     @ExceptionHandler({
         ModelNotFoundException.class,
         ModelRefusedException.class,
         ModelConflictException.class,
         TrainingLockedException.class,
-        TrainingRequestTooLargeException.class
+        TrainingRequestTooLargeException.class,
+        TrainingJobConflictException.class,
+        TrainingJobNotFoundException.class
     })
     ResponseEntity<Object> lifecycle(RuntimeException ex, WebRequest request) {
         return render(ex, LifecycleProblems.of(ex), new HttpHeaders(), request);
@@ -132,6 +118,25 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                                 "field", parameterName(result), "message", String.valueOf(error.getDefaultMessage()))))
                 .toList();
         return handleExceptionInternal(ex, invalidRequest(ex.getBody(), errors), headers, status, request);
+    }
+
+    /** A parameter that does not convert (e.g. {@code top=abc}): the problem names it in {@code errors}. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String name =
+                ex instanceof MethodArgumentTypeMismatchException argument ? argument.getName() : ex.getPropertyName();
+        String type = ex.getRequiredType() == null
+                ? "the expected type"
+                : ex.getRequiredType().getSimpleName();
+        String message = "cannot be read as " + type + " from '" + ex.getValue() + "'";
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, message);
+        return handleExceptionInternal(
+                ex,
+                invalidRequest(problem, List.of(Map.of("field", String.valueOf(name), "message", message))),
+                headers,
+                HttpStatus.BAD_REQUEST,
+                request);
     }
 
     /** A body that does not bind: the problem names the field when the JSON parser knows it. */

@@ -1,8 +1,11 @@
 package dev.visage.web;
 
 import java.net.URI;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 
 /** The one factory of Visage's RFC 9457 problem details and their type URIs. */
 final class Problems {
@@ -21,5 +24,13 @@ final class Problems {
 
     static URI type(String type) {
         return URI.create(TYPE_BASE + type);
+    }
+
+    /** The problem as an {@code application/problem+json} response with its status. */
+    static ResponseEntity<ProblemDetail> response(ProblemDetail problem, HttpHeaders headers) {
+        return ResponseEntity.status(problem.getStatus())
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 }

@@ -2,6 +2,8 @@ package dev.visage.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.visage.Multipart;
 import dev.visage.SyntheticLfw;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  * a candidate promoted on one, and a roll-back on the other, are followed by both within seconds under load with
  * no failed request. Then a third container starts on the same volume after the current version's weights were
  * cut short: it serves the previous version instead and says why. One training run of a few epochs in all.
+ * Every container starts as production should start it: read-only root file system with a non-executable tmpfs
+ * /tmp, a memory limit (its heap a share of it), health on the management port; one replica also holds under
+ * parallel large uploads and decompression bombs (only 4xx and 503, memory back under a bound). A models volume
+ * the image cannot write stops it at start-up with a message that says so.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class VisageContainerIT {
@@ -49,6 +56,9 @@ class VisageContainerIT {
     private static final Logger log = LoggerFactory.getLogger(VisageContainerIT.class);
     private static final String TOKEN = "container-test-token";
     private static final int PEOPLE = 3;
+    private static final long MEMORY_LIMIT = 1L << 30;
+    private static final int API = 8080;
+    private static final int MANAGEMENT = 8081;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -81,6 +91,7 @@ class VisageContainerIT {
                     .get();
             String ua = base(a);
             String ub = base(b);
+            awaitHealthy(a);
 
             String first = servedVersion(ua);
             assertThat(servedVersion(ub)).isEqualTo(first);
@@ -97,6 +108,7 @@ class VisageContainerIT {
                                     .header("Content-Type", "application/json"))
                             .statusCode())
                     .isEqualTo(401);
+            HostileLoad.run(a, ua, Files.readAllBytes(photo), MEMORY_LIMIT);
 
             String candidate = trainCandidateWhileTheOtherRefuses(ua, ub);
             swapUnderLoad(ua, ub, photo, first, candidate);
@@ -190,7 +202,8 @@ class VisageContainerIT {
             String uc = base(c);
             assertThat(servedVersion(uc)).isEqualTo(first);
             JsonNode health = json(
-                    send(HttpRequest.newBuilder(URI.create(uc + "/actuator/health/readiness"))
+                    send(HttpRequest.newBuilder(URI.create("http://" + c.getHost() + ":" + c.getMappedPort(MANAGEMENT)
+                                    + "/actuator/health/readiness"))
                             .GET()),
                     200);
             assertThat(health.at("/components/model/details/current").asString())
@@ -202,9 +215,57 @@ class VisageContainerIT {
         }
     }
 
+    @Test
+    void stopsAtStartUpWithAClearMessageWhenItCannotWriteItsModels() throws Exception {
+        Path data = Files.createDirectories(work.resolve("lfw-unwritable"));
+        Path models = Files.createDirectories(work.resolve("models-root-owned"));
+        Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (GenericContainer<?> visage = new GenericContainer<>(IMAGE)
+                .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
+                .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
+                .withEnv("VISAGE_LFW_DOWNLOAD", "false")
+                .withCreateContainerCmdModifier(VisageContainerIT::hardened)
+                .withStartupCheckStrategy(new ExitedStartupCheckStrategy(Duration.ofMinutes(3)))) {
+            visage.start();
+            long exitCode = visage.getCurrentContainerInfo().getState().getExitCodeLong();
+            assertThat(exitCode).isNotZero();
+            assertThat(visage.getLogs())
+                    .contains("APPLICATION FAILED TO START")
+                    .contains("The model store /models is not writable by this process (user visage)");
+        }
+    }
+
+    /** Read-only root file system, /tmp as a small non-executable tmpfs, and a memory limit without swap. */
+    private static void hardened(CreateContainerCmd command) {
+        command.getHostConfig()
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,size=64m"))
+                .withMemory(MEMORY_LIMIT)
+                .withMemorySwap(MEMORY_LIMIT);
+    }
+
+    /** Docker's health check (readiness on the management port) turns healthy once the model serves. */
+    private static void awaitHealthy(GenericContainer<?> visage) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            InspectContainerResponse.ContainerState state = visage.getDockerClient()
+                    .inspectContainerCmd(visage.getContainerId())
+                    .exec()
+                    .getState();
+            status = state.getHealth() == null ? "none" : state.getHealth().getStatus();
+            if (status.equals("healthy")) {
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(status).as("Docker health status").isEqualTo("healthy");
+    }
+
     private static GenericContainer<?> container(Path data, Path models) {
         return new GenericContainer<>(IMAGE)
-                .withExposedPorts(8080)
+                .withExposedPorts(API, MANAGEMENT)
+                .withCreateContainerCmdModifier(VisageContainerIT::hardened)
                 .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
                 .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
                 .withEnv("VISAGE_ADMIN_TOKEN", TOKEN)
@@ -215,13 +276,16 @@ class VisageContainerIT {
                 .withEnv("VISAGE_TRAINING_EPOCHS", "3")
                 .withEnv("VISAGE_TRAINING_BATCH_SIZE", "16")
                 .withEnv("VISAGE_TRAINING_LEARNING_RATE", "0.002")
+                // Generous for a busy CI machine: a slow upload must not pass for a stalled one here.
+                .withEnv("VISAGE_LIMITS_UPLOAD_TIMEOUT", "90s")
                 .waitingFor(Wait.forHttp("/actuator/health/readiness")
+                        .forPort(MANAGEMENT)
                         .forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(8)));
     }
 
     private static String base(GenericContainer<?> container) {
-        return "http://" + container.getHost() + ":" + container.getMappedPort(8080);
+        return "http://" + container.getHost() + ":" + container.getMappedPort(API);
     }
 
     private static String servedVersion(String base) {

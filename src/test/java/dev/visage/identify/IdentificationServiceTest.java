@@ -79,6 +79,8 @@ class IdentificationServiceTest {
         }
     }
 
+    private MemoryBudget decodeBudget = new MemoryBudget(Long.MAX_VALUE);
+
     private IdentificationService service(float minConfidence) {
         return service(new IdentifyProperties(
                 minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 10, 36, 32, 1, 1024, Duration.ofSeconds(30)));
@@ -89,7 +91,8 @@ class IdentificationServiceTest {
         if (currentModel == null) {
             currentModel = CurrentModels.over(store);
         }
-        IdentificationService service = new IdentificationService(currentModel, properties, DETECTOR, meters);
+        IdentificationService service =
+                new IdentificationService(currentModel, properties, DETECTOR, meters, decodeBudget);
         services.add(service);
         return service;
     }
@@ -289,6 +292,29 @@ class IdentificationServiceTest {
         assertThat(loaded.get(0).batchSizes())
                 .as("no forward pass for refused uploads")
                 .isEmpty();
+    }
+
+    @Test
+    void decodesWithinTheDecodingBudgetAndGivesItBack() {
+        TinyModels.storeInto(store);
+        byte[] photo = photoOf(0, 21);
+        long cost = new FaceImageDecoder(40_000_000L).inspect(photo).decodeBytes();
+        decodeBudget = new MemoryBudget("decoding", cost);
+        IdentificationService service = service(0f);
+
+        assertThat(service.identify(photo, 3, false, false).faces()).hasSize(1);
+        assertThat(decodeBudget.inUse()).as("given back after the answer").isZero();
+        try (MemoryBudget.Permit other = decodeBudget.acquire(1)) {
+            assertThatThrownBy(() -> service.identify(photo, 3, false, false))
+                    .as("the budget is partly held by another request")
+                    .isInstanceOf(ServiceBusyException.class);
+        }
+        assertThat(decodeBudget.inUse()).isZero();
+
+        decodeBudget = new MemoryBudget("decoding", cost - 1);
+        ImageRejectedException tooLarge = catchThrowableOfType(
+                ImageRejectedException.class, () -> service(0f).identify(photo, 3, false, false));
+        assertThat(tooLarge.reason()).as("more than the whole budget").isEqualTo(Reason.TOO_LARGE);
     }
 
     @Test

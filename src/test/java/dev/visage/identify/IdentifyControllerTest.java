@@ -6,10 +6,9 @@ import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
@@ -97,19 +96,16 @@ class IdentifyControllerTest {
 
     @Test
     void aMissingImagePartIsABadRequestProblem() throws Exception {
-        // The controller hands the missing part on as null; the service refuses it.
-        when(identification.identify(isNull(), anyInt(), anyBoolean(), anyBoolean()))
-                .thenThrow(ServiceErrors.missingImage());
-
         mvc.perform(multipart("/identify").param("top", "2"))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(400))
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/missing-image"))
                 .andExpect(jsonPath("$.title").value("No image"))
-                .andExpect(jsonPath("$.detail").value("The image part is empty"))
+                .andExpect(jsonPath("$.detail")
+                        .value("The request has no part named 'image': send the photo as the multipart field 'image'"))
                 .andExpect(jsonPath("$.instance").value("/identify"));
-        verify(identification).identify(isNull(), eq(2), eq(false), eq(true));
+        verifyNoInteractions(identification);
     }
 
     @Test

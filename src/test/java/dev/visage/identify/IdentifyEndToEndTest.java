@@ -20,6 +20,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
             "visage.identify.max-bytes=1MB",
             "visage.identify.min-confidence=0.0",
             "visage.admin.token=identify-end-to-end-test",
-            "management.prometheus.metrics.export.enabled=true"
+            "management.prometheus.metrics.export.enabled=true",
+            "management.server.port=0"
         })
 class IdentifyEndToEndTest {
 
@@ -52,6 +54,9 @@ class IdentifyEndToEndTest {
 
     @LocalServerPort
     private int port;
+
+    @LocalManagementPort
+    private int managementPort;
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -75,8 +80,9 @@ class IdentifyEndToEndTest {
                         .toString());
     }
 
+    /** The API's port, or the management port for the actuator's paths. */
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://127.0.0.1:" + (path.startsWith("/actuator/") ? managementPort : port) + path);
     }
 
     private HttpResponse<String> upload(String path, String field, String fileName, String type, byte[] data)
@@ -171,7 +177,7 @@ class IdentifyEndToEndTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
         assertThat(contentType(response)).startsWith(PROBLEM_JSON);
         assertThat(json(response).get("status").asInt()).isEqualTo(413);
-        assertThat(json(response).get("type").asString()).isEqualTo("https://visage.dev/problems/image-too-large");
+        assertThat(json(response).get("type").asString()).isEqualTo("https://visage.dev/problems/upload-too-large");
     }
 
     @Test

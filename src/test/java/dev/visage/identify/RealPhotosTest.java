@@ -97,7 +97,8 @@ class RealPhotosTest {
         }
         currentModel = new CurrentModel(store);
         IdentifyProperties identify = new Binder().bindOrCreate("visage.identify", IdentifyProperties.class);
-        service = new IdentificationService(currentModel, identify, detector, new SimpleMeterRegistry());
+        service = new IdentificationService(
+                currentModel, identify, detector, new SimpleMeterRegistry(), new MemoryBudget(Long.MAX_VALUE));
     }
 
     @AfterAll

@@ -8,10 +8,6 @@ public final class ServiceErrors {
 
     private ServiceErrors() {}
 
-    public static ImageRejectedException missingImage() {
-        return ImageRejectedException.missing("The image part is empty");
-    }
-
     public static ImageRejectedException unreadableImage() {
         return ImageRejectedException.unreadable("The image is corrupt or truncated: Premature end of JPEG file");
     }

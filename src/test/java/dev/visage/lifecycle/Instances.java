@@ -14,8 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.event.ApplicationContextInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 final class Instances {
 
     static final String TOKEN = "lifecycle-test-token";
+    private static final ReentrantLock LOGGING_SET_UP = new ReentrantLock();
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -49,13 +54,30 @@ final class Instances {
     static Instance start(String name, List<String> properties) {
         List<String> all = new ArrayList<>(List.of(
                 "server.port=0",
+                "management.server.port=0",
                 "visage.admin.token=" + TOKEN,
                 "visage.lfw.download=false",
                 "spring.main.banner-mode=off"));
         all.addAll(properties);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(VisageApplication.class)
-                .properties(all.toArray(String[]::new))
-                .run();
+        // Spring Boot sets up logging for the whole JVM, which two applications starting at once must not do together
+        // (Logback's property map is not thread-safe): one at a time up to the point where logging is set up.
+        LOGGING_SET_UP.lock();
+        AtomicBoolean released = new AtomicBoolean();
+        ConfigurableApplicationContext context;
+        try {
+            // As command-line arguments, to override application.properties (management.server.port among them).
+            context = new SpringApplicationBuilder(VisageApplication.class)
+                    .listeners((ApplicationListener<ApplicationContextInitializedEvent>) initialized -> {
+                        if (released.compareAndSet(false, true)) {
+                            LOGGING_SET_UP.unlock();
+                        }
+                    })
+                    .run(all.stream().map(property -> "--" + property).toArray(String[]::new));
+        } finally {
+            if (released.compareAndSet(false, true)) {
+                LOGGING_SET_UP.unlock();
+            }
+        }
         String port = context.getEnvironment().getProperty("local.server.port");
         return new Instance(name, context, URI.create("http://127.0.0.1:" + port + "/"));
     }

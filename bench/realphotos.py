@@ -19,7 +19,7 @@ photo is posted once to /identify, one request at a time, and scored against DIR
 * timing: median timeMillis (the service's own figure) and the client's round trip, per kind and photo size.
 
 It also checks that the top-level identity is that of the largest face that was run through the model (the first
-face with a person), as the API says. Results: one JSON (--out, default bench/results/photos-<time>.json and
+face with a person) and that the faces come largest first, as the API says. Results: one JSON (--out, default bench/results/photos-<time>.json and
 photos-latest.json) and a table on stdout.
 """
 
@@ -106,6 +106,7 @@ class Scores:
         self.timing = {}  # (kind, size) -> ([timeMillis], [client ms])
         self.errors = []
         self.inconsistent = []
+        self.unordered = []
         self.examples = {}
 
     def time(self, kind, size, answer, client_ms):
@@ -133,6 +134,9 @@ def score_composed(base, photos, folder, kind, scores):
         if status != 200 or not isinstance(answer, dict):
             scores.errors.append({"file": photo["file"], "status": status, "answer": answer})
             continue
+        areas = [f["box"]["width"] * f["box"]["height"] for f in answer.get("faces") or []]
+        if areas != sorted(areas, reverse=True):
+            scores.unordered.append(photo["file"])
         if not top_level_consistent(answer):
             scores.inconsistent.append({"file": photo["file"], "person": answer.get("person"),
                                         "faces": [(f.get("person"), f.get("box")) for f in answer.get("faces", [])]})
@@ -253,6 +257,8 @@ def evaluate(name, base, truth, folder, kinds, aligned, lfw):
     result["error_count"] = len(scores.errors)
     result["top_level_inconsistent"] = len(scores.inconsistent)
     result["top_level_inconsistent_examples"] = scores.inconsistent[:8]
+    result["faces_not_largest_first"] = len(scores.unordered)
+    result["faces_not_largest_first_examples"] = scores.unordered[:8]
     result["examples"] = scores.examples
     return result
 
@@ -315,7 +321,8 @@ def report(results):
     row("aligned LFW, detection: accuracy %", lambda r: r["aligned_detect"]["accuracy_percent"])
     row("aligned LFW, detection: no face found", lambda r: r["aligned_detect"]["no_face_found"])
     row("aligned LFW, detect=false: accuracy %", lambda r: r["aligned_centred"]["accuracy_percent"])
-    row("errors / top-level inconsistent", lambda r: "%d / %d" % (r["error_count"], r["top_level_inconsistent"]))
+    row("errors / top-level inconsistent / faces not largest first", lambda r: "%d / %d / %d" % (
+        r["error_count"], r["top_level_inconsistent"], r["faces_not_largest_first"]))
     text = [b.table(rows, ["photos"] + sides), ""]
     for n in sides:
         timing = [[t["kind"], t["size"], t["photos"], b.fmt(t["time_millis_median"], 1),

@@ -45,6 +45,40 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def detection_drift_notes():
+    """The reference's detection and identify settings (bench/reference/detection.py, serve_plain.py) against
+    Visage's defaults in src/main/java, best effort: a note per difference, none when the sources are missing."""
+    import re
+
+    base = os.path.join(b.ROOT, "src", "main", "java", "dev", "visage")
+    ours = {"detectionSide": "640", "scaleFactor": "1.1", "minNeighbors": "5", "maxFaces (detector)": "100",
+            "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10", "minFaceSize": "36"}
+    found = {}
+    for name, rename in (("face/DetectionProperties.java", {"maxFaces": "maxFaces (detector)"}),
+                         ("identify/IdentifyProperties.java", {})):
+        try:
+            with open(os.path.join(base, name)) as f:
+                text = f.read()
+        except OSError:
+            continue
+        for value, field in re.findall(r'@DefaultValue\("([^"]*)"\)\s+(?:\w+\s+)?(\w+),?\s*[\n)]', text):
+            found[rename.get(field, field)] = value
+    try:
+        with open(os.path.join(base, "face", "FaceFraming.java")) as f:
+            m = re.search(r"HAAR_FRONTALFACE_ALT2\s*=\s*new FaceFraming\(([^)]*)\)", f.read())
+        if m:
+            found["framing alt2 (x, y, side)"] = ", ".join(v.strip() for v in m.group(1).split(","))
+            ours["framing alt2 (x, y, side)"] = "69.5, 68.5, 112"
+    except OSError:
+        pass
+    notes = []
+    for key, value in ours.items():
+        if key in found and not b._same(found[key], value):
+            notes.append("the reference uses %s=%s, Visage's default in src/main/java is %s: update "
+                         "bench/reference/detection.py or serve_plain.py" % (key, value, found[key]))
+    return notes
+
+
 def current_model(store):
     with open(os.path.join(store, "current")) as f:
         return os.path.join(store, f.read().strip())
@@ -83,6 +117,8 @@ def main(argv=None):
                          "chooses the test photos)")
     if args.only != "visage" and not reference_model:
         raise SystemExit("No reference model: run bench/train.sh first or pass --reference-model DIR")
+    for note in detection_drift_notes():
+        b.log("note: " + note)
     work = args.work or tempfile.mkdtemp(prefix="visage-photos-")
     os.makedirs(work, exist_ok=True)
     model_dir = current_model(visage_models)

@@ -176,7 +176,9 @@ def jar_features(jar):
             names = set(z.namelist())
     except (OSError, zipfile.BadZipFile):
         return {}
-    return {"mirror-average": "BOOT-INF/classes/dev/visage/network/MirrorAveragingBlock.class" in names}
+    return {"mirror-average": "BOOT-INF/classes/dev/visage/network/MirrorAveragingBlock.class" in names,
+            # training crops around the detected face (training.detect-faces, default true) since issue #11
+            "detect-faces": "BOOT-INF/classes/dev/visage/face/DetectedFraming.class" in names}
 
 
 def require_jar():

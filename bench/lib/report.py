@@ -9,13 +9,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib as b  # noqa: E402
 
 
-def combine(train=None, serve=None, openset=None):
+def combine(train=None, serve=None, openset=None, photos=None):
     train = train or b.read_latest("train")
     serve = serve or b.read_latest("serve")
     openset = openset or b.read_latest("openset")
-    first = next((r for r in (train, serve, openset) if r), None)
+    photos = b.read_latest("photos") if photos is None else photos or None  # False: left out on purpose
+    first = next((r for r in (train, serve, openset, photos) if r), None)
     latest = {"date": b.now_iso(), "machine": (first or {}).get("machine") or b.machine(),
-              "train": train, "serve": serve, "openset": openset}
+              "train": train, "serve": serve, "openset": openset, "photos": photos}
     os.makedirs(b.RESULTS, exist_ok=True)
     path = os.path.join(b.RESULTS, "latest.json")
     with open(path + ".tmp", "w") as f:
@@ -131,7 +132,93 @@ def markdown(latest):
             out.append("| ... there: known correct / strangers unknown | %.1f %% / %.1f %% |" % (
                 100 * k["known_correct"], 100 * k["strangers_rejected"]))
         out.append("")
+    if latest.get("photos"):
+        out += photos_markdown(latest["photos"])
     return "\n".join(out)
+
+
+ALIGNED_ACCURACY_TODAY = 98.97  # issue #11: accuracy of the aligned-crop model before detection
+
+
+def photos_markdown(photos):
+    """The real-photos tables (bench/realphotos.sh): scores of both servers and the wrk loads."""
+    v, r = photos.get("visage") or {}, photos.get("reference") or {}
+    c = photos.get("counts") or {}
+    out = ["Real photos (`bench/realphotos.sh`; seed %s: %s single-face, %s group and %s no-face composed photos, "
+           "%s 640x480 photos for the load; boxes matched at IoU >= %s):" % (
+               photos.get("seed"), c.get("single"), c.get("group"), c.get("noface"), c.get("serve"),
+               photos.get("iou_match")), ""]
+
+    def get(side, *keys):
+        value = side
+        for k in keys:
+            value = value.get(k) if isinstance(value, dict) else None
+        return value
+
+    def pct(value):
+        return "-" if value is None else "%.1f %%" % value
+
+    aligned = get(v, "aligned_centred", "accuracy_percent")
+    single = get(v, "single", "right_person_percent")
+    rows = [
+        ("single face: right person (top-level answer)", pct(single), pct(get(r, "single", "right_person_percent")),
+         ">= 93 %% and >= 95 %% of the aligned crop's%s" % (
+             "" if single is None or aligned is None else _met(single >= 93 and single >= 0.95 * aligned))),
+        ("single face: face found", pct(get(v, "single", "found_percent")), pct(get(r, "single", "found_percent")),
+         ""),
+        ("group: pasted people named correctly", pct(get(v, "group", "named_percent")),
+         pct(get(r, "group", "named_percent")),
+         ">= 90 %%%s" % _met(None if get(v, "group", "named_percent") is None
+                             else get(v, "group", "named_percent") >= 90)),
+        ("group: pasted faces found", pct(get(v, "group", "found_percent")), pct(get(r, "group", "found_percent")),
+         ""),
+        ("group: false names, % of faces", pct(get(v, "group", "false_names_percent_of_faces")),
+         pct(get(r, "group", "false_names_percent_of_faces")),
+         "<= 2 %%%s" % _met(None if get(v, "group", "false_names_percent_of_faces") is None
+                            else get(v, "group", "false_names_percent_of_faces") <= 2)),
+        ("no face: answered with no known person", pct(get(v, "noface", "no_known_person_percent")),
+         pct(get(r, "noface", "no_known_person_percent")), ""),
+        ("aligned LFW test photos, detection on: accuracy", pct(get(v, "aligned_detect", "accuracy_percent")),
+         pct(get(r, "aligned_detect", "accuracy_percent")),
+         ">= %.2f %%%s" % (ALIGNED_ACCURACY_TODAY, _met(None if get(v, "aligned_detect", "accuracy_percent") is None
+                                                       else get(v, "aligned_detect", "accuracy_percent")
+                                                       >= ALIGNED_ACCURACY_TODAY))),
+        ("aligned LFW test photos, detect=false: accuracy", pct(aligned), pct(get(r, "aligned_centred",
+                                                                               "accuracy_percent")), ""),
+    ]
+    out.append("| real photos | Visage | reference (Python + OpenCV) | target |")
+    out.append("| --- | ---: | ---: | --- |")
+    out += ["| %s | %s | %s | %s |" % row for row in rows]
+    out.append("")
+    ratios = photos.get("ratios") or {}
+    w = photos.get("wrk") or {}
+    if w.get("loads"):
+        out.append("Serving with wrk -t%s -c%s -d%s after a %s warm-up (composed: 640x480 composed photos, detection "
+                   "on; aligned: 50 LFW test photos, detect=false):" % (w.get("threads"), w.get("connections"),
+                                                                       w.get("duration"), w.get("warmup")))
+        out.append("")
+        out.append("| load | Visage | reference | Visage vs reference | target |")
+        out.append("| --- | ---: | ---: | ---: | --- |")
+        for load in w["loads"]:
+            vl, rl, q = get(v, "load", load), get(r, "load", load), ratios.get(load) or {}
+            if not vl or not rl:
+                continue
+            target = load == "composed"
+            out.append("| %s: requests/s | %.1f | %.1f | %s | %s |" % (
+                load, vl["requests_per_second"], rl["requests_per_second"], _x(q.get("requests_per_second")),
+                ">= 2x" + _met(q["requests_per_second"] >= 2) if target else ""))
+            out.append("| %s: latency p50 / p99 ms | %.1f / %.1f | %.1f / %.1f | %s / %s | %s |" % (
+                load, vl["latency_ms"]["p50"], vl["latency_ms"]["p99"], rl["latency_ms"]["p50"],
+                rl["latency_ms"]["p99"], _x(q.get("p50")), _x(q.get("p99")),
+                "p99 no higher" + _met(q["p99"] <= 1) if target else ""))
+            out.append("| %s: non-2xx / socket errors | %d / %d | %d / %d | | |" % (
+                load, vl["non_2xx"], vl["errors_total"] - vl["non_2xx"], rl["non_2xx"],
+                rl["errors_total"] - rl["non_2xx"]))
+            out.append("| %s: load average before | %s | %s | | |" % (
+                load, " / ".join(str(x) for x in vl.get("loadavg_before") or []),
+                " / ".join(str(x) for x in rl.get("loadavg_before") or [])))
+        out.append("")
+    return out
 
 
 def main():

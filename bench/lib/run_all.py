@@ -1,4 +1,4 @@
-"""Everything in order: training side by side, serving side by side, the open-set figure; then
+"""Everything in order: training side by side, serving side by side, the open-set figure, real photos; then
 bench/results/latest.json and a markdown section for docs/benchmarks.md. See docs/benchmarks.md."""
 
 import argparse
@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import benchlib as b  # noqa: E402
 import openset  # noqa: E402
+import photos_bench  # noqa: E402
 import report  # noqa: E402
 import serve_bench  # noqa: E402
 import train_bench  # noqa: E402
@@ -25,6 +26,7 @@ def parse_args(argv):
     p.add_argument("--rss-runs", default="10000,50000", help="Visage RSS check runs (default 10000,50000)")
     p.add_argument("--rss-max", default="15m", help="time bound of each RSS check run (default 15m)")
     p.add_argument("--strangers", type=int, default=1000, help="open set: photos of unknown people (default 1000)")
+    p.add_argument("--skip-photos", action="store_true", help="leave out the real-photos step (issue #11)")
     p.add_argument("--keep-work", action="store_true", help="keep the models and logs folder")
     return p.parse_args(argv)
 
@@ -32,21 +34,25 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     b.require_jar()
-    b.log("== 1/3 training ==")
+    b.log("== 1/4 training ==")
     train = train_bench.main(list(args.overrides) + ["--lfw-dir", args.lfw_dir])
     work = train["work"]
     try:
-        b.log("== 2/3 serving ==")
+        b.log("== 2/4 serving ==")
         serve = serve_bench.main(["--duration", args.duration, "--warmup", args.warmup, "--rss-runs", args.rss_runs,
                                   "--rss-max", args.rss_max,
                                   "--work", work])
-        b.log("== 3/3 open set ==")
+        b.log("== 3/4 open set ==")
         open_set = openset.main(["--strangers", str(args.strangers), "--work", work])
+        photos = False
+        if not args.skip_photos:
+            b.log("== 4/4 real photos ==")
+            photos = photos_bench.main(["--duration", args.duration, "--warmup", args.warmup, "--work", work])
     finally:
         if not args.keep_work:
             shutil.rmtree(work, ignore_errors=True)
             b.log("Removed the work folder %s (--keep-work keeps it)" % work)
-    latest = report.combine(train, serve, open_set)
+    latest = report.combine(train, serve, open_set, photos)
     print()
     print("Wrote %s. Markdown for docs/benchmarks.md:" % os.path.relpath(os.path.join(b.RESULTS, "latest.json")))
     print()

@@ -54,6 +54,7 @@ def run_visage(jar, settings, lfw, work, timeout):
         "best_epoch": metrics.get("bestEpoch"),
         "train_images": metrics.get("trainImages"),
         "parameters": metrics.get("parameterCount"),
+        "framing": metrics.get("framing"),
         "models_dir": models,
         "model_dir": folder,
         "version": version,
@@ -66,7 +67,8 @@ def run_reference(settings, features, lfw, work, split_json, timeout):
     out = os.path.join(work, "reference-model")
     command = [b.PYTHON, REFERENCE, "--lfw-dir", lfw, "--out", out] + b.reference_training_args(settings)
     for name, on in features.items():
-        command += ["--" + name, "true" if on else "false"]
+        if not any(key.split(".", 1)[1] == name for key in settings):  # a setting for both sides wins
+            command += ["--" + name, "true" if on else "false"]
     if split_json:
         command += ["--check-split", split_json]
     b.log("reference: " + " ".join(command))

@@ -156,25 +156,37 @@ class FaceCropper:
                 s += 1
         return matrix.astype(np.float32)
 
-    def weights(self, width, height, margin):
+    def weights(self, width, height, margin, frame=None):
+        """frame (x, y, side): the square of the photo that stands for a whole LFW image (LfwFrame), as a
+        detected face is framed; None for the photo's centred square (weights cached per image size)."""
+        side = self.image_size + 2 * margin
+        if frame is not None:
+            x, y, frame_side = frame
+            scale = self.crop_size * frame_side / self.reference_size / self.image_size
+            region = side * scale
+            return self._region(x + (frame_side - region) / 2, y + (frame_side - region) / 2, scale, side,
+                                width, height)
         key = (width, height, margin)
         if key not in self._weights:
             scale = self.crop_size * min(width, height) / self.reference_size / self.image_size
-            side = self.image_size + 2 * margin
             region = side * scale
-            columns = self._axis((width - region) / 2, scale, side, width)
-            rows = self._axis((height - region) / 2, scale, side, height)
-            # Only the source rows and columns with a weight are read (FaceCrop's getRGB region).
-            c0, c1 = _used(columns)
-            r0, r1 = _used(rows)
-            self._weights[key] = (slice(r0, r1), slice(c0, c1), np.ascontiguousarray(rows[:, r0:r1]),
-                                  np.ascontiguousarray(columns[:, c0:c1].T))
+            self._weights[key] = self._region((width - region) / 2, (height - region) / 2, scale, side, width,
+                                              height)
         return self._weights[key]
 
-    def crop(self, rgb, margin=0):
-        """rgb: H x W x 3 uint8 -> 3 x side x side float32 in [0, 1]."""
+    def _region(self, left, top, scale, side, width, height):
+        columns = self._axis(left, scale, side, width)
+        rows = self._axis(top, scale, side, height)
+        # Only the source rows and columns with a weight are read (FaceCrop's getRGB region).
+        c0, c1 = _used(columns)
+        r0, r1 = _used(rows)
+        return (slice(r0, r1), slice(c0, c1), np.ascontiguousarray(rows[:, r0:r1]),
+                np.ascontiguousarray(columns[:, c0:c1].T))
+
+    def crop(self, rgb, margin=0, frame=None):
+        """rgb: H x W x 3 uint8 -> 3 x side x side float32 in [0, 1]; frame as in weights()."""
         height, width = rgb.shape[:2]
-        row_span, column_span, rows, columns_t = self.weights(width, height, margin)
+        row_span, column_span, rows, columns_t = self.weights(width, height, margin, frame)
         planes = np.ascontiguousarray(rgb[row_span, column_span].transpose(2, 0, 1), dtype=np.float32)
         out = rows @ (planes @ columns_t)  # horizontal pass, then vertical, like FaceCrop
         out *= np.float32(1 / 255.0)

@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -56,6 +57,9 @@ def parse_args(argv=None):
     p.add_argument("--shift", type=int, default=4)
     p.add_argument("--flip", type=parse_bool, default=True)
     p.add_argument("--brightness", type=float, default=0.2)
+    p.add_argument("--detect-faces", type=parse_bool, default=True,
+                   help="crop each image around the face OpenCV's alt2 cascade finds nearest its centre, as "
+                        "Visage's DetectedFraming does (python3-opencv, opencv-data); false: the centred crop")
     # visage.network.*
     p.add_argument("--preset", choices=sorted(recipe.PRESETS), default="seed")
     p.add_argument("--channels", default="", help="comma-separated, overrides the preset")
@@ -89,13 +93,50 @@ def network_config(args):
             "mirror_average": args.mirror_average}
 
 
-def decode_part(root, part, cropper, margin, workers):
-    """LfwDataset.prepare: decode and crop every image once into one N x 3 x side x side tensor."""
+class Framing:
+    """DetectedFraming: the frame of the detected face nearest the image's centre (min face 60 px, as
+    TrainingPipeline.MIN_LFW_FACE), or the centred frame where none is found; counts both. One cascade per
+    decoding thread (a CascadeClassifier must not scan two images at once)."""
+
+    MIN_LFW_FACE = 60
+
+    def __init__(self, detect):
+        self.detect = detect
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.detected = 0
+        self.centred = 0
+
+    def frame(self, rgb):
+        if not self.detect:
+            return None
+        import cv2
+        import detection
+
+        detector = getattr(self.local, "detector", None)
+        if detector is None:
+            cv2.setNumThreads(1)
+            detector = self.local.detector = detection.Detector(min_face=self.MIN_LFW_FACE)
+        frame = detection.nearest_centre_frame(detector, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+        with self.lock:
+            if frame is None:
+                self.centred += 1
+            else:
+                self.detected += 1
+        return frame
+
+    def counts(self):
+        return {"detected": self.detected, "centred": self.centred} if self.detect else None
+
+
+def decode_part(root, part, cropper, margin, workers, framing):
+    """LfwDataset.prepare: decode, frame and crop every image once into one N x 3 x side x side tensor."""
     side = cropper.image_size + 2 * margin
     pixels = np.empty((len(part), 3, side, side), dtype=np.float32)
 
     def one(i):
-        pixels[i] = cropper.crop(recipe.load_rgb(os.path.join(root, part[i][0])), margin)
+        rgb = recipe.load_rgb(os.path.join(root, part[i][0]))
+        pixels[i] = cropper.crop(rgb, margin, framing.frame(rgb))
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, range(len(part))))
@@ -242,11 +283,13 @@ def main(argv=None):
         len(parts["test"])))
     cropper = recipe.FaceCropper(args.crop_size, args.image_size)
     margin = args.shift
-    train_x, train_y = decode_part(args.lfw_dir, parts["train"], cropper, margin, args.decode_workers)
-    val_x, val_y = decode_part(args.lfw_dir, parts["validation"], cropper, 0, args.decode_workers)
-    test_x, test_y = decode_part(args.lfw_dir, parts["test"], cropper, 0, args.decode_workers)
+    framing = Framing(args.detect_faces)
+    train_x, train_y = decode_part(args.lfw_dir, parts["train"], cropper, margin, args.decode_workers, framing)
+    val_x, val_y = decode_part(args.lfw_dir, parts["validation"], cropper, 0, args.decode_workers, framing)
+    test_x, test_y = decode_part(args.lfw_dir, parts["test"], cropper, 0, args.decode_workers, framing)
     data_seconds = time.monotonic() - data_start
-    log(args, "Decoded in %.1f s" % data_seconds)
+    log(args, "Decoded in %.1f s%s" % (data_seconds,
+                                       "; framing %s" % framing.counts() if args.detect_faces else ""))
 
     size = args.image_size
     centre = train_x[:, :, margin:margin + size, margin:margin + size].transpose(0, 1).reshape(3, -1).double()
@@ -311,7 +354,7 @@ def main(argv=None):
     torch.save(model.state_dict(), os.path.join(out, "model.pt"))
     meta = {"people": people, "network": net, "crop": {"cropSize": args.crop_size, "imageSize": size,
                                                        "referenceSize": recipe.LFW_IMAGE_SIZE},
-            "mean": mean.tolist(), "std": std.tolist(), "seed": args.seed,
+            "mean": mean.tolist(), "std": std.tolist(), "seed": args.seed, "framing": framing.counts(),
             "version": "reference-" + time.strftime("%Y%m%d-%H%M%S", time.gmtime())}
     with open(os.path.join(out, "model.json"), "w") as f:
         json.dump(meta, f, indent=2)
@@ -328,6 +371,7 @@ def main(argv=None):
         "balanced_accuracy": balanced,
         "macro_f1": macro_f1,
         "validation_accuracy": best_validation,
+        "framing": framing.counts(),
         "best_epoch": best_epoch,
         "epochs": len(history),
         "train_images": len(train_y),

@@ -1,0 +1,104 @@
+"""Visage's face detection and framing with Debian's python3-opencv, for the references (issue #11).
+
+Mirrors dev.visage.face.FaceDetector (defaults of DetectionProperties), FaceFraming.HAAR_FRONTALFACE_ALT2 and
+LfwFrame as of the detection work on branch `restructure`:
+
+* the cascade: haarcascade_frontalface_alt2.xml from opencv-data (Visage reads the same file from the OpenCV
+  4.13 jar of JavaCPP; Debian ships OpenCV 4.6);
+* a reduced grey copy: longest side 640 (area averaging; smaller photos are not enlarged), equalizeHist;
+* detectMultiScale2 with scale factor 1.1, 5 neighbours, no flags, the cascade's own window (20 px) as the
+  smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
+  under min_face dropped, sorted largest first (area, then votes, then y, then x), at most max_faces;
+* the LFW frame of a box: the square a 250 x 250 deep-funneled LFW image of the same face would show, from the
+  median alt2 box in LFW images (x 69.5, y 68.5, side 112).
+"""
+
+import math
+import os
+
+import cv2
+
+CASCADE = os.environ.get("REFERENCE_CASCADE",
+                         "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml")
+DETECTION_SIDE = 640
+SCALE_FACTOR = 1.1
+MIN_NEIGHBORS = 5
+MAX_FACES = 100  # visage.detection.max-faces
+LFW_SIDE = 250
+BOX_X, BOX_Y, BOX_SIDE = 69.5, 68.5, 112.0  # FaceFraming.HAAR_FRONTALFACE_ALT2
+
+
+def java_round(x):
+    return int(math.floor(x + 0.5))
+
+
+class Detector:
+    """One cascade per process (a CascadeClassifier must not scan two images at once; gunicorn's sync workers
+    serve one request at a time)."""
+
+    def __init__(self, cascade=CASCADE, side=DETECTION_SIDE, scale=SCALE_FACTOR, neighbours=MIN_NEIGHBORS,
+                 min_face=0, max_faces=MAX_FACES):
+        self.cascade = cv2.CascadeClassifier(cascade)
+        if self.cascade.empty():
+            raise SystemExit("OpenCV cannot read the cascade " + cascade + " (apt-get install opencv-data)")
+        size = self.cascade.getOriginalWindowSize()
+        self.window = max(size) if size else 20
+        self.side, self.scale, self.neighbours = side, scale, neighbours
+        self.min_face, self.max_faces = min_face, max_faces
+
+    def detect(self, grey):
+        """grey: H x W uint8 of the whole photo -> [(x, y, width, height, votes)] in its pixels, largest first."""
+        height, width = grey.shape[:2]
+        factor = min(1.0, self.side / float(max(width, height)))
+        if factor < 1.0:
+            grey = cv2.resize(grey, (max(1, java_round(width * factor)), max(1, java_round(height * factor))),
+                              interpolation=cv2.INTER_AREA)
+        grey = cv2.equalizeHist(grey)
+        to_x, to_y = width / float(grey.shape[1]), height / float(grey.shape[0])
+        min_side = max(self.window, int(math.ceil(self.min_face / max(to_x, to_y))))
+        if min_side > min(grey.shape[:2]):
+            return []
+        boxes, votes = self.cascade.detectMultiScale2(grey, scaleFactor=self.scale, minNeighbors=self.neighbours,
+                                                      flags=0, minSize=(min_side, min_side))
+        faces = []
+        for (bx, by, bw, bh), score in zip(boxes if len(boxes) else [], votes if len(votes) else []):
+            x = min(max(java_round(bx * to_x), 0), width - 1)
+            y = min(max(java_round(by * to_y), 0), height - 1)
+            right = min(max(java_round((bx + bw) * to_x), x + 1), width)
+            bottom = min(max(java_round((by + bh) * to_y), y + 1), height)
+            if max(right - x, bottom - y) >= self.min_face:
+                faces.append((x, y, right - x, bottom - y, int(score)))
+        faces.sort(key=lambda f: (-f[2] * f[3], -f[4], f[1], f[0]))
+        return faces[:self.max_faces]
+
+
+def lfw_frame(box):
+    """FaceFraming.frame: (x, y, side) of the square that plays the part of a whole 250 x 250 LFW image."""
+    x, y, width, height = box[:4]
+    scale = (width + height) / 2.0 / BOX_SIDE
+    centre_x, centre_y = x + width / 2.0, y + height / 2.0
+    return (centre_x - (BOX_X + BOX_SIDE / 2) * scale, centre_y - (BOX_Y + BOX_SIDE / 2) * scale, LFW_SIDE * scale)
+
+
+def centred_frame(width, height):
+    """LfwFrame.centred: the centred square of an aligned photo."""
+    side = min(width, height)
+    return ((width - side) / 2.0, (height - side) / 2.0, float(side))
+
+
+def centred_box(frame):
+    """FaceLocator.centred: where LFW's faces sit in a centred frame."""
+    x, y, side = frame
+    scale = side / LFW_SIDE
+    s = java_round(BOX_SIDE * scale)
+    return (java_round(x + BOX_X * scale), java_round(y + BOX_Y * scale), s, s)
+
+
+def nearest_centre_frame(detector, grey):
+    """DetectedFraming.frame: the frame of the face nearest the photo's centre, or None when none is found."""
+    height, width = grey.shape[:2]
+    faces = detector.detect(grey)
+    if not faces:
+        return None
+    nearest = min(faces, key=lambda f: math.hypot(f[0] + f[2] / 2.0 - width / 2.0, f[1] + f[3] / 2.0 - height / 2.0))
+    return lfw_frame(nearest)

@@ -51,8 +51,9 @@ def detection_drift_notes():
     import re
 
     base = os.path.join(b.ROOT, "src", "main", "java", "dev", "visage")
-    ours = {"detectionSide": "640", "scaleFactor": "1.1", "minNeighbors": "5", "maxFaces (detector)": "100",
-            "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10", "minFaceSize": "36"}
+    ours = {"detectionSide": "640", "scaleFactor": "1.3", "minNeighbors": "3", "minWindow": "24",
+            "maxFaces (detector)": "100", "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10",
+            "minFaceSize": "60"}
     found = {}
     for name, rename in (("face/DetectionProperties.java", {"maxFaces": "maxFaces (detector)"}),
                          ("identify/IdentifyProperties.java", {})):
@@ -68,7 +69,7 @@ def detection_drift_notes():
             m = re.search(r"HAAR_FRONTALFACE_ALT2\s*=\s*new FaceFraming\(([^)]*)\)", f.read())
         if m:
             found["framing alt2 (x, y, side)"] = ", ".join(v.strip() for v in m.group(1).split(","))
-            ours["framing alt2 (x, y, side)"] = "69.5, 68.5, 112"
+            ours["framing alt2 (x, y, side)"] = "70.5, 69.5, 111"
     except OSError:
         pass
     notes = []

@@ -1,16 +1,16 @@
 """Visage's face detection and framing with Debian's python3-opencv, for the references (issue #11).
 
 Mirrors dev.visage.face.FaceDetector (defaults of DetectionProperties), FaceFraming.HAAR_FRONTALFACE_ALT2 and
-LfwFrame as of the detection work on branch `restructure`:
+LfwFrame as of issue #11:
 
 * the cascade: haarcascade_frontalface_alt2.xml from opencv-data (Visage reads the same file from the OpenCV
   4.13 jar of JavaCPP; Debian ships OpenCV 4.6);
 * a reduced grey copy: longest side 640 (area averaging; smaller photos are not enlarged), equalizeHist;
-* detectMultiScale2 with scale factor 1.1, 5 neighbours, no flags, the cascade's own window (20 px) as the
-  smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
+* detectMultiScale2 with scale factor 1.3, 3 neighbours, no flags, the larger of the cascade's own window (20 px)
+  and 24 px (visage.detection.min-window) as the smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
   under min_face dropped, sorted largest first (area, then votes, then y, then x), at most max_faces;
 * the LFW frame of a box: the square a 250 x 250 deep-funneled LFW image of the same face would show, from the
-  median alt2 box in LFW images (x 69.5, y 68.5, side 112).
+  median alt2 box in LFW images with these settings (x 70.5, y 69.5, side 111).
 """
 
 import math
@@ -21,11 +21,12 @@ import cv2
 CASCADE = os.environ.get("REFERENCE_CASCADE",
                          "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml")
 DETECTION_SIDE = 640
-SCALE_FACTOR = 1.1
-MIN_NEIGHBORS = 5
+SCALE_FACTOR = 1.3  # visage.detection.scale-factor
+MIN_NEIGHBORS = 3  # visage.detection.min-neighbors
+MIN_WINDOW = 24  # visage.detection.min-window, in pixels of the reduced copy
 MAX_FACES = 100  # visage.detection.max-faces
 LFW_SIDE = 250
-BOX_X, BOX_Y, BOX_SIDE = 69.5, 68.5, 112.0  # FaceFraming.HAAR_FRONTALFACE_ALT2
+BOX_X, BOX_Y, BOX_SIDE = 70.5, 69.5, 111.0  # FaceFraming.HAAR_FRONTALFACE_ALT2
 
 
 def java_round(x):
@@ -55,7 +56,7 @@ class Detector:
                               interpolation=cv2.INTER_AREA)
         grey = cv2.equalizeHist(grey)
         to_x, to_y = width / float(grey.shape[1]), height / float(grey.shape[0])
-        min_side = max(self.window, int(math.ceil(self.min_face / max(to_x, to_y))))
+        min_side = max(self.window, MIN_WINDOW, int(math.ceil(self.min_face / max(to_x, to_y))))
         if min_side > min(grey.shape[:2]):
             return []
         boxes, votes = self.cascade.detectMultiScale2(grey, scaleFactor=self.scale, minNeighbors=self.neighbours,

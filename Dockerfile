@@ -81,7 +81,7 @@ RUN apt-get update -q \
 # holds lfw-deepfunneled/ at /data/lfw.
 # MALLOC_*: Visage's allocator settings (one arena, fixed mmap and trim thresholds: LibTorch's large tensors stay in
 # reusable memory instead of being faulted in afresh every step), from the start and for every thread. With all
-# three in the environment Visage does not load JNA to set them, so nothing needs an executable temporary folder.
+# three in the environment Visage does not load JNA to set them.
 # JAVA_TOOL_OPTIONS: the heap is a quarter of the container's memory limit, fixed and pre-touched, so resident memory
 # stays flat under load and returns to its idle size after it (with a heap that grows on demand, G1 kept the
 # 530 MiB it had grown to under the hostile load for minutes). The rest of the limit is LibTorch's (its tensors
@@ -89,7 +89,8 @@ RUN apt-get update -q \
 # a quarter of the host's memory, all of it resident. Set the variable to replace these. No
 # -XX:+ExitOnOutOfMemoryError: requests are bounded by Visage's memory budgets, and a request that still runs out
 # of memory is answered 503 (retry), where exiting would cut every connection.
-# /tmp must be writable (Tomcat's work folder); with --read-only, give it a tmpfs (noexec is fine).
+# /tmp must be writable (Tomcat's work folder, OpenBLAS for OpenCV); with --read-only, give it a tmpfs that allows
+# executables (not noexec).
 ENV DJL_OFFLINE=true \
     OPT_OUT_TRACKING=true \
     ENGINE_CACHE_DIR=/opt/djl/engine \
@@ -110,9 +111,11 @@ WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last, small layer.
 COPY --from=engine /opt/djl/ /opt/djl/
 COPY --from=extract /build/extracted/dependencies/ ./
-# OpenCV's natives (face detection and decoding), unpacked once by JavaCPP into a fixed, read-only cache that the
-# entry point names (JavaCPP would otherwise unpack about 140 MB into the home folder at every start, which a
-# read-only root forbids). Loading them here also proves the image has every library they link against.
+# OpenCV's natives (face detection and decoding), unpacked once by JavaCPP at build time (it would otherwise unpack
+# about 140 MB at every start, and a read-only root leaves it only /tmp), with stable links to their folders that
+# the entry point puts on java.library.path and tells JavaCPP to search first. Loading them here also proves the
+# image has every library they link against (GTK 2 among them). At run time JavaCPP still writes one file to /tmp:
+# OpenBLAS under the name OpenCV links against (libopenblas.so.0, 36 MB), so /tmp must allow executables.
 RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
       '<beans xmlns="http://www.springframework.org/schema/beans"' \
       '       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"' \
@@ -126,7 +129,12 @@ RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
       org.springframework.boot.SpringApplication --spring.main.sources=file:/tmp/opencv.xml \
       --spring.main.web-application-type=none --spring.main.banner-mode=off \
  && rm /tmp/opencv.xml \
- && ls /opt/javacpp/opencv-*/org/bytedeco/opencv/linux-x86_64/libjniopencv_objdetect.so \
+ && mkdir /opt/javacpp/lib \
+ && for module in javacpp openblas opencv; do \
+      ln -s "$(echo /opt/javacpp/"$module"-*-linux-x86_64.jar/org/bytedeco/"$module"/linux-x86_64)" /opt/javacpp/lib/"$module"; \
+    done \
+ && ls /opt/javacpp/lib/opencv/libjniopencv_objdetect.so /opt/javacpp/lib/openblas/libjniopenblas_nolapack.so \
+      /opt/javacpp/lib/javacpp/libjnijavacpp.so \
  && chmod -R a+rX,go-w /opt/javacpp
 COPY --from=extract /build/extracted/spring-boot-loader/ ./
 COPY --from=extract /build/extracted/snapshot-dependencies/ ./
@@ -144,4 +152,6 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=180s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_SERVER_PORT:-8081} && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r -t 4 _ status _ <&3 && [ \"$status\" = 200 ]"]
 
 # `java -jar visage.jar` on the extracted layout; arguments go to the app, so `docker run IMAGE train ...` trains.
-ENTRYPOINT ["java", "-Dorg.bytedeco.javacpp.cachedir=/opt/javacpp", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "-Dorg.bytedeco.javacpp.pathsFirst=true", \
+    "-Djava.library.path=/opt/javacpp/lib/javacpp:/opt/javacpp/lib/openblas:/opt/javacpp/lib/opencv", \
+    "org.springframework.boot.loader.launch.JarLauncher"]

@@ -89,8 +89,7 @@ RUN apt-get update -q \
 # a quarter of the host's memory, all of it resident. Set the variable to replace these. No
 # -XX:+ExitOnOutOfMemoryError: requests are bounded by Visage's memory budgets, and a request that still runs out
 # of memory is answered 503 (retry), where exiting would cut every connection.
-# /tmp must be writable (Tomcat's work folder, OpenBLAS for OpenCV); with --read-only, give it a tmpfs that allows
-# executables (not noexec).
+# /tmp must be writable (Tomcat's work folder); with --read-only, give it a tmpfs (noexec is fine).
 ENV DJL_OFFLINE=true \
     OPT_OUT_TRACKING=true \
     ENGINE_CACHE_DIR=/opt/djl/engine \
@@ -105,17 +104,20 @@ ENV DJL_OFFLINE=true \
     MALLOC_ARENA_MAX=1 \
     MALLOC_MMAP_THRESHOLD_=33554432 \
     MALLOC_TRIM_THRESHOLD_=536870912 \
+    LD_LIBRARY_PATH=/opt/javacpp/lib/blas \
     JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=25 -XX:+AlwaysPreTouch"
 
 WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last, small layer.
 COPY --from=engine /opt/djl/ /opt/djl/
 COPY --from=extract /build/extracted/dependencies/ ./
-# OpenCV's natives (face detection and decoding), unpacked once by JavaCPP at build time (it would otherwise unpack
-# about 140 MB at every start, and a read-only root leaves it only /tmp), with stable links to their folders that
-# the entry point puts on java.library.path and tells JavaCPP to search first. Loading them here also proves the
-# image has every library they link against (GTK 2 among them). At run time JavaCPP still writes one file to /tmp:
-# OpenBLAS under the name OpenCV links against (libopenblas.so.0, 36 MB), so /tmp must allow executables.
+# OpenCV's natives (face detection and decoding), unpacked once by JavaCPP at build time: it would otherwise unpack
+# about 140 MB at every start, and a read-only root leaves it only /tmp. Loading them here also proves the image has
+# every library they link against (GTK 2 among them). At run time the entry point puts OpenCV's folder on
+# java.library.path and has JavaCPP search there first, and OpenBLAS, which OpenCV links against as
+# libopenblas.so.0, comes from LD_LIBRARY_PATH with JavaCPP's own OpenBLAS loading off
+# (org.bytedeco.openblas.load=none): JavaCPP would copy it into a writable, executable cache otherwise. So nothing
+# native is written at run time.
 RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
       '<beans xmlns="http://www.springframework.org/schema/beans"' \
       '       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"' \
@@ -129,12 +131,15 @@ RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
       org.springframework.boot.SpringApplication --spring.main.sources=file:/tmp/opencv.xml \
       --spring.main.web-application-type=none --spring.main.banner-mode=off \
  && rm /tmp/opencv.xml \
- && mkdir /opt/javacpp/lib \
- && for module in javacpp openblas opencv; do \
+ && mkdir -p /opt/javacpp/lib/blas \
+ && for module in javacpp opencv; do \
       ln -s "$(echo /opt/javacpp/"$module"-*-linux-x86_64.jar/org/bytedeco/"$module"/linux-x86_64)" /opt/javacpp/lib/"$module"; \
     done \
- && ls /opt/javacpp/lib/opencv/libjniopencv_objdetect.so /opt/javacpp/lib/openblas/libjniopenblas_nolapack.so \
-      /opt/javacpp/lib/javacpp/libjnijavacpp.so \
+ && for library in libopenblas.so.0 libgfortran.so.5 libquadmath.so.0; do \
+      ln -s "$(echo /opt/javacpp/openblas-*-linux-x86_64.jar/org/bytedeco/openblas/linux-x86_64/"$library")" /opt/javacpp/lib/blas/; \
+    done \
+ && ls -L /opt/javacpp/lib/opencv/libjniopencv_objdetect.so /opt/javacpp/lib/javacpp/libjnijavacpp.so \
+      /opt/javacpp/lib/blas/libopenblas.so.0 /opt/javacpp/lib/blas/libgfortran.so.5 /opt/javacpp/lib/blas/libquadmath.so.0 \
  && chmod -R a+rX,go-w /opt/javacpp
 COPY --from=extract /build/extracted/spring-boot-loader/ ./
 COPY --from=extract /build/extracted/snapshot-dependencies/ ./
@@ -152,6 +157,6 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=180s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_SERVER_PORT:-8081} && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && read -r -t 4 _ status _ <&3 && [ \"$status\" = 200 ]"]
 
 # `java -jar visage.jar` on the extracted layout; arguments go to the app, so `docker run IMAGE train ...` trains.
-ENTRYPOINT ["java", "-Dorg.bytedeco.javacpp.pathsFirst=true", \
-    "-Djava.library.path=/opt/javacpp/lib/javacpp:/opt/javacpp/lib/openblas:/opt/javacpp/lib/opencv", \
+ENTRYPOINT ["java", "-Dorg.bytedeco.javacpp.pathsFirst=true", "-Dorg.bytedeco.openblas.load=none", \
+    "-Djava.library.path=/opt/javacpp/lib/javacpp:/opt/javacpp/lib/opencv", \
     "org.springframework.boot.loader.launch.JarLauncher"]

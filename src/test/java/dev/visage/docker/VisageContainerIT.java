@@ -45,8 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  * a candidate promoted on one, and a roll-back on the other, are followed by both within seconds under load with
  * no failed request. Then a third container starts on the same volume after the current version's weights were
  * cut short: it serves the previous version instead and says why. One training run of a few epochs in all.
- * Every container starts as production should start it: read-only root file system with a tmpfs
- * /tmp, a memory limit (its heap a share of it), health on the management port; one replica also holds under
+ * Every container starts as production should start it: read-only root file system with a non-executable
+ * tmpfs /tmp, a memory limit (its heap a share of it), health on the management port; one replica also holds under
  * parallel large uploads and decompression bombs (only 4xx and 503, memory back under a bound). A models volume
  * the image cannot write stops it at start-up with a message that says so.
  */
@@ -235,11 +235,11 @@ class VisageContainerIT {
         }
     }
 
-    /** Read-only root file system, /tmp as a small tmpfs, and a memory limit without swap. */
+    /** Read-only root file system, /tmp as a small non-executable tmpfs, and a memory limit without swap. */
     private static void hardened(CreateContainerCmd command) {
         command.getHostConfig()
                 .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,nosuid,size=128m"))
+                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,size=64m"))
                 .withMemory(MEMORY_LIMIT)
                 .withMemorySwap(MEMORY_LIMIT);
     }

@@ -528,6 +528,8 @@ def start_visage(jar, models_dir, port, work, extra=(), management_port=None):
     """Visage on 127.0.0.1:port; its actuator on the same port unless management_port is given."""
     command = ["java"] + os.environ.get("VISAGE_JAVA_OPTS", DEPLOYED_JAVA_OPTS).split() + [
         "-jar", jar, "--server.port=%d" % port, "--server.address=127.0.0.1", "--visage.models.dir=" + models_dir,
-        "--management.server.port=%d" % (management_port or port), "--management.server.address=127.0.0.1",
+        "--management.server.port=%d" % (management_port or port),
+        # Spring refuses a management address of its own unless the management port is apart.
+        "--management.server.address=127.0.0.1" if management_port else "",
         "--visage.train-on-startup=false", "--visage.lfw.download=false"] + list(extra)
     return Child("visage", [c for c in command if c], os.path.join(work, "visage-serve-%d.log" % port))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.visage.Multipart;
+import dev.visage.Polling;
 import dev.visage.SyntheticLfw;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -321,16 +322,7 @@ class VisageContainerIT {
     private static <T> Duration await(
             String what, Supplier<T> probe, java.util.function.Predicate<T> until, Duration limit)
             throws InterruptedException {
-        long start = System.nanoTime();
-        T last = probe.get();
-        while (!until.test(last)) {
-            assertThat(Duration.ofNanos(System.nanoTime() - start))
-                    .as("%s, still %s", what, last)
-                    .isLessThan(limit);
-            Thread.sleep(100);
-            last = probe.get();
-        }
-        return Duration.ofNanos(System.nanoTime() - start);
+        return Polling.await(what, probe, until, Duration.ofMillis(100), limit);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

@@ -3,6 +3,7 @@ package dev.visage.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.visage.Multipart;
+import dev.visage.Polling;
 import dev.visage.VisageApplication;
 import java.io.IOException;
 import java.net.URI;
@@ -129,16 +130,7 @@ final class Instances {
     /** Polls {@code probe} every 50 ms until it holds; returns the time that took. */
     static <T> Duration await(String what, java.util.function.Supplier<T> probe, Predicate<T> until, Duration limit)
             throws InterruptedException {
-        long start = System.nanoTime();
-        T last = probe.get();
-        while (!until.test(last)) {
-            assertThat(Duration.ofNanos(System.nanoTime() - start))
-                    .as("%s, still %s", what, last)
-                    .isLessThan(limit);
-            Thread.sleep(50);
-            last = probe.get();
-        }
-        return Duration.ofNanos(System.nanoTime() - start);
+        return Polling.await(what, probe, until, Duration.ofMillis(50), limit);
     }
 
     /** Follows a training job to its end; returns its final view. */

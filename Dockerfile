@@ -116,8 +116,8 @@ COPY --from=extract /build/extracted/dependencies/ ./
 # every library they link against (GTK 2 among them). At run time the entry point puts OpenCV's folder on
 # java.library.path and has JavaCPP search there first, and OpenBLAS, which OpenCV links against as
 # libopenblas.so.0, comes from LD_LIBRARY_PATH with JavaCPP's own OpenBLAS loading off
-# (org.bytedeco.openblas.load=none): JavaCPP would copy it into a writable, executable cache otherwise. So nothing
-# native is written at run time.
+# (org.bytedeco.openblas.load=none): JavaCPP would copy it into a writable, executable cache otherwise. So no
+# native library is unpacked at run time.
 RUN printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
       '<beans xmlns="http://www.springframework.org/schema/beans"' \
       '       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"' \

@@ -33,7 +33,7 @@ class PhotoDecoderTest {
 
         Photo decoded = PhotoDecoder.decode(jpeg, 1);
 
-        Photo reference = Photo.of(ImageIO.read(new java.io.ByteArrayInputStream(jpeg)));
+        Photo reference = TestPhotos.of(ImageIO.read(new java.io.ByteArrayInputStream(jpeg)));
         assertThat(decoded.width()).isEqualTo(250);
         assertThat(decoded.height()).isEqualTo(250);
         assertThat(decoded.bgr()).isEqualTo(reference.bgr());
@@ -42,7 +42,7 @@ class PhotoDecoderTest {
     @Test
     void decodesPngBmpAndGifAsColour() throws IOException {
         BufferedImage image = face(120, 90);
-        byte[] expected = Photo.of(image).bgr();
+        byte[] expected = TestPhotos.of(image).bgr();
         for (String format : new String[] {"png", "bmp"}) {
             Photo photo = PhotoDecoder.decode(encode(image, format), 1);
             assertThat(photo.bgr()).as(format).isEqualTo(expected);

@@ -8,7 +8,7 @@ public final class TestCrops {
     private TestCrops() {}
 
     public static void centred(FaceCrop crop, BufferedImage image, int margin, float[] out, int offset) {
-        Photo photo = Photo.of(image);
+        Photo photo = TestPhotos.of(image);
         crop.toPixels(photo, LfwFrame.centred(photo.width(), photo.height()), margin, out, offset);
     }
 }

@@ -3,16 +3,17 @@ package dev.visage.identify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.visage.Multipart;
+import dev.visage.SyntheticLfw;
 import dev.visage.SyntheticService;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A CMYK or YCCK JPEG of a face is the same person, in the same colours, as its RGB twin. The three fixtures are one
- * synthetic photo, {@code SyntheticLfw.image(0, new Random(777))} (never LFW), saved as PNG and then written as
- * JPEGs at quality 92: {@code rgb-face.jpg} and {@code ycck-face.jpg} by ImageMagick 6.9
- * ({@code convert face.png [-colorspace CMYK] ...}; its CMYK JPEGs are YCCK-coded, Adobe transform 2) and
- * {@code cmyk-face.jpg} by Pillow ({@code Image.convert('CMYK').save(...)}: plain CMYK, Adobe transform 0).
+ * A CMYK or YCCK JPEG of a face is the same person, in the same colours, as its RGB twin. The three JPEGs are made
+ * here from one synthetic photo, {@code SyntheticLfw.image(0, new Random(777))} (never LFW), by {@link CmykJpegs}.
  */
 @SyntheticService
 class CmykJpegTest {
@@ -69,8 +67,7 @@ class CmykJpegTest {
         JsonNode rgb = identify("rgb-face.jpg");
         JsonNode cmyk = identify(fixture);
         assertThat(rgb.get("person").asString())
-                .isEqualTo(
-                        dev.visage.SyntheticLfw.names(SyntheticService.PEOPLE).get(0));
+                .isEqualTo(SyntheticLfw.names(SyntheticService.PEOPLE).get(0));
         assertThat(cmyk.get("person").asString()).isEqualTo(rgb.get("person").asString());
         int[] expected = meanRgb(rgb.get("faceCrop").asString());
         int[] actual = meanRgb(cmyk.get("faceCrop").asString());
@@ -103,10 +100,15 @@ class CmykJpegTest {
         return JSON.readTree(response.body());
     }
 
+    /** {@code rgb-face.jpg}, {@code cmyk-face.jpg} or {@code ycck-face.jpg}, written from the same photo. */
     private static byte[] fixture(String name) throws IOException {
-        try (InputStream in = CmykJpegTest.class.getResourceAsStream(name)) {
-            return in.readAllBytes();
-        }
+        BufferedImage face = SyntheticLfw.image(0, new Random(777));
+        return switch (name) {
+            case "rgb-face.jpg" -> CmykJpegs.rgb(face);
+            case "cmyk-face.jpg" -> CmykJpegs.fourChannel(face, CmykJpegs.CMYK);
+            case "ycck-face.jpg" -> CmykJpegs.fourChannel(face, CmykJpegs.YCCK);
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     private static int[] meanRgb(String dataUrl) throws IOException {

@@ -10,6 +10,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
+import dev.visage.identify.TestImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -644,49 +645,7 @@ public final class DetectionBench {
 
     /** Whether imdecode turns a JPEG with EXIF orientation 6 (rotate 90 degrees clockwise) upright. */
     private static void exifCheck(byte[] jpeg) {
-        // APP1 "Exif", little-endian TIFF header, one IFD entry: Orientation (0x0112), SHORT, count 1, value 6.
-        byte[] app1 = {
-            (byte) 0xff,
-            (byte) 0xe1,
-            0,
-            34,
-            'E',
-            'x',
-            'i',
-            'f',
-            0,
-            0,
-            'I',
-            'I',
-            42,
-            0,
-            8,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0x12,
-            0x01,
-            3,
-            0,
-            1,
-            0,
-            0,
-            0,
-            6,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0
-        };
-        byte[] rotated = new byte[jpeg.length + app1.length];
-        System.arraycopy(jpeg, 0, rotated, 0, 2);
-        System.arraycopy(app1, 0, rotated, 2, app1.length);
-        System.arraycopy(jpeg, 2, rotated, 2 + app1.length, jpeg.length - 2);
+        byte[] rotated = TestImages.insertAfterSoi(jpeg, TestImages.orientationSegment(true, 6));
         for (int flags : new int[] {IMREAD_COLOR, IMREAD_REDUCED_COLOR_2}) {
             try (BytePointer data = new BytePointer(rotated);
                     Mat buffer = new Mat(1, rotated.length, opencv_core.CV_8UC1, data);

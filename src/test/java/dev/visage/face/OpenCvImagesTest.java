@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
+import dev.visage.identify.TestImages;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -32,49 +33,7 @@ class OpenCvImagesTest {
     @Test
     void turnsJpegsUprightByTheirExifOrientation() {
         byte[] jpeg = encode(".jpg", 320, 240);
-        // APP1 "Exif", little-endian TIFF header, one IFD entry: Orientation (0x0112), SHORT, count 1, value 6.
-        byte[] app1 = {
-            (byte) 0xff,
-            (byte) 0xe1,
-            0,
-            34,
-            'E',
-            'x',
-            'i',
-            'f',
-            0,
-            0,
-            'I',
-            'I',
-            42,
-            0,
-            8,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0x12,
-            0x01,
-            3,
-            0,
-            1,
-            0,
-            0,
-            0,
-            6,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0
-        };
-        byte[] rotated = new byte[jpeg.length + app1.length];
-        System.arraycopy(jpeg, 0, rotated, 0, 2);
-        System.arraycopy(app1, 0, rotated, 2, app1.length);
-        System.arraycopy(jpeg, 2, rotated, 2 + app1.length, jpeg.length - 2);
+        byte[] rotated = TestImages.insertAfterSoi(jpeg, TestImages.orientationSegment(true, 6));
 
         try (Mat upright = OpenCvImages.decode(rotated, 1);
                 Mat reduced = OpenCvImages.decode(rotated, 2)) {

@@ -54,11 +54,6 @@ final class FaceImageDecoder {
         }
     }
 
-    /** Decodes a photo, upright. */
-    Photo decode(byte[] bytes) {
-        return decode(bytes, inspect(bytes));
-    }
-
     /** Decodes a photo whose header {@link #inspect} has read, upright. */
     Photo decode(byte[] bytes, Header header) {
         try {

@@ -3,6 +3,7 @@ package dev.visage.identify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.visage.face.Photo;
 import dev.visage.identify.ImageRejectedException.Reason;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,11 @@ class FaceImageDecoderTest {
     private static final int BLUE = 0x0000ff;
 
     private final FaceImageDecoder decoder = new FaceImageDecoder(40_000_000L);
+
+    /** Header first, then pixels, as the service decodes. */
+    private static Photo decode(FaceImageDecoder decoder, byte[] bytes) {
+        return decoder.decode(bytes, decoder.inspect(bytes));
+    }
 
     /** A 40x20 blue image with a red 10x10 block in its top-left corner. */
     private static BufferedImage redCorner(int type) {
@@ -40,7 +46,7 @@ class FaceImageDecoderTest {
 
     private ImageRejectedException rejection(byte[] bytes) {
         ImageRejectedException rejected =
-                catchThrowableOfType(ImageRejectedException.class, () -> decoder.decode(bytes));
+                catchThrowableOfType(ImageRejectedException.class, () -> decode(decoder, bytes));
         assertThat(rejected).as("decoding must be refused").isNotNull();
         return rejected;
     }
@@ -49,7 +55,7 @@ class FaceImageDecoderTest {
     @ValueSource(strings = {"jpg", "png", "bmp", "gif"})
     void decodesTheSupportedFormats(String format) {
         BufferedImage decoded =
-                TestImages.toImage(decoder.decode(TestImages.encode(redCorner(BufferedImage.TYPE_INT_RGB), format)));
+                TestImages.toImage(decode(decoder, TestImages.encode(redCorner(BufferedImage.TYPE_INT_RGB), format)));
 
         assertThat(decoded.getWidth()).isEqualTo(40);
         assertThat(decoded.getHeight()).isEqualTo(20);
@@ -62,7 +68,7 @@ class FaceImageDecoderTest {
         BufferedImage grey = new BufferedImage(30, 20, BufferedImage.TYPE_BYTE_GRAY);
         grey.getRaster().setSample(3, 4, 0, 255);
 
-        BufferedImage decoded = TestImages.toImage(decoder.decode(TestImages.encode(grey, "png")));
+        BufferedImage decoded = TestImages.toImage(decode(decoder, TestImages.encode(grey, "png")));
 
         assertThat(decoded.getWidth()).isEqualTo(30);
         assertThat(decoded.getHeight()).isEqualTo(20);
@@ -74,7 +80,7 @@ class FaceImageDecoderTest {
     void acceptsGreyscaleJpeg() {
         BufferedImage grey = new BufferedImage(32, 24, BufferedImage.TYPE_BYTE_GRAY);
 
-        BufferedImage decoded = TestImages.toImage(decoder.decode(TestImages.encode(grey, "jpg")));
+        BufferedImage decoded = TestImages.toImage(decode(decoder, TestImages.encode(grey, "jpg")));
 
         assertThat(decoded.getWidth()).isEqualTo(32);
         assertThat(decoded.getHeight()).isEqualTo(24);
@@ -84,7 +90,7 @@ class FaceImageDecoderTest {
     void acceptsPngWithAlpha() {
         BufferedImage argb = TestImages.solid(16, 12, BufferedImage.TYPE_INT_ARGB, 0x80ff0000);
 
-        BufferedImage decoded = TestImages.toImage(decoder.decode(TestImages.encode(argb, "png")));
+        BufferedImage decoded = TestImages.toImage(decode(decoder, TestImages.encode(argb, "png")));
 
         assertThat(decoded.getWidth()).isEqualTo(16);
         // The colour is kept; transparency plays no part in a face crop.
@@ -117,7 +123,7 @@ class FaceImageDecoderTest {
         byte[] jpeg = TestImages.insertAfterSoi(
                 TestImages.encode(whiteCornerGrey(), "jpg"), TestImages.orientationSegment(true, 6));
 
-        BufferedImage decoded = TestImages.toImage(decoder.decode(jpeg));
+        BufferedImage decoded = TestImages.toImage(decode(decoder, jpeg));
 
         // 90 degrees clockwise: 40x20 becomes 20x40 and the top-left corner moves to the top-right.
         assertThat(decoded.getWidth()).isEqualTo(20);
@@ -132,7 +138,7 @@ class FaceImageDecoderTest {
         byte[] jpeg = TestImages.insertAfterSoi(
                 TestImages.encode(whiteCornerGrey(), "jpg"), TestImages.orientationSegment(false, 3));
 
-        BufferedImage decoded = TestImages.toImage(decoder.decode(jpeg));
+        BufferedImage decoded = TestImages.toImage(decode(decoder, jpeg));
 
         assertThat(decoded.getWidth()).isEqualTo(40);
         assertThat(decoded.getHeight()).isEqualTo(20);
@@ -145,7 +151,7 @@ class FaceImageDecoderTest {
         byte[] jpeg = TestImages.insertAfterSoi(
                 TestImages.encode(whiteCornerGrey(), "jpg"), TestImages.orientationSegment(false, 8));
 
-        BufferedImage decoded = TestImages.toImage(decoder.decode(jpeg));
+        BufferedImage decoded = TestImages.toImage(decode(decoder, jpeg));
 
         assertThat(decoded.getWidth()).isEqualTo(20);
         assertThat(decoded.getHeight()).isEqualTo(40);
@@ -165,7 +171,7 @@ class FaceImageDecoderTest {
         byte[] jpeg =
                 TestImages.insertAfterSoi(TestImages.encode(colour, "jpg"), TestImages.orientationSegment(true, 6));
 
-        BufferedImage decoded = TestImages.toImage(decoder.decode(jpeg));
+        BufferedImage decoded = TestImages.toImage(decode(decoder, jpeg));
 
         assertThat(decoded.getWidth()).isEqualTo(20);
         assertThat(decoded.getHeight()).isEqualTo(40);
@@ -179,7 +185,7 @@ class FaceImageDecoderTest {
     void ignoresOrientationTagsOutsideJpeg() {
         // EXIF orientation applies to JPEGs only; a PNG is decoded as stored.
         BufferedImage decoded =
-                TestImages.toImage(decoder.decode(TestImages.encode(redCorner(BufferedImage.TYPE_INT_RGB), "png")));
+                TestImages.toImage(decode(decoder, TestImages.encode(redCorner(BufferedImage.TYPE_INT_RGB), "png")));
 
         assertThat(decoded.getWidth()).isEqualTo(40);
         assertThat(isRed(decoded.getRGB(4, 4))).isTrue();
@@ -271,12 +277,12 @@ class FaceImageDecoderTest {
     void pixelLimitIsInclusive() {
         FaceImageDecoder small = new FaceImageDecoder(100 * 100);
 
-        assertThat(small.decode(TestImages.encode(new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB), "png"))
+        assertThat(decode(small, TestImages.encode(new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB), "png"))
                         .width())
                 .isEqualTo(100);
         ImageRejectedException rejected = catchThrowableOfType(
                 ImageRejectedException.class,
-                () -> small.decode(TestImages.encode(new BufferedImage(101, 100, BufferedImage.TYPE_INT_RGB), "png")));
+                () -> decode(small, TestImages.encode(new BufferedImage(101, 100, BufferedImage.TYPE_INT_RGB), "png")));
         assertThat(rejected.reason()).isEqualTo(Reason.TOO_LARGE);
         assertThat(rejected.getMessage()).startsWith("The image is 101x100 pixels");
     }

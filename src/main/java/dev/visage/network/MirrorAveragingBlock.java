@@ -13,7 +13,7 @@ import ai.djl.util.PairList;
 /**
  * In inference, averages the wrapped network's logits on each image and on its mirror image; in training it is the
  * wrapped network itself. Faces are close to left-right symmetric, so the two views agree on the person and their
- * average is a steadier answer. Being part of the model, evaluation and serving both do it.
+ * average is a steadier answer. Being part of the model, evaluation and serving both do it, in one batched pass.
  */
 final class MirrorAveragingBlock extends AbstractBlock {
 
@@ -32,11 +32,15 @@ final class MirrorAveragingBlock extends AbstractBlock {
         if (training) {
             return network.forward(parameterStore, inputs, true, params);
         }
+        // One forward pass over the images and their mirror images together: half the calls, and a batch of two
+        // costs LibTorch less than two batches of one.
         NDArray images = inputs.singletonOrThrow();
-        NDArray logits = network.forward(parameterStore, inputs, false, params).singletonOrThrow();
-        NDArray mirrored = network.forward(parameterStore, new NDList(images.flip(3)), false, params)
-                .singletonOrThrow();
-        return new NDList(logits.add(mirrored).div(2));
+        long count = images.getShape().get(0);
+        NDArray both = images.concat(images.flip(3), 0);
+        NDArray logits =
+                network.forward(parameterStore, new NDList(both), false, params).singletonOrThrow();
+        return new NDList(
+                logits.get("0:{}", count).add(logits.get("{}:", count)).div(2));
     }
 
     @Override

@@ -261,6 +261,15 @@ function renderModel(model) {
     ['Best epoch', metrics.bestEpoch ? `${metrics.bestEpoch} of ${metrics.epochs}` : '–'],
     ['Training images', metrics.trainImages?.toLocaleString() ?? '–'],
   ];
+  const openSet = metrics.openSet;
+  figures.push(['"Unknown" below confidence', fixed(model.minConfidence, 3)]);
+  if (openSet) {
+    figures.push(
+      ['Strangers answered "unknown"', percent(openSet.strangersUnknown)],
+      ['People answered right', percent(openSet.knownCorrect)],
+      ['Stranger AUROC', fixed(openSet.auroc, 3)],
+    );
+  }
   $('model-figures').replaceChildren(...figures.map(([name, value]) =>
     el('div', {}, el('dt', {}, name), el('dd', {}, String(value)))));
 

@@ -67,13 +67,23 @@ public final class SyntheticLfw {
      * @return {@code dir}
      */
     public static Path write(Path dir, int people, int imagesPerPerson, long seed) {
+        return write(dir, 0, people, imagesPerPerson, seed);
+    }
+
+    /**
+     * Writes {@code imagesPerPerson} JPEGs for each of the people {@code first} to {@code end - 1} (indexes into
+     * {@link #names}), e.g. strangers beside the people a model is trained on.
+     *
+     * @return {@code dir}
+     */
+    public static Path write(Path dir, int first, int end, int imagesPerPerson, long seed) {
         if (imagesPerPerson < 1) {
             throw new IllegalArgumentException("imagesPerPerson must be >= 1, not " + imagesPerPerson);
         }
-        List<String> names = names(people);
+        List<String> names = names(end);
         Random random = new Random(seed);
         try {
-            for (int p = 0; p < people; p++) {
+            for (int p = first; p < end; p++) {
                 Path folder = Files.createDirectories(dir.resolve(names.get(p)));
                 for (int n = 1; n <= imagesPerPerson; n++) {
                     writeImage(folder.resolve(fileName(names.get(p), n)), p, random);

@@ -2,67 +2,154 @@ package dev.visage.dataset;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
- * A deterministic, per-person stratified split of the selected people's images into training (70%),
- * validation (10%) and test (20%) parts. Saved with each model, so its test figures can be re-checked.
+ * A deterministic split of an LFW folder. The selected people's images are split per person into training (70%),
+ * validation (10%) and test (20%) parts. Everybody else is split, as people, into three disjoint groups:
+ * outlier-train (60%) shown in training as "someone else", outlier-validation (20%) that calibrates the
+ * threshold, and stranger-test (20%) that only measures it; each group contributes a sample of its images. Saved
+ * with each model as {@code split.json}, so its figures can be re-checked.
  *
  * @param people names in class order (label i is people[i])
- * @param seed the seed that shuffled each person's images
+ * @param seed the seed that shuffled each person's images and the outsiders
+ * @param outlierTrain people whose images train the network to answer "someone else"
+ * @param outlierValidation people whose images calibrate the threshold
+ * @param strangerTest people seen by nothing but the open-set figures
+ * @param outlierTrainImages the images sampled from outlier-train people, paths relative to the LFW folder
+ * @param outlierValidationImages the images sampled from outlier-validation people
+ * @param strangerTestImages the images sampled from stranger-test people
  */
 public record DataSplit(
         List<String> people,
         long seed,
         List<LabeledImage> train,
         List<LabeledImage> validation,
-        List<LabeledImage> test) {
+        List<LabeledImage> test,
+        List<String> outlierTrain,
+        List<String> outlierValidation,
+        List<String> strangerTest,
+        List<String> outlierTrainImages,
+        List<String> outlierValidationImages,
+        List<String> strangerTestImages) {
 
     static final double VALIDATION_FRACTION = 0.1;
     static final double TEST_FRACTION = 0.2;
+    static final double OUTLIER_TRAIN_FRACTION = 0.6;
+    static final double OUTLIER_VALIDATION_FRACTION = 0.2;
+
+    /** The label of an image showing none of the model's people. */
+    public static final int OUTSIDER = -1;
 
     public DataSplit {
         people = List.copyOf(people);
         train = List.copyOf(train);
         validation = List.copyOf(validation);
         test = List.copyOf(test);
+        outlierTrain = List.copyOf(outlierTrain);
+        outlierValidation = List.copyOf(outlierValidation);
+        strangerTest = List.copyOf(strangerTest);
+        outlierTrainImages = List.copyOf(outlierTrainImages);
+        outlierValidationImages = List.copyOf(outlierValidationImages);
+        strangerTestImages = List.copyOf(strangerTestImages);
+    }
+
+    /** The split with the outsiders grouped but none of their images sampled. */
+    public static DataSplit stratified(LfwCatalog catalog, List<String> people, long seed) {
+        return stratified(catalog, people, seed, OutsiderSample.NONE);
     }
 
     /**
      * Shuffles each person's images with {@code seed} and cuts them 70/10/20, so every part holds every person in
-     * proportion. People with fewer than 3 images cannot appear in all three parts and are refused.
+     * proportion; people with fewer than 3 images cannot appear in all three parts and are refused. Then shuffles
+     * everybody else with the same seed, cuts them 60/20/20 into the outsider groups and samples each group's
+     * images as {@code sample} asks.
      */
-    public static DataSplit stratified(LfwCatalog catalog, List<String> people, long seed) {
+    public static DataSplit stratified(LfwCatalog catalog, List<String> people, long seed, OutsiderSample sample) {
         Random random = new Random(seed);
-        List<LabeledImage> train = new ArrayList<>();
-        List<LabeledImage> validation = new ArrayList<>();
-        List<LabeledImage> test = new ArrayList<>();
+        List<List<LabeledImage>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int label = 0; label < people.size(); label++) {
-            String person = people.get(label);
-            List<String> files = new ArrayList<>(catalog.imagesOf(person));
-            if (files.size() < 3) {
-                throw new IllegalArgumentException(person + " has " + files.size()
-                        + " images; each person needs at least 3 (one per training, validation and test part)");
-            }
-            Collections.shuffle(files, random);
-            int testCount = Math.max(1, (int) Math.round(files.size() * TEST_FRACTION));
-            int validationCount = Math.max(1, (int) Math.round(files.size() * VALIDATION_FRACTION));
-            for (int i = 0; i < files.size(); i++) {
-                LabeledImage image = new LabeledImage(person + "/" + files.get(i), label);
-                if (i < testCount) {
-                    test.add(image);
-                } else if (i < testCount + validationCount) {
-                    validation.add(image);
-                } else {
-                    train.add(image);
-                }
-            }
+            splitPerson(catalog, people.get(label), label, random, parts);
         }
-        return new DataSplit(people, seed, train, validation, test);
+        Set<String> selected = new HashSet<>(people);
+        List<String> outsiders = new ArrayList<>(catalog.people().stream()
+                .filter(name -> !selected.contains(name))
+                .toList());
+        Random outsiderRandom = new Random(seed);
+        Collections.shuffle(outsiders, outsiderRandom);
+        int trainEnd = (int) Math.round(outsiders.size() * OUTLIER_TRAIN_FRACTION);
+        int validationEnd = trainEnd + (int) Math.round(outsiders.size() * OUTLIER_VALIDATION_FRACTION);
+        List<String> outlierTrain = outsiders.subList(0, trainEnd);
+        List<String> outlierValidation = outsiders.subList(trainEnd, validationEnd);
+        List<String> strangerTest = outsiders.subList(validationEnd, outsiders.size());
+        return new DataSplit(
+                people,
+                seed,
+                parts.get(2),
+                parts.get(1),
+                parts.get(0),
+                outlierTrain,
+                outlierValidation,
+                strangerTest,
+                sampleImages(catalog, outlierTrain, sample.outlierTrainImages(), outsiderRandom),
+                sampleImages(catalog, outlierValidation, sample.outlierValidationImages(), outsiderRandom),
+                sampleImages(catalog, strangerTest, sample.strangerTestImages(), outsiderRandom));
     }
 
+    /** Adds one person's shuffled images to the test, validation and training parts (in that order). */
+    private static void splitPerson(
+            LfwCatalog catalog, String person, int label, Random random, List<List<LabeledImage>> parts) {
+        List<String> files = new ArrayList<>(catalog.imagesOf(person));
+        if (files.size() < 3) {
+            throw new IllegalArgumentException(person + " has " + files.size()
+                    + " images; each person needs at least 3 (one per training, validation and test part)");
+        }
+        Collections.shuffle(files, random);
+        int testCount = Math.max(1, (int) Math.round(files.size() * TEST_FRACTION));
+        int validationCount = Math.max(1, (int) Math.round(files.size() * VALIDATION_FRACTION));
+        for (int i = 0; i < files.size(); i++) {
+            int part = i < testCount ? 0 : i < testCount + validationCount ? 1 : 2;
+            parts.get(part).add(new LabeledImage(person + "/" + files.get(i), label));
+        }
+    }
+
+    /**
+     * Up to {@code count} images of a group, as many people as possible: one random image of every person in
+     * the group's (shuffled) order, then a second one of those who have more, and so on.
+     */
+    private static List<String> sampleImages(LfwCatalog catalog, List<String> group, int count, Random random) {
+        List<List<String>> remaining = new ArrayList<>();
+        for (String person : group) {
+            List<String> files = new ArrayList<>(catalog.imagesOf(person));
+            Collections.shuffle(files, random);
+            remaining.add(files);
+        }
+        List<String> images = new ArrayList<>(count);
+        for (int round = 0; images.size() < count; round++) {
+            boolean any = false;
+            for (int p = 0; p < group.size() && images.size() < count; p++) {
+                if (round < remaining.get(p).size()) {
+                    images.add(group.get(p) + "/" + remaining.get(p).get(round));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return images;
+    }
+
+    /** Images of the model's people. */
     public int size() {
         return train.size() + validation.size() + test.size();
+    }
+
+    /** Images sampled from the people outside the model. */
+    public int outsiderImageCount() {
+        return outlierTrainImages.size() + outlierValidationImages.size() + strangerTestImages.size();
     }
 }

@@ -71,6 +71,11 @@ public final class LfwCatalog {
         return root;
     }
 
+    /** Every person's name, sorted. */
+    public List<String> people() {
+        return List.copyOf(filesByPerson.keySet());
+    }
+
     /** Image file names of one person, sorted; empty when the person is unknown. */
     public List<String> imagesOf(String person) {
         return filesByPerson.getOrDefault(person, List.of());

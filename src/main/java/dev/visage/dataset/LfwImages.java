@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.Pipeline;
 import dev.visage.face.FaceCrop;
 import dev.visage.face.LfwFrame;
@@ -84,6 +85,20 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
     /** Class index of each image, in tensor order. */
     public int[] classes() {
         return images.stream().mapToInt(LabeledImage::label).toArray();
+    }
+
+    /**
+     * These images as a data set whose batches a sampler picks.
+     *
+     * @param pipeline applied to each whole batch (N x 3 x side x side), e.g. augmentation and normalisation
+     */
+    public ArrayDataset toDataset(Sampler sampler, Pipeline pipeline) {
+        return new ArrayDataset.Builder()
+                .setData(pixels)
+                .optLabels(labels)
+                .setSampling(sampler)
+                .optPipeline(pipeline)
+                .build();
     }
 
     /**

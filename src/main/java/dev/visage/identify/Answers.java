@@ -15,9 +15,10 @@ import javax.imageio.ImageIO;
 /** Turns the network's probabilities for a face into the answer's identity fields. */
 final class Answers {
 
-    private final float minConfidence;
+    private final Float minConfidence;
 
-    Answers(float minConfidence) {
+    /** @param minConfidence the threshold that overrides every model's own; null to use the model's */
+    Answers(Float minConfidence) {
         this.minConfidence = minConfidence;
     }
 
@@ -42,7 +43,7 @@ final class Answers {
             shown += probabilities[order[i]];
         }
         float confidence = probabilities[order[0]];
-        boolean known = confidence >= minConfidence;
+        boolean known = confidence >= (minConfidence == null ? model.minConfidence() : minConfidence);
         return new Identification.Face(
                 face.box(),
                 face.detectionScore(),

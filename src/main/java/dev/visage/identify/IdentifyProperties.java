@@ -14,8 +14,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * {@code visage.identify.*}: how {@code POST /identify} answers.
  *
- * @param minConfidence below this top probability the answer is "unknown" (see the README for how the default
- *     was chosen)
+ * @param minConfidence below this top probability the answer is "unknown"; unset, each model's own threshold,
+ *     calibrated in training on people it never saw (see the README)
  * @param defaultTop candidates returned when the request does not say
  * @param maxBytes largest accepted upload (the multipart limits follow it)
  * @param maxPixels largest accepted image, in pixels, checked from the header before decoding
@@ -30,14 +30,13 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("visage.identify")
 public record IdentifyProperties(
-        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.4")
-        float minConfidence,
+        @DecimalMin("0.0") @DecimalMax("1.0") Float minConfidence,
 
         @Min(1) @DefaultValue("3") int defaultTop,
         @NotNull @DefaultValue("10MB") DataSize maxBytes,
         @Min(1) @DefaultValue("24000000") long maxPixels,
         @Min(1) @Max(100) @DefaultValue("10") int maxFaces,
-        @Min(1) @DefaultValue("60") int minFaceSize,
+        @Min(1) @DefaultValue("40") int minFaceSize,
         @Min(1) @Max(1024) @DefaultValue("32") int maxBatchSize,
         @Min(1) @DefaultValue("1") int inferenceThreads,
         @Min(1) @DefaultValue("1024") int queueCapacity,

@@ -110,7 +110,8 @@ public record TrainingRequest(
                 defaults.warmupEpochs(),
                 defaults.labelSmoothing(),
                 defaults.patience(),
-                defaults.augmentation());
+                defaults.augmentation(),
+                defaults.openSet());
     }
 
     /** The requested LFW variant, or {@code configured} when none is requested. */

@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,10 +20,19 @@ class ModelController {
 
     private final CurrentModel currentModel;
     private final ModelStore store;
+    private final Float minConfidence;
 
-    ModelController(CurrentModel currentModel, ModelStore store) {
+    /**
+     * @param minConfidence {@code visage.identify.min-confidence}, the operator's override of every model's
+     *     calibrated threshold; null when not set
+     */
+    ModelController(
+            CurrentModel currentModel,
+            ModelStore store,
+            @Value("${visage.identify.min-confidence:#{null}}") Float minConfidence) {
         this.currentModel = currentModel;
         this.store = store;
+        this.minConfidence = minConfidence;
     }
 
     @Operation(summary = "The model in service: people, architecture, preprocessing and test metrics")
@@ -39,10 +49,16 @@ class ModelController {
                 List.of(3, size, size),
                 manifest.preprocessing(),
                 manifest.trainedAt(),
+                minConfidence == null ? ServingModel.minConfidence(manifest) : minConfidence,
                 store.metrics(manifest.version()));
     }
 
-    /** The JSON of {@code GET /model}. */
+    /**
+     * The JSON of {@code GET /model}.
+     *
+     * @param minConfidence the top probability below which answers are "unknown": the model's calibrated
+     *     threshold, or {@code visage.identify.min-confidence} where set
+     */
     record ModelView(
             String version,
             List<String> people,
@@ -50,5 +66,6 @@ class ModelController {
             List<Integer> inputShape,
             Preprocessing preprocessing,
             Instant trainedAt,
+            float minConfidence,
             JsonNode metrics) {}
 }

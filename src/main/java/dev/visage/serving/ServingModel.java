@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServingModel {
 
+    /** The threshold of models without a calibrated one: Visage's fixed default before calibration. */
+    public static final float UNCALIBRATED_MIN_CONFIDENCE = 0.4f;
+
     private final StoredModel stored;
     private final Predictor<float[][], float[][]> predictor;
     // 1 for being in service, plus 1 per in-flight request.
@@ -35,6 +38,19 @@ public final class ServingModel {
 
     public List<String> people() {
         return stored.manifest().people();
+    }
+
+    /**
+     * The top probability below which this model's answer is "unknown": the threshold calibrated in its training,
+     * or {@link #UNCALIBRATED_MIN_CONFIDENCE} for a model stored before Visage calibrated one.
+     */
+    public float minConfidence() {
+        return minConfidence(stored.manifest());
+    }
+
+    /** The threshold a model is served with, from its manifest (see {@link #minConfidence()}). */
+    static float minConfidence(ModelManifest manifest) {
+        return manifest.minConfidence() == null ? UNCALIBRATED_MIN_CONFIDENCE : manifest.minConfidence();
     }
 
     public FaceCrop crop() {

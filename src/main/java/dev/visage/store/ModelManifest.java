@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param trainedAt when training finished
  * @param sha256 SHA-256 (hex) of the version's weights and self-test files, by file name relative to the version
  *        folder; checked on every load. Empty for models stored before Visage recorded them
+ * @param minConfidence the threshold on the top probability calibrated for this model, below which the answer is
+ *        "unknown"; null for models stored before Visage calibrated one
  */
 public record ModelManifest(
         int format,
@@ -28,7 +30,8 @@ public record ModelManifest(
         NetworkConfig network,
         Preprocessing preprocessing,
         Instant trainedAt,
-        Map<String, String> sha256) {
+        Map<String, String> sha256,
+        Float minConfidence) {
 
     public static final int FORMAT = 1;
 
@@ -45,20 +48,24 @@ public record ModelManifest(
             NetworkConfig network,
             Preprocessing preprocessing,
             Instant trainedAt) {
-        this(format, version, people, network, preprocessing, trainedAt, Map.of());
+        this(format, version, people, network, preprocessing, trainedAt, Map.of(), null);
     }
 
     /** The manifest of a model about to be stored: the store assigns the version and the checksums. */
     public static ModelManifest unversioned(
-            List<String> people, NetworkConfig network, Preprocessing preprocessing, Instant trainedAt) {
-        return new ModelManifest(FORMAT, null, people, network, preprocessing, trainedAt);
+            List<String> people,
+            NetworkConfig network,
+            Preprocessing preprocessing,
+            Instant trainedAt,
+            Float minConfidence) {
+        return new ModelManifest(FORMAT, null, people, network, preprocessing, trainedAt, Map.of(), minConfidence);
     }
 
     ModelManifest withVersion(String newVersion) {
-        return new ModelManifest(format, newVersion, people, network, preprocessing, trainedAt, sha256);
+        return new ModelManifest(format, newVersion, people, network, preprocessing, trainedAt, sha256, minConfidence);
     }
 
     ModelManifest withChecksums(Map<String, String> checksums) {
-        return new ModelManifest(format, version, people, network, preprocessing, trainedAt, checksums);
+        return new ModelManifest(format, version, people, network, preprocessing, trainedAt, checksums, minConfidence);
     }
 }

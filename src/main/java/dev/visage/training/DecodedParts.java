@@ -2,6 +2,7 @@ package dev.visage.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.visage.dataset.DataSplit;
+import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwImages;
 import dev.visage.face.DetectedFraming;
 import dev.visage.face.FaceCrop;
@@ -10,19 +11,33 @@ import dev.visage.face.Photo;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three parts of a split, each decoded once and cropped around its face: the detected one when a detector
- * frames the images (as serving does), LFW's centred frame otherwise or where the detector finds nothing.
+ * The parts of a split, each decoded once and cropped around its face: the detected one when a detector frames
+ * the images (as serving does), LFW's centred frame otherwise or where the detector finds nothing.
  *
+ * @param train the people's training images, then (with outlier exposure) the outlier-train images, labelled
+ *     {@link DataSplit#OUTSIDER}; kept with the margin that augmentation needs
+ * @param outliers how many of {@code train}'s images, at its end, are outliers
+ * @param outlierValidation the outlier-validation images the threshold is calibrated on
+ * @param strangers the stranger-test images
  * @param dataSeconds how long listing, decoding and cropping took
  * @param framing how many images were framed by a detected face and how many by the centre
  */
 record DecodedParts(
-        LfwImages train, LfwImages validation, LfwImages test, double dataSeconds, TrainingMetrics.Framing framing) {
+        LfwImages train,
+        int outliers,
+        LfwImages validation,
+        LfwImages test,
+        LfwImages outlierValidation,
+        LfwImages strangers,
+        double dataSeconds,
+        TrainingMetrics.Framing framing) {
 
     private static final Logger log = LoggerFactory.getLogger(DecodedParts.class);
 
@@ -39,25 +54,47 @@ record DecodedParts(
             NDManager manager,
             long dataStart)
             throws IOException {
-        listener.onStage(TrainingStage.LOADING_DATA, "Decoding and framing " + split.size() + " images");
+        List<String> outlierFiles = config.openSet().exposesOutliers() ? split.outlierTrainImages() : List.of();
+        int total = split.size()
+                + outlierFiles.size()
+                + split.outlierValidationImages().size()
+                + split.strangerTestImages().size();
+        listener.onStage(TrainingStage.LOADING_DATA, "Decoding and framing " + total + " images");
         FaceCrop crop = config.crop();
         Function<Photo, LfwFrame> framing = detectedFraming == null
                 ? photo -> LfwFrame.centred(photo.width(), photo.height())
                 : detectedFraming::frame;
-        LfwImages train = LfwImages.decode(
-                root, split.train(), crop, config.augmentation().shift(), framing, manager);
+        List<LabeledImage> train = new ArrayList<>(split.train());
+        train.addAll(outsiders(outlierFiles));
+        int margin = config.augmentation().margin(crop.imageSize());
+        LfwImages trainImages = LfwImages.decode(root, train, crop, margin, framing, manager);
         LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, manager);
         LfwImages test = LfwImages.decode(root, split.test(), crop, 0, framing, manager);
+        LfwImages outlierValidation =
+                LfwImages.decode(root, outsiders(split.outlierValidationImages()), crop, 0, framing, manager);
+        LfwImages strangers = LfwImages.decode(root, outsiders(split.strangerTestImages()), crop, 0, framing, manager);
         double dataSeconds = (System.nanoTime() - dataStart) / 1e9;
         TrainingMetrics.Framing framed = detectedFraming == null
-                ? new TrainingMetrics.Framing(0, split.size())
+                ? new TrainingMetrics.Framing(0, total)
                 : new TrainingMetrics.Framing(detectedFraming.framed(), detectedFraming.fallbacks());
         log.info(
                 "Decoded {} images in {} s; framed by the detected face: {}, by the centre: {}",
-                split.size(),
+                total,
                 String.format("%.1f", dataSeconds),
                 framed.detected(),
                 framed.centred());
-        return new DecodedParts(train, validation, test, dataSeconds, framed);
+        return new DecodedParts(
+                trainImages, outlierFiles.size(), validation, test, outlierValidation, strangers, dataSeconds, framed);
+    }
+
+    private static List<LabeledImage> outsiders(List<String> files) {
+        return files.stream()
+                .map(file -> new LabeledImage(file, DataSplit.OUTSIDER))
+                .toList();
+    }
+
+    /** The people's training images (without outliers). */
+    int peopleTrainImages() {
+        return train.size() - outliers;
     }
 }

@@ -3,16 +3,12 @@ package dev.visage.training;
 import ai.djl.Model;
 import ai.djl.TrainingDivergedException;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.dataset.Batch;
-import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.DivergenceCheckTrainingListener;
 import ai.djl.training.listener.EarlyStoppingListener.EarlyStoppedException;
 import ai.djl.training.listener.EvaluatorTrainingListener;
@@ -32,7 +28,6 @@ import dev.visage.system.DjlEnvironment;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -80,14 +75,12 @@ public final class FaceTrainer {
         listener.onStage(TrainingStage.LOADING_DATA, "Listing " + lfwDir);
         long dataStart = System.nanoTime();
         LfwCatalog catalog = LfwCatalog.scan(lfwDir);
-        DataSplit split = DataSplit.stratified(catalog, catalog.select(config.people()), config.seed());
-        log.info(
-                "Training on {} people, {} images: {} train, {} validation, {} test",
-                split.people().size(),
-                split.size(),
-                split.train().size(),
-                split.validation().size(),
-                split.test().size());
+        DataSplit split = DataSplit.stratified(
+                catalog,
+                catalog.select(config.people()),
+                config.seed(),
+                config.openSet().sample());
+        logSplit(split);
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
             DecodedParts parts = DecodedParts.decode(
@@ -110,35 +103,42 @@ public final class FaceTrainer {
         }
     }
 
+    private static void logSplit(DataSplit split) {
+        log.info(
+                "Training on {} people, {} images: {} train, {} validation, {} test; outsiders: {} people, {} images",
+                split.people().size(),
+                split.size(),
+                split.train().size(),
+                split.validation().size(),
+                split.test().size(),
+                split.outlierTrain().size()
+                        + split.outlierValidation().size()
+                        + split.strangerTest().size(),
+                split.outsiderImageCount());
+    }
+
     /** What training measured, and the self-test probes it picked from the test part. */
     private record Fitted(TrainingMetrics metrics, List<Probe> probes) {}
 
     private Fitted fit(Model model, DecodedParts parts, DataSplit split, Preprocessing preprocessing)
             throws IOException, TranslateException {
-        int batchesPerEpoch = (int) Math.ceil((double) parts.train().size() / config.batchSize());
-        Tracker learningRate = learningRateSchedule(batchesPerEpoch);
+        int batchesPerEpoch = (int) Math.ceil((double) parts.peopleTrainImages() / config.batchSize());
+        Tracker learningRate = LearningRateSchedule.of(config, batchesPerEpoch);
         ProgressListener progress =
                 new ProgressListener(listener, cancelled, learningRate, config.epochs(), batchesPerEpoch);
-        BatchAugmenter augmenter = new BatchAugmenter(
-                config.augmentation(), parts.train().margin(), config.crop().imageSize(), config.seed());
         try (BestEpochListener best = new BestEpochListener(config.patience());
                 Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best))) {
             trainer.initialize(
                     new Shape(1, 3, config.crop().imageSize(), config.crop().imageSize()));
             long parameters = FaceNetwork.parameterCount(model.getBlock());
-            log.info("Network {} with {} trainable parameters", config.network(), parameters);
             listener.onStage(TrainingStage.TRAINING, "Training up to " + config.epochs() + " epochs");
-            runEpochs(
-                    trainer,
-                    progress,
-                    parts.train().toDataset(config.batchSize(), true, new Pipeline(augmenter, preprocessing)),
-                    parts.validation().toDataset(config.batchSize(), false, new Pipeline(preprocessing)));
+            runEpochs(trainer, progress, trainingData(parts, preprocessing), part(parts.validation(), preprocessing));
             double trainSeconds = progress.secondsSinceStart();
+            log.info("Network {} with {} trainable parameters", config.network(), parameters);
             best.restore(model);
             listener.onStage(TrainingStage.EVALUATING, "Evaluating epoch " + best.bestEpoch() + " on the test part");
-            int[] predicted = predict(trainer, parts.test(), preprocessing);
-            List<Probe> probes = ProbeSelection.select(
-                    parts.test(), predicted, split.people().size());
+            PartLogits test = PartLogits.of(trainer, part(parts.test(), preprocessing));
+            int[] predicted = test.predicted();
             return new Fitted(
                     TrainingMetrics.of(
                             Evaluation.of(split.people(), parts.test().classes(), predicted),
@@ -149,26 +149,71 @@ public final class FaceTrainer {
                             parts.dataSeconds(),
                             parts.framing(),
                             trainSeconds,
-                            parts.train().size() / progress.medianStepSeconds(),
-                            parts.train().size()),
-                    probes);
+                            imagesPerEpoch(parts, batchesPerEpoch) / progress.medianStepSeconds(),
+                            parts.peopleTrainImages(),
+                            openSet(trainer, parts, preprocessing, test)),
+                    ProbeSelection.select(
+                            parts.test(), predicted, split.people().size()));
         }
     }
 
-    private int[] predict(Trainer trainer, LfwImages test, Preprocessing preprocessing)
+    /** Images one epoch trains on: the people's, and the outliers added to each batch. */
+    private int imagesPerEpoch(DecodedParts parts, int batchesPerEpoch) {
+        return parts.peopleTrainImages()
+                + (parts.outliers() > 0 ? batchesPerEpoch * config.openSet().outliersPerBatch() : 0);
+    }
+
+    /** The people's training images with their outliers mixed into every batch, or shuffled alone. */
+    private ArrayDataset trainingData(DecodedParts parts, Preprocessing preprocessing) {
+        BatchAugmenter augmenter = new BatchAugmenter(
+                config.augmentation(), parts.train().margin(), config.crop().imageSize(), config.seed());
+        Pipeline pipeline = new Pipeline(augmenter, preprocessing);
+        if (parts.outliers() == 0) {
+            return parts.train().toDataset(config.batchSize(), true, pipeline);
+        }
+        return parts.train()
+                .toDataset(
+                        new OutlierMixingSampler(
+                                parts.peopleTrainImages(),
+                                parts.outliers(),
+                                config.batchSize(),
+                                config.openSet().outliersPerBatch(),
+                                config.seed()),
+                        pipeline);
+    }
+
+    /** The calibrated threshold and the open-set figures; null when the split sampled no outsiders to do it on. */
+    private OpenSetMetrics openSet(Trainer trainer, DecodedParts parts, Preprocessing preprocessing, PartLogits test)
             throws IOException, TranslateException {
-        return predict(trainer, test.toDataset(config.batchSize(), false, new Pipeline(preprocessing)));
+        if (parts.outlierValidation().size() == 0 || parts.strangers().size() == 0) {
+            return null;
+        }
+        listener.onStage(TrainingStage.EVALUATING, "Calibrating the threshold and measuring it on strangers");
+        return OpenSetMetrics.measure(
+                config.openSet(),
+                parts.outliers(),
+                PartLogits.of(trainer, part(parts.validation(), preprocessing)),
+                parts.validation().classes(),
+                PartLogits.of(trainer, part(parts.outlierValidation(), preprocessing)),
+                test,
+                parts.test().classes(),
+                PartLogits.of(trainer, part(parts.strangers(), preprocessing)));
+    }
+
+    private ArrayDataset part(LfwImages images, Preprocessing preprocessing) {
+        return images.toDataset(config.batchSize(), false, new Pipeline(preprocessing));
     }
 
     private DefaultTrainingConfig trainingConfig(
             Tracker learningRate, ProgressListener progress, BestEpochListener best) {
         // Order matters: the evaluator listener publishes the figures that the later ones read.
-        return new DefaultTrainingConfig(new SmoothedCrossEntropyLoss(config.labelSmoothing()))
+        return new DefaultTrainingConfig(new OutlierExposureLoss(
+                        config.labelSmoothing(), config.openSet().outlierWeight()))
                 .optOptimizer(Optimizer.adamW()
                         .optLearningRateTracker(learningRate)
                         .optWeightDecays(config.weightDecay())
                         .build())
-                .addEvaluator(new Accuracy(BestEpochListener.ACCURACY))
+                .addEvaluator(new KnownAccuracy(BestEpochListener.ACCURACY))
                 .addTrainingListeners(
                         new EvaluatorTrainingListener(), new DivergenceCheckTrainingListener(), progress, best);
     }
@@ -185,37 +230,5 @@ public final class FaceTrainer {
                             + " (loss NaN); nothing was stored. Try a lower learning rate.",
                     e);
         }
-    }
-
-    private Tracker learningRateSchedule(int stepsPerEpoch) {
-        int warmupSteps = config.warmupEpochs() * stepsPerEpoch;
-        int totalSteps = config.epochs() * stepsPerEpoch;
-        Tracker cosine = Tracker.cosine()
-                .setBaseValue(config.learningRate())
-                .optFinalValue(config.learningRate() / 100)
-                .setMaxUpdates(Math.max(1, totalSteps - warmupSteps))
-                .build();
-        if (warmupSteps == 0) {
-            return cosine;
-        }
-        return Tracker.warmUp()
-                .setMainTracker(cosine)
-                .optWarmUpSteps(warmupSteps)
-                .optWarmUpBeginValue(config.learningRate() / 10)
-                .build();
-    }
-
-    /** Predicted class of each image of an evaluation part, in order, in inference mode. */
-    private static int[] predict(Trainer trainer, ArrayDataset part) throws IOException, TranslateException {
-        List<Long> predicted = new ArrayList<>();
-        for (Batch batch : trainer.iterateDataset(part)) {
-            try (batch) {
-                NDArray logits = trainer.evaluate(batch.getData()).singletonOrThrow();
-                for (long label : logits.argMax(1).toType(DataType.INT64, false).toLongArray()) {
-                    predicted.add(label);
-                }
-            }
-        }
-        return predicted.stream().mapToInt(Long::intValue).toArray();
     }
 }

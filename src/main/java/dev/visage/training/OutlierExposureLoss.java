@@ -1,33 +1,39 @@
 package dev.visage.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 
 /**
- * Softmax cross-entropy on logits with label smoothing: the target puts {@code 1 - smoothing} on the true class
- * and spreads {@code smoothing} evenly over all classes, which keeps a small data set from making the network
- * over-confident.
+ * Softmax cross-entropy on logits with label smoothing for the model's people, and a uniform target for outliers
+ * (label {@code -1}, outlier exposure): the smoothed target puts {@code 1 - smoothing} on the true class and spreads
+ * {@code smoothing} evenly over all classes, which keeps a small data set from making the network over-confident;
+ * an outlier's target is spread evenly over all classes, weighted by {@code outlierWeight}, which teaches the
+ * network to be unsure about people it does not know.
  */
-final class SmoothedCrossEntropyLoss extends Loss {
+final class OutlierExposureLoss extends Loss {
 
     private final float smoothing;
+    private final float outlierWeight;
 
-    SmoothedCrossEntropyLoss(float smoothing) {
+    OutlierExposureLoss(float smoothing, float outlierWeight) {
         super("SoftmaxCrossEntropyLoss");
         this.smoothing = smoothing;
+        this.outlierWeight = outlierWeight;
     }
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray logProbabilities = predictions.singletonOrThrow().logSoftmax(-1);
-        NDArray label = labels.singletonOrThrow().toType(DataType.INT64, false);
-        NDArray trueClass = logProbabilities.gather(label.reshape(-1, 1), 1).reshape(-1);
-        NDArray loss = trueClass.mul(-(1 - smoothing));
-        if (smoothing > 0) {
-            loss = loss.sub(logProbabilities.mean(new int[] {-1}).mul(smoothing));
-        }
-        return loss.mean();
+        NDArray label = labels.singletonOrThrow();
+        NDArray outlier = label.lt(0);
+        NDArray classIndex = label.maximum(0).toType(DataType.INT64, false);
+        NDArray trueClass =
+                logProbabilities.gather(classIndex.reshape(-1, 1), 1).reshape(-1);
+        NDArray uniform = logProbabilities.mean(new int[] {-1}).neg();
+        NDArray known = trueClass.mul(-(1 - smoothing)).add(uniform.mul(smoothing));
+        return NDArrays.where(outlier, uniform.mul(outlierWeight), known).mean();
     }
 }

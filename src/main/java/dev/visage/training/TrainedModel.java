@@ -24,6 +24,11 @@ public record TrainedModel(
         return split.people();
     }
 
+    /** The threshold calibrated on the validation parts; null when the split sampled no outsiders. */
+    public Float calibratedMinConfidence() {
+        return metrics.openSet() == null ? null : metrics.openSet().threshold();
+    }
+
     @Override
     public void close() {
         model.close();

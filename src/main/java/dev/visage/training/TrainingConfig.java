@@ -1,5 +1,6 @@
 package dev.visage.training;
 
+import dev.visage.dataset.OutsiderSample;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
@@ -19,6 +20,7 @@ import dev.visage.network.NetworkConfig;
  * @param labelSmoothing share of the target probability spread over all classes (0 disables it)
  * @param patience epochs without a better validation accuracy before stopping early (0 never stops early)
  * @param augmentation random changes applied to training batches
+ * @param openSet how the network learns to answer "someone else", and how its threshold is calibrated
  */
 public record TrainingConfig(
         PeopleSelection people,
@@ -32,7 +34,8 @@ public record TrainingConfig(
         int warmupEpochs,
         float labelSmoothing,
         int patience,
-        Augmentation augmentation) {
+        Augmentation augmentation,
+        OpenSet openSet) {
 
     public TrainingConfig {
         require(epochs >= 1, "epochs must be >= 1");
@@ -53,19 +56,79 @@ public record TrainingConfig(
     }
 
     /**
-     * Random changes to training images, drawn per image and batch.
+     * Random changes to training images, drawn per image and batch, for what users send: other framings, light,
+     * colour and sharpness.
      *
      * @param shift maximum shift of the crop in input pixels, each direction
      * @param flip whether to mirror half of the images horizontally
      * @param brightness maximum relative brightness change (0.2: factor in [0.8, 1.2])
+     * @param contrast maximum relative contrast change around the image's mean
+     * @param saturation maximum relative saturation change around the image's grey
+     * @param grayscale share of images turned grey
+     * @param rotation maximum rotation, in degrees, each direction
+     * @param scale maximum relative zoom in or out (0.1: the face 0.9 to 1.1 times its size)
+     * @param blur share of images blurred with a 3 x 3 box filter
      */
-    public record Augmentation(int shift, boolean flip, float brightness) {
+    public record Augmentation(
+            int shift,
+            boolean flip,
+            float brightness,
+            float contrast,
+            float saturation,
+            float grayscale,
+            float rotation,
+            float scale,
+            float blur) {
 
-        public static final Augmentation NONE = new Augmentation(0, false, 0);
+        public static final Augmentation NONE = new Augmentation(0, false, 0, 0, 0, 0, 0, 0, 0);
 
         public Augmentation {
             require(shift >= 0, "shift must be >= 0");
             require(brightness >= 0 && brightness < 1, "brightness must be in [0, 1)");
+            require(contrast >= 0 && contrast < 1, "contrast must be in [0, 1)");
+            require(saturation >= 0 && saturation <= 1, "saturation must be in [0, 1]");
+            require(grayscale >= 0 && grayscale <= 1, "grayscale must be in [0, 1]");
+            require(rotation >= 0 && rotation <= 45, "rotation must be in [0, 45] degrees");
+            require(scale >= 0 && scale < 0.5, "scale must be in [0, 0.5)");
+            require(blur >= 0 && blur <= 1, "blur must be in [0, 1]");
+        }
+
+        /**
+         * Pixels kept around each crop so that the largest shift, rotation and zoom-out still sample real image
+         * content rather than the edge.
+         */
+        public int margin(int imageSize) {
+            double radians = Math.toRadians(rotation);
+            double reach = imageSize / 2.0 * (1 + scale) * (Math.cos(radians) + Math.sin(radians));
+            return (int) Math.ceil(Math.max(0, reach - imageSize / 2.0)) + shift;
+        }
+    }
+
+    /**
+     * Outlier exposure and threshold calibration (Hendrycks et al., "Deep Anomaly Detection with Outlier
+     * Exposure", 2019): images of people outside the model are mixed into training batches with a uniform target,
+     * so the network learns to spread its probability over everyone for a stranger; the threshold is then set on
+     * people that training never saw.
+     *
+     * @param sample how many images each outsider group contributes
+     * @param outliersPerBatch outlier images added to every training batch (0: no outlier exposure)
+     * @param outlierWeight weight of the outliers' uniform-target loss against the people's loss
+     * @param strangerAcceptance share of outlier-validation images the calibrated threshold may still accept
+     */
+    public record OpenSet(OutsiderSample sample, int outliersPerBatch, float outlierWeight, float strangerAcceptance) {
+
+        /** No outliers: no exposure, no calibration (the served threshold stays the configured one). */
+        public static final OpenSet NONE = new OpenSet(OutsiderSample.NONE, 0, 0, 0.01f);
+
+        public OpenSet {
+            require(outliersPerBatch >= 0, "outliersPerBatch must be >= 0");
+            require(outlierWeight >= 0, "outlierWeight must be >= 0");
+            require(strangerAcceptance > 0 && strangerAcceptance < 1, "strangerAcceptance must be in (0, 1)");
+        }
+
+        /** Whether training shows the network outliers at all. */
+        public boolean exposesOutliers() {
+            return outliersPerBatch > 0 && sample.outlierTrainImages() > 0 && outlierWeight > 0;
         }
     }
 }

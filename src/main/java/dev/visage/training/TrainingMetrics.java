@@ -19,6 +19,8 @@ import java.util.List;
  * @param trainSeconds time spent in training epochs (steps and validation)
  * @param trainImagesPerSecond training images per second of step time, median over epochs
  * @param history per-epoch figures
+ * @param openSet the calibrated threshold and how it tells the people from strangers; null when the split sampled
+ *     no outsiders
  */
 public record TrainingMetrics(
         double testAccuracy,
@@ -34,7 +36,8 @@ public record TrainingMetrics(
         Framing framing,
         double trainSeconds,
         double trainImagesPerSecond,
-        List<EpochSummary> history) {
+        List<EpochSummary> history,
+        OpenSetMetrics openSet) {
 
     /**
      * How the faces of the split's images were framed for cropping.
@@ -55,7 +58,8 @@ public record TrainingMetrics(
             Framing framing,
             double trainSeconds,
             double trainImagesPerSecond,
-            int trainImages) {
+            int trainImages,
+            OpenSetMetrics openSet) {
         return new TrainingMetrics(
                 test.accuracy(),
                 test.balancedAccuracy(),
@@ -70,6 +74,7 @@ public record TrainingMetrics(
                 framing,
                 trainSeconds,
                 trainImagesPerSecond,
-                List.copyOf(history));
+                List.copyOf(history),
+                openSet);
     }
 }

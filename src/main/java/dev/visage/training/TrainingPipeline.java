@@ -71,7 +71,11 @@ public class TrainingPipeline {
             ModelManifest manifest = store.saveCandidate(
                     trained.model(),
                     ModelManifest.unversioned(
-                            trained.people(), trained.network(), trained.preprocessing(), Instant.now()),
+                            trained.people(),
+                            trained.network(),
+                            trained.preprocessing(),
+                            Instant.now(),
+                            trained.calibratedMinConfidence()),
                     trained.metrics(),
                     trained.split(),
                     trained.probes());

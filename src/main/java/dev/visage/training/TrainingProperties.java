@@ -1,8 +1,10 @@
 package dev.visage.training;
 
+import dev.visage.dataset.OutsiderSample;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -30,8 +32,15 @@ import org.springframework.validation.annotation.Validated;
  * @param shift random shift of the crop, in input pixels (0: none)
  * @param flip random horizontal flips
  * @param brightness random brightness change, relative (0: none)
+ * @param contrast random contrast change, relative (0: none)
+ * @param saturation random saturation change, relative (0: none)
+ * @param grayscale share of training images turned grey
+ * @param rotation random rotation, in degrees each way (0: none)
+ * @param scale random zoom, relative (0: none)
+ * @param blur share of training images blurred
  * @param detectFaces crop each image around the face the detector finds, as serving crops uploads (false: the
  *     centred crop of LFW's alignment)
+ * @param openSet outlier exposure and threshold calibration ({@code visage.training.open-set.*})
  */
 @Validated
 @ConfigurationProperties("visage.training")
@@ -41,7 +50,7 @@ public record TrainingProperties(
         @DefaultValue("42") long seed,
         @Min(8) @Max(250) @DefaultValue("128") int cropSize,
         @Min(8) @Max(512) @DefaultValue("64") int imageSize,
-        @Min(1) @Max(1000) @DefaultValue("100") int epochs,
+        @Min(1) @Max(1000) @DefaultValue("90") int epochs,
         @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
 
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") @DefaultValue("0.003")
@@ -62,7 +71,59 @@ public record TrainingProperties(
         @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.2")
         float brightness,
 
-        @DefaultValue("true") boolean detectFaces) {
+        @DecimalMin("0.0") @DecimalMax("0.9") @DefaultValue("0.3")
+        float contrast,
+
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.3")
+        float saturation,
+
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1")
+        float grayscale,
+
+        @DecimalMin("0.0") @DecimalMax("45.0") @DefaultValue("10")
+        float rotation,
+
+        @DecimalMin("0.0") @DecimalMax("0.45") @DefaultValue("0.1")
+        float scale,
+
+        @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1")
+        float blur,
+
+        @DefaultValue("true") boolean detectFaces,
+        @Valid @DefaultValue OpenSetProperties openSet) {
+
+    /**
+     * {@code visage.training.open-set.*}: teaching the network strangers, and calibrating its threshold.
+     *
+     * @param outlierImages images of outlier-train people sampled for training (0: no outlier exposure)
+     * @param validationImages images of outlier-validation people sampled for calibration
+     * @param strangerImages images of stranger-test people sampled for the open-set figures
+     * @param outliersPerBatch outlier images added to every training batch
+     * @param outlierWeight weight of the outliers' uniform-target loss
+     * @param strangerAcceptance share of outlier-validation images the calibrated threshold may accept
+     */
+    public record OpenSetProperties(
+            @Min(0) @Max(20000) @DefaultValue("800") int outlierImages,
+            @Min(0) @Max(20000) @DefaultValue("300") int validationImages,
+            @Min(0) @Max(20000) @DefaultValue("500") int strangerImages,
+            @Min(0) @Max(4096) @DefaultValue("16") int outliersPerBatch,
+
+            @DecimalMin("0.0") @DecimalMax("10.0") @DefaultValue("0.5")
+            float outlierWeight,
+
+            @DecimalMin(value = "0.0", inclusive = false)
+            @DecimalMax(value = "1.0", inclusive = false)
+            @DefaultValue("0.03")
+            float strangerAcceptance) {
+
+        TrainingConfig.OpenSet toOpenSet() {
+            return new TrainingConfig.OpenSet(
+                    new OutsiderSample(outlierImages, validationImages, strangerImages),
+                    outliersPerBatch,
+                    outlierWeight,
+                    strangerAcceptance);
+        }
+    }
 
     /** The people this configuration selects. */
     public PeopleSelection selection() {
@@ -83,6 +144,8 @@ public record TrainingProperties(
                 warmupEpochs,
                 labelSmoothing,
                 patience,
-                new TrainingConfig.Augmentation(shift, flip, brightness));
+                new TrainingConfig.Augmentation(
+                        shift, flip, brightness, contrast, saturation, grayscale, rotation, scale, blur),
+                openSet.toOpenSet());
     }
 }

@@ -12,6 +12,7 @@ import dev.visage.serving.CurrentModel;
 import dev.visage.serving.CurrentModels;
 import dev.visage.serving.ModelNotReadyException;
 import dev.visage.serving.RecordingModel;
+import dev.visage.serving.ServingModel;
 import dev.visage.serving.TinyModels;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
@@ -81,7 +82,8 @@ class IdentificationServiceTest {
 
     private MemoryBudget decodeBudget = new MemoryBudget(Long.MAX_VALUE);
 
-    private IdentificationService service(float minConfidence) {
+    /** @param minConfidence the operator's override of the model's threshold; null to serve the model's own */
+    private IdentificationService service(Float minConfidence) {
         return service(new IdentifyProperties(
                 minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 10, 36, 32, 1, 1024, Duration.ofSeconds(30)));
     }
@@ -202,6 +204,34 @@ class IdentificationServiceTest {
         assertThat(answer.candidates()).hasSize(3);
         assertThat(answer.candidates().get(0).probability()).isEqualTo(confidence);
         assertThat(sum(answer)).isCloseTo(1f, within(1e-4f));
+    }
+
+    @Test
+    void servesTheModelsCalibratedThresholdUnlessTheOperatorOverridesIt() {
+        TinyModels.storeInto(store, 1.0f);
+
+        Identification calibrated = service((Float) null).identify(nobody(), 3, false, false);
+        Identification overridden = service(0f).identify(nobody(), 3, false, false);
+
+        assertThat(calibrated.confidence())
+                .as("precondition: the model is not certain about a blank photo")
+                .isLessThan(1f)
+                .isEqualTo(overridden.confidence());
+        assertThat(calibrated.known()).isFalse();
+        assertThat(overridden.known()).isTrue();
+    }
+
+    @Test
+    void aModelWithoutACalibratedThresholdIsServedWithTheFormerDefault() {
+        TinyModels.storeInto(store);
+        service((Float) null);
+
+        ServingModel served = currentModel.acquire();
+        try {
+            assertThat(served.minConfidence()).isEqualTo(ServingModel.UNCALIBRATED_MIN_CONFIDENCE);
+        } finally {
+            served.release();
+        }
     }
 
     @Test

@@ -85,7 +85,7 @@ class RealPhotosTest {
             store.save(
                     trained.model(),
                     ModelManifest.unversioned(
-                            trained.people(), trained.network(), trained.preprocessing(), Instant.now()),
+                            trained.people(), trained.network(), trained.preprocessing(), Instant.now(), null),
                     trained.metrics(),
                     trained.split());
             people = trained.people();

@@ -65,7 +65,7 @@ class TrainingJobsTest {
             null,
             Instant.EPOCH);
     private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
-            MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of()));
+            MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of(), null));
 
     private static final ModelPromotion.Decision PROMOTED =
             new ModelPromotion.Decision(true, "quality gate passed: test accuracy 0.9000 reaches the floor");
@@ -170,7 +170,7 @@ class TrainingJobsTest {
     void runningJobShowsItsProgress() throws InterruptedException {
         TrainingJobs jobs = onThread();
         when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
-            listener.onStage(TrainingStage.TRAINING, "Training up to 100 epochs");
+            listener.onStage(TrainingStage.TRAINING, "Training up to 90 epochs");
             listener.onBatch(2, 1, 4, 0.9f);
             return awaitRelease();
         }));
@@ -181,12 +181,13 @@ class TrainingJobsTest {
 
         assertThat(job.state()).isEqualTo(State.RUNNING);
         assertThat(job.stage()).isEqualTo(TrainingStage.TRAINING);
-        assertThat(job.stageDetail()).isEqualTo("Training up to 100 epochs");
+        assertThat(job.stageDetail()).isEqualTo("Training up to 90 epochs");
+        // 90 epochs: the configured default.
         assertThat(List.of(job.epoch(), job.epochs(), job.batch(), job.batches()))
-                .containsExactly(2, 100, 1, 4);
-        assertThat(job.progress()).isEqualTo(1.25 / 100);
+                .containsExactly(2, 90, 1, 4);
+        assertThat(job.progress()).isEqualTo(1.25 / 90);
         assertThat(job.etaSeconds()).isNotNull().isNotNegative();
-        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 100);
+        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 90);
     }
 
     @Test

@@ -74,6 +74,9 @@ class ModelControllerTest {
                 .andExpect(jsonPath("$.preprocessing.mean", contains(0.5, 0.4, 0.3)))
                 .andExpect(jsonPath("$.preprocessing.std", contains(0.25, 0.2, 0.125)))
                 .andExpect(jsonPath("$.trainedAt").value("2025-01-02T03:04:05.006Z"))
+                // No calibrated threshold in this manifest: the one Visage served before calibration.
+                .andExpect(jsonPath("$.minConfidence")
+                        .value(Double.parseDouble(Float.toString(ServingModel.UNCALIBRATED_MIN_CONFIDENCE))))
                 .andExpect(jsonPath("$.metrics.testAccuracy").value(0.875))
                 .andExpect(jsonPath("$.metrics.bestEpoch").value(7))
                 .andExpect(jsonPath("$.metrics.test.people[0]").value("Ann_A"));

@@ -77,7 +77,8 @@ public final class TinyModels {
                 1,
                 0.1f,
                 0,
-                TrainingConfig.Augmentation.NONE);
+                TrainingConfig.Augmentation.NONE,
+                TrainingConfig.OpenSet.NONE);
     }
 
     /** The trained model; it lives until the JVM exits. */
@@ -98,13 +99,22 @@ public final class TinyModels {
     }
 
     /** Stores the tiny model as a new version of {@code store} (made current), and returns its manifest. */
-    public static synchronized ModelManifest storeInto(ModelStore store) {
+    public static ModelManifest storeInto(ModelStore store) {
+        return storeInto(store, null);
+    }
+
+    /**
+     * Stores the tiny model with a calibrated threshold in its manifest (null: none, as models stored before
+     * calibration) as a new version of {@code store} (made current), and returns its manifest.
+     */
+    public static synchronized ModelManifest storeInto(ModelStore store, Float minConfidence) {
         TrainedModel model = trained();
         // Versions come from the training time; give every stored copy its own.
         Instant trainedAt = Instant.parse("2025-01-01T00:00:00Z").plusSeconds(++versions);
         return store.save(
                 model.model(),
-                ModelManifest.unversioned(model.people(), model.network(), model.preprocessing(), trainedAt),
+                ModelManifest.unversioned(
+                        model.people(), model.network(), model.preprocessing(), trainedAt, minConfidence),
                 model.metrics(),
                 model.split());
     }

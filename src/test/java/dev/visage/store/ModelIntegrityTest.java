@@ -117,7 +117,8 @@ class ModelIntegrityTest {
                         StoreTestModels.trained().people(),
                         StoreTestModels.trained().network(),
                         StoreTestModels.trained().preprocessing(),
-                        Instant.parse("2025-01-01T00:00:00Z")),
+                        Instant.parse("2025-01-01T00:00:00Z"),
+                        null),
                 StoreTestModels.trained().metrics(),
                 StoreTestModels.trained().split());
         assertThat(withoutProbes.sha256()).containsOnlyKeys("visage-0000.params");

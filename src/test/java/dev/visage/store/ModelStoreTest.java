@@ -66,7 +66,8 @@ class ModelStoreTest {
                 0,
                 0.1f,
                 0,
-                new TrainingConfig.Augmentation(2, true, 0.1f));
+                new TrainingConfig.Augmentation(2, true, 0.1f, 0, 0, 0, 0, 0, 0),
+                TrainingConfig.OpenSet.NONE);
         trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
     }
 
@@ -78,7 +79,7 @@ class ModelStoreTest {
     }
 
     private static ModelManifest manifest(Instant trainedAt) {
-        return ModelManifest.unversioned(trained.people(), trained.network(), trained.preprocessing(), trainedAt);
+        return ModelManifest.unversioned(trained.people(), trained.network(), trained.preprocessing(), trainedAt, null);
     }
 
     private ModelManifest save(ModelStore store, Instant trainedAt) {

@@ -50,7 +50,8 @@ public final class StoreTestModels {
                         0,
                         0.1f,
                         0,
-                        TrainingConfig.Augmentation.NONE);
+                        TrainingConfig.Augmentation.NONE,
+                        TrainingConfig.OpenSet.NONE);
                 trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -65,7 +66,7 @@ public final class StoreTestModels {
         Instant trainedAt = Instant.parse("2025-06-01T00:00:00Z").plusSeconds(++stamps);
         return store.saveCandidate(
                 model.model(),
-                ModelManifest.unversioned(model.people(), model.network(), model.preprocessing(), trainedAt),
+                ModelManifest.unversioned(model.people(), model.network(), model.preprocessing(), trainedAt, null),
                 model.metrics(),
                 model.split(),
                 model.probes());

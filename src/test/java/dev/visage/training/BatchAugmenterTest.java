@@ -2,6 +2,7 @@ package dev.visage.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -73,7 +74,8 @@ class BatchAugmenterTest {
     @Test
     void shiftTakesAWindowOfTheMarginPaddedImageWithinTheAllowedShift() {
         int images = 40;
-        BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(MARGIN, false, 0), MARGIN, SIZE, 3);
+        BatchAugmenter augmenter =
+                new BatchAugmenter(new Augmentation(MARGIN, false, 0, 0, 0, 0, 0, 0, 0), MARGIN, SIZE, 3);
 
         float[] out = augmenter.transform(batch(images)).toFloatArray();
 
@@ -109,7 +111,7 @@ class BatchAugmenterTest {
     @Test
     void flipMirrorsSomeImagesHorizontallyAndLeavesTheOthers() {
         int images = 32;
-        BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(0, true, 0), MARGIN, SIZE, 5);
+        BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(0, true, 0, 0, 0, 0, 0, 0, 0), MARGIN, SIZE, 5);
 
         float[] out = augmenter.transform(batch(images)).toFloatArray();
 
@@ -133,7 +135,8 @@ class BatchAugmenterTest {
     void brightnessScalesEachImageByOneFactorWithinRangeAndClipsTo1() {
         int images = 16;
         float brightness = 0.5f;
-        BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(0, false, brightness), MARGIN, SIZE, 7);
+        BatchAugmenter augmenter =
+                new BatchAugmenter(new Augmentation(0, false, brightness, 0, 0, 0, 0, 0, 0), MARGIN, SIZE, 7);
         float[] values = new float[images * 3 * SIDE * SIDE];
         Arrays.fill(values, 0.8f);
 
@@ -159,7 +162,7 @@ class BatchAugmenterTest {
 
     @Test
     void theSameSeedGivesTheSameBatchesAndAnotherSeedOthers() {
-        Augmentation all = new Augmentation(MARGIN, true, 0.2f);
+        Augmentation all = new Augmentation(0, true, 0.2f, 0.3f, 0.3f, 0.2f, 10, 0.1f, 0.2f);
         NDArray input = batch(16);
 
         BatchAugmenter first = new BatchAugmenter(all, MARGIN, SIZE, 11);
@@ -181,7 +184,7 @@ class BatchAugmenterTest {
 
     @Test
     void keepsValuesUnchangedWhenBrightnessIsOffAndShiftIsZero() {
-        BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(0, false, 0), 0, SIZE, 1);
+        BatchAugmenter augmenter = new BatchAugmenter(new Augmentation(0, false, 0, 0, 0, 0, 0, 0, 0), 0, SIZE, 1);
         NDArray input = manager.randomUniform(0, 1, new Shape(2, 3, SIZE, SIZE));
 
         NDArray out = augmenter.transform(input);
@@ -191,8 +194,63 @@ class BatchAugmenterTest {
     }
 
     @Test
+    void rotatesAndZoomsEachImageWithinItsLimitsSamplingBilinearly() {
+        // Every channel a ramp along x: bilinear sampling reproduces a linear image exactly, so the output's
+        // steps along a row and down a column give each image's map: (zoom cos, -zoom sin) per pixel.
+        int images = 32;
+        float slope = 1f / SIDE;
+        NDArray ramp = manager.arange(0f, SIDE).mul(slope).broadcast(new Shape(images, 3, SIDE, SIDE));
+        Augmentation rotateAndZoom = new Augmentation(0, false, 0, 0, 0, 0, 10, 0.1f, 0);
+        BatchAugmenter augmenter = new BatchAugmenter(rotateAndZoom, MARGIN, SIZE, 9);
+
+        float[] out = augmenter.transform(ramp).toFloatArray();
+
+        Set<Long> angles = new HashSet<>();
+        for (int b = 0; b < images; b++) {
+            double alongRow = (at(out, b, 1, 4, 5) - at(out, b, 1, 4, 4)) / slope;
+            double downColumn = (at(out, b, 1, 5, 4) - at(out, b, 1, 4, 4)) / slope;
+            double angle = Math.toDegrees(Math.atan2(-downColumn, alongRow));
+            double zoom = Math.hypot(alongRow, downColumn);
+            assertThat(angle).isBetween(-10.001, 10.001);
+            assertThat(zoom).isBetween(0.899, 1.101);
+            // The same map everywhere in the image, in every channel.
+            assertThat((double) (at(out, b, 0, 1, 2) - at(out, b, 0, 1, 1)) / slope)
+                    .isCloseTo(alongRow, within(1e-3));
+            assertThat(at(out, b, 2, 6, 3)).isEqualTo(at(out, b, 0, 6, 3));
+            angles.add(Math.round(angle));
+        }
+        assertThat(angles).hasSizeGreaterThan(5);
+    }
+
+    @Test
+    void grayscaleTurnsEveryChosenImageGreyAndLeavesTheOthersInColour() {
+        Augmentation allGrey = new Augmentation(0, false, 0, 0, 0, 1, 0, 0, 0);
+        Augmentation noneGrey = new Augmentation(0, false, 0, 0, 0, 0, 0, 0, 0);
+        NDArray input = batch(4);
+
+        float[] grey =
+                new BatchAugmenter(allGrey, MARGIN, SIZE, 1).transform(input).toFloatArray();
+        float[] colour =
+                new BatchAugmenter(noneGrey, MARGIN, SIZE, 1).transform(input).toFloatArray();
+
+        for (int b = 0; b < 4; b++) {
+            for (int y = 0; y < SIZE; y++) {
+                for (int x = 0; x < SIZE; x++) {
+                    float luma = 0.299f * at(colour, b, 0, y, x)
+                            + 0.587f * at(colour, b, 1, y, x)
+                            + 0.114f * at(colour, b, 2, y, x);
+                    for (int c = 0; c < 3; c++) {
+                        assertThat(at(grey, b, c, y, x)).isCloseTo(luma, within(1e-5f));
+                    }
+                }
+            }
+        }
+        assertThat(at(colour, 0, 0, 0, 0)).isNotEqualTo(at(colour, 0, 1, 0, 0));
+    }
+
+    @Test
     void refusesAShiftLargerThanTheMargin() {
-        assertThatThrownBy(() -> new BatchAugmenter(new Augmentation(3, false, 0), 2, SIZE, 1))
+        assertThatThrownBy(() -> new BatchAugmenter(new Augmentation(3, false, 0, 0, 0, 0, 0, 0, 0), 2, SIZE, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("margin");
     }

@@ -87,7 +87,8 @@ class FaceTrainerTest {
                 1,
                 0.1f,
                 patience,
-                new TrainingConfig.Augmentation(4, true, 0.2f));
+                new TrainingConfig.Augmentation(4, true, 0.2f, 0, 0, 0, 0, 0, 0),
+                TrainingConfig.OpenSet.NONE);
     }
 
     @BeforeAll

@@ -111,14 +111,15 @@ class WebPageBrowserTest {
                 0,
                 0.1f,
                 0,
-                TrainingConfig.Augmentation.NONE);
+                TrainingConfig.Augmentation.NONE,
+                TrainingConfig.OpenSet.NONE);
         try (TrainedModel trained =
                 new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw)) {
             ModelManifest manifest = new ModelStore(temp.resolve("models"), 5)
                     .save(
                             trained.model(),
                             ModelManifest.unversioned(
-                                    trained.people(), trained.network(), trained.preprocessing(), Instant.now()),
+                                    trained.people(), trained.network(), trained.preprocessing(), Instant.now(), null),
                             trained.metrics(),
                             trained.split());
             firstVersion = manifest.version();
@@ -168,6 +169,7 @@ class WebPageBrowserTest {
         // Model section: version, figures, and the confusion matrix as a labelled heat map.
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("model-details")));
         assertThat(text("model-summary")).contains("Version " + firstVersion);
+        assertThat(text("model-figures")).containsPattern("\"Unknown\" below confidence\\s*\\d\\.\\d{3}");
         assertThat(browser.findElements(By.cssSelector("#model-people li"))).hasSize(PEOPLE);
         assertThat(browser.findElements(By.cssSelector("#per-person tbody tr"))).hasSize(PEOPLE);
         List<WebElement> cells = browser.findElements(By.cssSelector("#confusion tbody td"));

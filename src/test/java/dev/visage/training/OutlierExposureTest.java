@@ -1,0 +1,140 @@
+package dev.visage.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.visage.SyntheticLfw;
+import dev.visage.dataset.OutsiderSample;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
+import dev.visage.face.TestCrops;
+import dev.visage.network.NetworkConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Outlier exposure on a synthetic LFW folder: 3 people the model learns and 24 other synthetic people, split into
+ * outlier-train, outlier-validation and stranger-test groups. The same recipe is trained with and without outliers
+ * in its batches; both calibrate their threshold on outlier-validation and are measured on the strangers.
+ */
+class OutlierExposureTest {
+
+    private static final int PEOPLE = 3;
+    private static final int ALL_PEOPLE = 27;
+    private static final float ACCEPTANCE = 0.1f;
+    private static final OutsiderSample SAMPLE = new OutsiderSample(100, 40, 40);
+
+    @TempDir
+    static Path lfw;
+
+    private static TrainedModel exposed;
+    private static TrainedModel closedSet;
+
+    private static TrainingConfig config(int outliersPerBatch) {
+        return new TrainingConfig(
+                PeopleSelection.top(PEOPLE),
+                42,
+                FaceCrop.of(128, 32),
+                NetworkConfig.SEED,
+                8,
+                16,
+                0.003f,
+                0.05f,
+                1,
+                0.1f,
+                0,
+                new TrainingConfig.Augmentation(4, true, 0.2f, 0, 0, 0, 0, 0, 0),
+                new TrainingConfig.OpenSet(SAMPLE, outliersPerBatch, 0.5f, ACCEPTANCE));
+    }
+
+    @BeforeAll
+    static void train() throws IOException {
+        SyntheticLfw.write(lfw, 0, PEOPLE, 30, 1);
+        SyntheticLfw.write(lfw, PEOPLE, ALL_PEOPLE, 4, 2);
+        exposed = new FaceTrainer(config(8), new FaceTrainerTest.Recorder(), () -> false).train(lfw);
+        closedSet = new FaceTrainer(config(0), new FaceTrainerTest.Recorder(), () -> false).train(lfw);
+    }
+
+    @AfterAll
+    static void close() {
+        for (TrainedModel model : new TrainedModel[] {exposed, closedSet}) {
+            if (model != null) {
+                model.close();
+            }
+        }
+    }
+
+    @Test
+    void bothCalibrateTheirThresholdToTheTargetOnOutlierValidation() {
+        for (TrainedModel model : List.of(exposed, closedSet)) {
+            OpenSetMetrics openSet = model.metrics().openSet();
+            assertThat(openSet.calibration().outlierValidationImages())
+                    .isEqualTo(4 * model.split().outlierValidation().size());
+            assertThat(openSet.calibration().validationOutliersAccepted()).isLessThanOrEqualTo(ACCEPTANCE);
+            assertThat(model.calibratedMinConfidence()).isEqualTo(openSet.threshold());
+            // Three people: the threshold lies above chance and at most 1.
+            assertThat(openSet.threshold()).isGreaterThan(1f / PEOPLE).isLessThanOrEqualTo(Math.nextUp(1f));
+        }
+        assertThat(exposed.metrics().openSet().calibration().outlierExposure()).isTrue();
+        assertThat(exposed.metrics().openSet().calibration().outlierTrainImages())
+                .isEqualTo(exposed.split().outlierTrainImages().size());
+        assertThat(closedSet.metrics().openSet().calibration().outlierExposure())
+                .isFalse();
+        assertThat(closedSet.metrics().openSet().calibration().outlierTrainImages())
+                .isZero();
+    }
+
+    @Test
+    void theExposedModelTellsStrangersFromItsPeopleBetter() {
+        assertThat(exposed.metrics().testAccuracy()).isGreaterThanOrEqualTo(0.8);
+        assertThat(exposed.metrics().openSet().auroc())
+                .isGreaterThan(closedSet.metrics().openSet().auroc())
+                .isGreaterThan(0.9);
+    }
+
+    @Test
+    void theExposedModelAnswersUnknownForHeldOutStrangersMoreOften() throws IOException {
+        // The same threshold for both, so that only what the networks learned differs.
+        float threshold = 0.6f;
+        List<String> strangers = exposed.split().strangerTestImages();
+        assertThat(strangers).isNotEmpty().isEqualTo(closedSet.split().strangerTestImages());
+
+        double exposedUnknown = shareBelow(exposed, strangers, threshold);
+        double closedSetUnknown = shareBelow(closedSet, strangers, threshold);
+
+        assertThat(exposedUnknown).isGreaterThan(closedSetUnknown).isGreaterThanOrEqualTo(0.5);
+    }
+
+    /** Share of the images whose top probability, from a forward pass of the returned model, is below a threshold. */
+    private static double shareBelow(TrainedModel model, List<String> files, float threshold) throws IOException {
+        FaceCrop crop = model.preprocessing().crop();
+        int perImage = crop.pixelCount(0);
+        float[] pixels = new float[files.size() * perImage];
+        for (int i = 0; i < files.size(); i++) {
+            TestCrops.centred(crop, ImageIO.read(lfw.resolve(files.get(i)).toFile()), 0, pixels, i * perImage);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray images = manager.create(pixels, new Shape(files.size(), 3, crop.imageSize(), crop.imageSize()));
+            NDArray top = model.model()
+                    .getBlock()
+                    .forward(
+                            new ParameterStore(manager, false),
+                            new NDList(model.preprocessing().normalize(images)),
+                            false)
+                    .singletonOrThrow()
+                    .softmax(1)
+                    .max(new int[] {1});
+            return top.lt(threshold).countNonzero().getLong() / (double) files.size();
+        }
+    }
+}

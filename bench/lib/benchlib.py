@@ -495,7 +495,11 @@ def post_image(url, path, timeout=60):
     """POST one photo as the multipart field `image`; returns (HTTP status, parsed JSON or None)."""
     with open(path, "rb") as f:
         data = f.read()
-    name = os.path.basename(path)
+    return post_image_bytes(url, data, os.path.basename(path), timeout)
+
+
+def post_image_bytes(url, data, name, timeout=60):
+    """POST encoded image bytes as the multipart field `image`; returns (HTTP status, parsed JSON or None)."""
     body = (("--%s\r\nContent-Disposition: form-data; name=\"image\"; filename=\"%s\"\r\n"
              "Content-Type: image/jpeg\r\n\r\n" % (BOUNDARY, name)).encode() + data
             + ("\r\n--%s--\r\n" % BOUNDARY).encode())

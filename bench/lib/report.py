@@ -115,16 +115,19 @@ def markdown(latest):
         out.append("")
     if openset:
         s, k = openset["at_service_threshold"], openset.get("keep_threshold")
-        out.append("Open set (`bench/openset.py`; %d known test photos, %d photos of %s):" % (
-            openset["known_images"], openset["stranger_images"], "people outside the model, seed %d" % openset["seed"]))
+        out.append("Open set (`bench/openset.py`; %d known test photos, %d photos of %s, seed %d):" % (
+            openset["known_images"], openset["stranger_images"],
+            openset.get("strangers_from", "people outside the model"), openset["seed"]))
         out.append("")
         out.append("| open set | value |")
         out.append("| --- | ---: |")
         out.append("| AUROC, confidence of known vs stranger | %.3f |" % openset["auroc"])
+        if "auroc_faces_found" in openset:
+            out.append("| ... over the photos where a face was found | %.3f |" % openset["auroc_faces_found"])
         out.append("| top-1 accuracy on known photos (no threshold) | %.1f %% |" % (100 * openset["top1_accuracy_known"]))
-        out.append("| at min-confidence %.2f: known answered correctly | %.1f %% |" % (
+        out.append("| at the served threshold %.3f: known answered correctly | %.1f %% |" % (
             s["threshold"], 100 * s["known_correct"]))
-        out.append("| at min-confidence %.2f: strangers answered unknown | %.1f %% |" % (
+        out.append("| at the served threshold %.3f: strangers answered unknown | %.1f %% |" % (
             s["threshold"], 100 * s["strangers_rejected"]))
         if k:
             out.append("| threshold keeping %.0f %% of correct known answers | %.3f |" % (
@@ -132,6 +135,13 @@ def markdown(latest):
             out.append("| ... there: known correct / strangers unknown | %.1f %% / %.1f %% |" % (
                 100 * k["known_correct"], 100 * k["strangers_rejected"]))
         out.append("")
+        if openset.get("robustness"):
+            out.append("| test photos (REST, detection on) | answered right | top candidate right | no face |")
+            out.append("| --- | ---: | ---: | ---: |")
+            for w in openset["robustness"]:
+                out.append("| %s | %.1f %% | %.1f %% | %d |" % (
+                    w["perturbation"], 100 * w["accuracy"], 100 * w["top1"], w["no_face"]))
+            out.append("")
     if latest.get("photos"):
         out += photos_markdown(latest["photos"])
     return "\n".join(out)

@@ -85,7 +85,11 @@ class RealPhotosTest {
             store.save(
                     trained.model(),
                     ModelManifest.unversioned(
-                            trained.people(), trained.network(), trained.preprocessing(), Instant.now(), null),
+                            trained.people(),
+                            trained.network(),
+                            trained.preprocessing(),
+                            Instant.now(),
+                            trained.calibratedMinConfidence()),
                     trained.metrics(),
                     trained.split());
             people = trained.people();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -108,6 +109,26 @@ class LfwRealDataTest {
             assertThat(metrics.testAccuracy()).isGreaterThanOrEqualTo(0.55);
             // Not just "always George W. Bush" (balanced accuracy 0.1): other people are recognised too.
             assertThat(metrics.balancedAccuracy()).isGreaterThanOrEqualTo(0.3);
+
+            // Everybody else in three disjoint groups of people; the threshold meets its target on validation.
+            Set<String> outlierTrain = Set.copyOf(split.outlierTrain());
+            Set<String> outlierValidation = Set.copyOf(split.outlierValidation());
+            Set<String> strangerTest = Set.copyOf(split.strangerTest());
+            assertThat(outlierTrain.size() + outlierValidation.size() + strangerTest.size())
+                    .isEqualTo(catalog.people().size() - TOP_TEN.size());
+            assertThat(outlierTrain)
+                    .doesNotContainAnyElementsOf(outlierValidation)
+                    .doesNotContainAnyElementsOf(strangerTest)
+                    .doesNotContainAnyElementsOf(TOP_TEN);
+            assertThat(outlierValidation)
+                    .doesNotContainAnyElementsOf(strangerTest)
+                    .doesNotContainAnyElementsOf(TOP_TEN);
+            assertThat(strangerTest).doesNotContainAnyElementsOf(TOP_TEN);
+            OpenSetMetrics.Calibration calibration = metrics.openSet().calibration();
+            assertThat(calibration.outlierValidationImages()).isEqualTo(300);
+            assertThat(calibration.validationOutliersAccepted()).isLessThanOrEqualTo(calibration.strangerAcceptance());
+            assertThat(metrics.openSet().strangersUnknown()).isBetween(0.0, 1.0);
+            assertThat(trained.calibratedMinConfidence()).isEqualTo(calibration.threshold());
         }
     }
 }

@@ -217,10 +217,12 @@ class MirrorAveraging(nn.Module):
         self.network = network
 
     def forward(self, images):
-        logits = self.network(images)
         if self.training:
-            return logits
-        return (logits + self.network(images.flip(3))) / 2
+            return self.network(images)
+        # One pass over the images and their mirrors together, as MirrorAveragingBlock does.
+        count = images.shape[0]
+        logits = self.network(torch.cat([images, images.flip(3)]))
+        return (logits[:count] + logits[count:]) / 2
 
 
 def build_network(classes, channels=(16, 32, 64), hidden_units=128, dropout=0.3, batch_norm=False,

@@ -53,7 +53,7 @@ def detection_drift_notes():
     base = os.path.join(b.ROOT, "src", "main", "java", "dev", "visage")
     ours = {"detectionSide": "640", "scaleFactor": "1.3", "minNeighbors": "3", "minWindow": "24",
             "maxFaces (detector)": "100", "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10",
-            "minFaceSize": "60"}
+            "minFaceSize": "40"}
     found = {}
     for name, rename in (("face/DetectionProperties.java", {"maxFaces": "maxFaces (detector)"}),
                          ("identify/IdentifyProperties.java", {})):

@@ -61,6 +61,7 @@ def parse_args(argv):
     p.add_argument("--warmup", default="5s")
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--jar", default=b.JAR)
+    p.add_argument("--recording", help="only split the samples of this JFR file (no load, no server)")
     return p.parse_args(argv)
 
 
@@ -82,13 +83,17 @@ def samples(recording):
                          check=True, capture_output=True, text=True).stdout
     for event in json.loads(out)["recording"]["events"]:
         trace = event["values"].get("stackTrace") or {}
-        frames = ["%s.%s" % (f["method"]["type"]["name"], f["method"]["name"]) for f in trace.get("frames", [])]
+        frames = ["%s.%s" % (f["method"]["type"]["name"].replace("/", "."), f["method"]["name"])
+                  for f in trace.get("frames", [])]
         thread = (event["values"].get("sampledThread") or {}).get("javaName") or "?"
         yield event["type"], thread, frames
 
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.recording:
+        report(args, args.recording, None)
+        return
     work = tempfile.mkdtemp(prefix="visage-profile-")
     if args.load == "aligned":
         with open(os.path.join(args.models, "current")) as f:
@@ -118,6 +123,10 @@ def main(argv=None):
                        capture_output=True)
     finally:
         child.stop()
+    report(args, recording, figures)
+
+
+def report(args, recording, figures):
     counts, threads = {}, {}
     for kind, thread, frames in samples(recording):
         name = category(frames)
@@ -129,12 +138,14 @@ def main(argv=None):
         threads[group] = threads.get(group, 0) + 1
     total = sum(counts.values()) or 1
     result = {"kind": "profile", "date": b.now_iso(), "load": args.load, "models_dir": args.models,
-              "wrk": figures, "samples": total,
+              "recording": recording, "wrk": figures, "samples": total,
               "split": {k: round(v / total, 4) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])},
               "threads": {k: round(v / total, 4) for k, v in sorted(threads.items(), key=lambda kv: -kv[1])}}
     path = b.write_result("profile", result)
-    print("\nProfile of %s load: %.1f requests/s, p99 %s ms, %d errors, %d samples (idle waits left out)" % (
-        args.load, figures["requests_per_second"], figures["latency_ms"].get("p99"), figures["errors_total"], total))
+    if figures:
+        print("\nProfile of %s load: %.1f requests/s, p99 %s ms, %d errors" % (
+            args.load, figures["requests_per_second"], figures["latency_ms"].get("p99"), figures["errors_total"]))
+    print("%d samples (idle waits left out)" % total)
     print(b.table([[k, "%.1f %%" % (100 * v)] for k, v in result["split"].items()], ["part", "share of samples"]))
     print(b.table([[k, "%.1f %%" % (100 * v)] for k, v in result["threads"].items()], ["threads", "share"]))
     print("Result: %s" % os.path.relpath(path, os.getcwd()))

@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import dev.visage.SyntheticLfw;
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
-import dev.visage.face.TestCrops;
 import dev.visage.network.FaceNetwork;
 import dev.visage.network.NetworkConfig;
 import dev.visage.training.TrainingProgressListener.TrainingStage;
@@ -26,7 +22,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -193,21 +188,9 @@ class FaceTrainerTest {
     void theReturnedModelIsTheEvaluatedOne() throws IOException {
         // Predict the test part from the files, with the model and preprocessing handed back.
         List<LabeledImage> test = trained.split().test();
-        FaceCrop crop = trained.preprocessing().crop();
-        int perImage = crop.pixelCount(0);
-        float[] pixels = new float[test.size() * perImage];
-        for (int i = 0; i < test.size(); i++) {
-            TestCrops.centred(crop, ImageIO.read(lfw.resolve(test.get(i).file()).toFile()), 0, pixels, i * perImage);
-        }
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray images = manager.create(pixels, new Shape(test.size(), 3, crop.imageSize(), crop.imageSize()));
-            NDArray logits = trained.model()
-                    .getBlock()
-                    .forward(
-                            new ParameterStore(manager, false),
-                            new NDList(trained.preprocessing().normalize(images)),
-                            false)
-                    .singletonOrThrow();
+            NDArray logits = ModelOutputs.logits(
+                    trained, lfw, test.stream().map(LabeledImage::file).toList(), manager);
             long[] predicted = logits.argMax(1).toLongArray();
             int correct = 0;
             for (int i = 0; i < test.size(); i++) {

@@ -51,7 +51,8 @@ def detection_drift_notes():
     import re
 
     base = os.path.join(b.ROOT, "src", "main", "java", "dev", "visage")
-    ours = {"detectionSide": "640", "scaleFactor": "1.3", "minNeighbors": "3", "minWindow": "24",
+    ours = {"detectionSide": "640", "scaleFactor": "1.3", "retryScaleFactor": "1.15", "minNeighbors": "3",
+            "minWindow": "24",
             "maxFaces (detector)": "100", "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10",
             "minFaceSize": "40"}
     found = {}

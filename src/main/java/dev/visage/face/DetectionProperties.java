@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  *     {@code lbp-improved}
  * @param detectionSide longest side of the reduced copy the cascade scans
  * @param scaleFactor step between scanned window sizes
+ * @param retryScaleFactor step of a second, finer scan of photos where the first found no face (0: none)
  * @param minNeighbors fewest agreeing windows for a face
  * @param minWindow smallest window scanned, in pixels of the reduced copy: bounds the work on the largest photos
  * @param maxFaces most boxes the detector returns, the largest ones
@@ -29,6 +30,9 @@ public record DetectionProperties(
 
         @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.3")
         double scaleFactor,
+
+        @DecimalMin("0.0") @DecimalMax("2.0") @DefaultValue("1.15")
+        double retryScaleFactor,
 
         @Min(1) @Max(50) @DefaultValue("3") int minNeighbors,
         @Min(1) @Max(512) @DefaultValue("24") int minWindow,
@@ -53,8 +57,8 @@ public record DetectionProperties(
     }
 
     /** The detector's settings. */
-    public FaceDetector.Settings toSettings() {
-        return new FaceDetector.Settings(
-                cascade.resource(), detectionSide, scaleFactor, minNeighbors, 0, minWindow, maxFaces);
+    public DetectorSettings toSettings() {
+        return new DetectorSettings(
+                cascade.resource(), detectionSide, scaleFactor, retryScaleFactor, minNeighbors, 0, minWindow, maxFaces);
     }
 }

@@ -6,10 +6,17 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_2
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_4;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_REDUCED_COLOR_8;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
+import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.util.Objects;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Decodes an encoded photo straight into an OpenCV image for the detector, without a {@code BufferedImage} in
@@ -55,6 +62,29 @@ public final class OpenCvImages {
             }
             return image;
         }
+    }
+
+    /**
+     * A grey, histogram-equalised copy of a photo, reduced by area averaging to a longest side of at most
+     * {@code longestSide} (smaller photos are not enlarged): what the face detector scans.
+     */
+    public static Mat equalisedGrey(Mat image, int longestSide) {
+        double scale = Math.min(1.0, (double) longestSide / Math.max(image.cols(), image.rows()));
+        Mat grey = image;
+        if (image.channels() != 1) {
+            grey = new Mat();
+            cvtColor(image, grey, image.channels() == 3 ? COLOR_BGR2GRAY : COLOR_BGRA2GRAY);
+        }
+        if (scale < 1.0) {
+            Mat reduced = new Mat();
+            int reducedWidth = Math.max(1, (int) Math.round(image.cols() * scale));
+            int reducedHeight = Math.max(1, (int) Math.round(image.rows() * scale));
+            resize(grey, reduced, new Size(reducedWidth, reducedHeight), 0, 0, INTER_AREA);
+            grey = reduced;
+        }
+        Mat equalised = new Mat();
+        equalizeHist(grey, equalised);
+        return equalised;
     }
 
     /**

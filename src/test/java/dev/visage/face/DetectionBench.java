@@ -125,8 +125,8 @@ public final class DetectionBench {
         }
     }
 
-    private static FaceDetector.Settings settings(String cascade, int side, double scale, int neighbours, int min) {
-        return FaceDetector.Settings.defaults()
+    private static DetectorSettings settings(String cascade, int side, double scale, int neighbours, int min) {
+        return DetectorSettings.defaults()
                 .withCascade(cascade)
                 .withDetectionSide(side)
                 .withScaleFactor(scale)
@@ -288,7 +288,7 @@ public final class DetectionBench {
                 for (int neighbour : neighbours) {
                     for (int minFace : minFaces) {
                         for (int minSize : minSizes) {
-                            FaceDetector.Settings settings = settings(cascade, side, scale, neighbour, minSize)
+                            DetectorSettings settings = settings(cascade, side, scale, neighbour, minSize)
                                     .withMinFaceSize(minFace);
                             try (FaceDetector detector = new FaceDetector(settings)) {
                                 for (int i = 0; i < 3; i++) {
@@ -358,7 +358,7 @@ public final class DetectionBench {
     }
 
     /** Found rate by the face's side in the reduced copy, on scenes with faces of 40-320 px. */
-    static void sizes(FaceDetector.Settings settings) {
+    static void sizes(DetectorSettings settings) {
         List<Path> sources = LfwImages.sample(false, 2000, SEED + 1);
         FaceScenes scenes = new FaceScenes(sources, FaceFraming.HAAR_FRONTALFACE_ALT2);
         FaceFraming framing = FaceFraming.forCascade(settings.cascade());
@@ -471,7 +471,7 @@ public final class DetectionBench {
     }
 
     /** Prints how found boxes differ from the true ones: side ratio and centre offset in true box sides. */
-    private static void boxError(FaceDetector.Settings settings, List<double[]> errors) {
+    private static void boxError(DetectorSettings settings, List<double[]> errors) {
         double[] ratio = column(errors, 0);
         double[] dx = column(errors, 1);
         double[] dy = column(errors, 2);
@@ -520,7 +520,7 @@ public final class DetectionBench {
     }
 
     /** Time of one detection on photos up to 40 megapixels (a composed scene enlarged), fastest of 5. */
-    static void large(FaceDetector.Settings settings) {
+    static void large(DetectorSettings settings) {
         Photos photos = Photos.make(1, 4);
         int[][] sizes = {{640, 480}, {1600, 1200}, {3200, 2400}, {6000, 4500}, {8000, 5000}};
         try (FaceDetector detector = new FaceDetector(settings)) {
@@ -548,7 +548,7 @@ public final class DetectionBench {
     }
 
     /** Latency of one caller and throughput of two, with OpenCV on 1 and on 2 threads. */
-    static void threads(FaceDetector.Settings settings) throws Exception {
+    static void threads(DetectorSettings settings) throws Exception {
         Photos photos = Photos.make(LFW_PHOTOS, SCENES_PER_SIZE);
         List<Mat> all = new ArrayList<>();
         photos.small().forEach(scene -> all.add(scene.photo()));

@@ -37,7 +37,7 @@ class FaceDetectorTest {
 
     @BeforeAll
     static void createDetector() {
-        detector = new FaceDetector(FaceDetector.Settings.defaults());
+        detector = new FaceDetector(DetectorSettings.defaults());
         framing = FaceFraming.forCascade(detector.settings().cascade());
     }
 
@@ -142,8 +142,8 @@ class FaceDetectorTest {
         Assumptions.assumeTrue(
                 LfwImages.available(),
                 () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
-        FaceDetector.Settings settings =
-                FaceDetector.Settings.defaults().withDetectionSide(250).withScaleFactor(1.1);
+        DetectorSettings settings =
+                DetectorSettings.defaults().withDetectionSide(250).withScaleFactor(1.1);
         try (FaceDetector small = new FaceDetector(settings)) {
             int compared = 0;
             for (Path file : LfwImages.sample(false, 6, 15)) {
@@ -193,7 +193,7 @@ class FaceDetectorTest {
         Random random = new Random(17);
         List<Mat> photos = new ArrayList<>();
         List<List<DetectedFace>> expected = new ArrayList<>();
-        try (FaceDetector shared = new FaceDetector(FaceDetector.Settings.defaults())) {
+        try (FaceDetector shared = new FaceDetector(DetectorSettings.defaults())) {
             for (int i = 0; i < 6; i++) {
                 FaceScenes.Scene scene = scenes.compose(random, 640, 480, 1 + i % 3, 80, 200);
                 photos.add(scene.photo());
@@ -230,8 +230,7 @@ class FaceDetectorTest {
     @Test
     void returnsAtMostMaxFacesLargestFirst() {
         FaceScenes scenes = scenes(18);
-        try (FaceDetector one =
-                        new FaceDetector(FaceDetector.Settings.defaults().withMaxFaces(1));
+        try (FaceDetector one = new FaceDetector(DetectorSettings.defaults().withMaxFaces(1));
                 FaceScenes.Scene scene = scenes.compose(new Random(18), 1280, 960, 3, 100, 250)) {
             List<DetectedFace> all = detector.detect(scene.photo());
             List<DetectedFace> first = one.detect(scene.photo());
@@ -248,19 +247,51 @@ class FaceDetectorTest {
                 FaceDetector.LBP_FRONTALFACE,
                 FaceDetector.LBP_FRONTALFACE_IMPROVED)) {
             try (FaceDetector loaded =
-                    new FaceDetector(FaceDetector.Settings.defaults().withCascade(cascade))) {
+                    new FaceDetector(DetectorSettings.defaults().withCascade(cascade))) {
                 assertThat(loaded.idleClassifiers()).isEqualTo(1);
             }
         }
-        assertThatThrownBy(
-                        () -> new FaceDetector(FaceDetector.Settings.defaults().withCascade("no/such.xml")))
+        assertThatThrownBy(() -> new FaceDetector(DetectorSettings.defaults().withCascade("no/such.xml")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no/such.xml");
     }
 
     @Test
+    void aSecondFinerScanFindsLfwFacesTheFirstMissesWhereLfwFacesAre() {
+        Assumptions.assumeTrue(LfwImages.available(), "No LFW folder");
+        DetectorSettings oneScan = detector.settings().withRetryScaleFactor(0);
+        int missed = 0;
+        int foundOnRetry = 0;
+        try (FaceDetector single = new FaceDetector(oneScan)) {
+            for (Path file : LfwImages.sample(false, 400, 5)) {
+                try (Mat photo = LfwImages.read(file)) {
+                    if (!single.detect(photo).isEmpty()) {
+                        // The retry runs only when the first scan finds nothing: same answer.
+                        assertThat(detector.detect(photo)).isEqualTo(single.detect(photo));
+                        continue;
+                    }
+                    missed++;
+                    List<DetectedFace> retried = detector.detect(photo);
+                    if (!retried.isEmpty()) {
+                        foundOnRetry++;
+                        // LFW's faces sit in the middle of the 250 x 250 image.
+                        DetectedFace face = retried.get(0);
+                        assertThat(face.x() + face.width() / 2).isBetween(85, 165);
+                        assertThat(face.y() + face.height() / 2).isBetween(85, 165);
+                    }
+                }
+            }
+        }
+        assertThat(missed)
+                .as("precondition: the first scan misses some LFW faces")
+                .isPositive();
+        assertThat(foundOnRetry).as("found on retry of %d missed", missed).isGreaterThanOrEqualTo(missed / 3);
+        assertThatThrownBy(() -> oneScan.withRetryScaleFactor(1.0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void refusesInvalidSettingsAndInputs() {
-        FaceDetector.Settings defaults = FaceDetector.Settings.defaults();
+        DetectorSettings defaults = DetectorSettings.defaults();
         assertThatThrownBy(() -> defaults.withScaleFactor(1.0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> defaults.withMinNeighbors(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> defaults.withDetectionSide(16)).isInstanceOf(IllegalArgumentException.class);

@@ -94,7 +94,7 @@ class FaceFramingTest {
         Assumptions.assumeTrue(
                 LfwImages.available(),
                 () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
-        FaceDetector.Settings settings = FaceDetector.Settings.defaults();
+        DetectorSettings settings = DetectorSettings.defaults();
         FaceFraming framing = FaceFraming.forCascade(settings.cascade());
         List<java.nio.file.Path> sources = LfwImages.sample(false, 40, 7);
         FaceScenes scenes = new FaceScenes(sources, framing);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.visage.SyntheticLfw;
+import dev.visage.face.DetectorSettings;
 import dev.visage.face.FaceDetector;
 import dev.visage.identify.ImageRejectedException.Reason;
 import dev.visage.serving.CurrentModel;
@@ -49,7 +50,7 @@ import org.springframework.util.unit.DataSize;
 class IdentificationServiceTest {
 
     /** Detection is off in these tests (they send aligned synthetic crops); the service still needs a detector. */
-    private static final FaceDetector DETECTOR = new FaceDetector(FaceDetector.Settings.defaults());
+    private static final FaceDetector DETECTOR = new FaceDetector(DetectorSettings.defaults());
 
     /** Held-out photos per person in the recognition test, and how many of them a real tiny model names. */
     private static final int HELD_OUT_PER_PERSON = 20;

@@ -1,11 +1,9 @@
 package dev.visage.web.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.visage.store.ModelStore;
 import dev.visage.store.StoreTestModels;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,12 +17,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -47,9 +41,6 @@ class ModelVersionsPageTest {
 
     static final String TOKEN = "versions-page-token";
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     @TempDir
     static Path temp;
 
@@ -59,7 +50,7 @@ class ModelVersionsPageTest {
     @LocalServerPort
     private int port;
 
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private WebDriver browser;
 
     @DynamicPropertySource
@@ -70,9 +61,7 @@ class ModelVersionsPageTest {
 
     @BeforeAll
     static void twoVersions() {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Needs Chromium and chromedriver in /usr/bin (Debian packages chromium, chromium-driver)");
+        HeadlessChromium.assumeInstalled();
         ModelStore store = new ModelStore(temp.resolve("models"), 5);
         older = StoreTestModels.storeCurrent(store).version();
         newer = StoreTestModels.storeCurrent(store).version();
@@ -80,37 +69,15 @@ class ModelVersionsPageTest {
 
     @AfterEach
     void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
     @Test
     void listsRollsBackAndPromotesWithTheToken(@TempDir Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile,
-                "--window-size=1280,900");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start(profile);
+        browser = chromium.browser();
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         browser.get("http://127.0.0.1:" + port + "/");
         wait.until(driver -> text("model-summary").contains("Version " + newer));

@@ -1,7 +1,6 @@
 package dev.visage.web.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.visage.SyntheticLfw;
 import dev.visage.dataset.PeopleSelection;
@@ -36,11 +35,8 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -69,8 +65,6 @@ class WebPageBrowserTest {
 
     static final String ADMIN_TOKEN = "page-test-admin-token";
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path REAL_PHOTO = Path.of("../shared/lfw/lfw-deepfunneled/Tony_Blair/Tony_Blair_0001.jpg");
     private static final int PEOPLE = 4;
 
@@ -82,7 +76,7 @@ class WebPageBrowserTest {
     @LocalServerPort
     private int port;
 
-    private ChromeDriverService service;
+    private HeadlessChromium chromium;
     private WebDriver browser;
     private WebDriverWait wait;
 
@@ -95,9 +89,7 @@ class WebPageBrowserTest {
     /** Stores a model before the service starts, as TrainingPipeline would, so the page has one to show. */
     @BeforeAll
     static void storeTinyModel() throws IOException {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Needs Chromium and chromedriver in /usr/bin (Debian packages chromium, chromium-driver)");
+        HeadlessChromium.assumeInstalled();
         Path lfw = SyntheticLfw.write(temp.resolve("lfw"), PEOPLE, 12, 7);
         TrainingConfig config = new TrainingConfig(
                 PeopleSelection.top(PEOPLE),
@@ -128,37 +120,15 @@ class WebPageBrowserTest {
 
     @BeforeEach
     void startBrowser(@TempDir Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile,
-                "--window-size=1280,900");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start(profile);
+        browser = chromium.browser();
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 
     @AfterEach
     void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.visage.IdentifyingClients;
 import dev.visage.Multipart;
 import dev.visage.Polling;
 import dev.visage.SyntheticLfw;
@@ -17,15 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,26 +137,8 @@ class VisageContainerIT {
     /** Promotes the candidate on a and rolls back on b while clients identify on both. */
     private static void swapUnderLoad(String ua, String ub, Path photo, String first, String candidate)
             throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger requests = new AtomicInteger();
-        List<String> failures = new ArrayList<>();
-        ExecutorService clients = Executors.newFixedThreadPool(4);
-        List<Future<?>> load = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            String target = c % 2 == 0 ? ua : ub;
-            load.add(clients.submit(() -> {
-                while (running.get()) {
-                    HttpResponse<String> response = identify(target, photo);
-                    requests.incrementAndGet();
-                    if (response.statusCode() != 200) {
-                        synchronized (failures) {
-                            failures.add(response.statusCode() + " " + response.body());
-                        }
-                    }
-                }
-                return null;
-            }));
-        }
+        IdentifyingClients load =
+                IdentifyingClients.start(Map.of("a", () -> identify(ua, photo), "b", () -> identify(ub, photo)), 2);
         try {
             json(post(ua, "/models/" + candidate + "/promote", ""), 200);
             Duration promoted = await(
@@ -180,14 +157,13 @@ class VisageContainerIT {
                     promoted.toMillis(),
                     rolledBack.toMillis());
         } finally {
-            running.set(false);
-            for (Future<?> client : load) {
-                client.get();
-            }
-            clients.shutdown();
+            load.close();
         }
-        log.info("{} identifications during the swaps, {} failed", requests.get(), failures.size());
-        assertThat(failures).isEmpty();
+        log.info(
+                "{} identifications during the swaps, {} failed",
+                load.requests(),
+                load.failures().size());
+        assertThat(load.failures()).isEmpty();
     }
 
     /** Makes the candidate current, cuts its weights short, and starts a third replica: it serves the first. */

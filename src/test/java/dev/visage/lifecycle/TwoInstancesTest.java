@@ -9,6 +9,7 @@ import static dev.visage.lifecycle.Instances.post;
 import static dev.visage.lifecycle.Instances.servedVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.IdentifyingClients;
 import dev.visage.SyntheticLfw;
 import dev.visage.lifecycle.Instances.Instance;
 import java.io.ByteArrayInputStream;
@@ -19,15 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -159,35 +154,8 @@ class TwoInstancesTest {
     @Test
     @Order(4)
     void rollBackAndPromoteOnEitherInstanceAreFollowedUnderLoadWithoutAFailedRequest() throws Exception {
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger requests = new AtomicInteger();
-        List<String> failures = new ArrayList<>();
-        ConcurrentHashMap<String, Boolean> seen = new ConcurrentHashMap<>();
-        ExecutorService clients = Executors.newFixedThreadPool(4);
-        List<Future<?>> load = new ArrayList<>();
-        for (int c = 0; c < 4; c++) {
-            Instance target = c % 2 == 0 ? a : b;
-            load.add(clients.submit(() -> {
-                while (running.get()) {
-                    HttpResponse<String> response = identify(target, photo);
-                    requests.incrementAndGet();
-                    if (response.statusCode() == 200) {
-                        seen.put(
-                                target.name() + ":"
-                                        + Instances.JSON
-                                                .readTree(response.body())
-                                                .get("modelVersion")
-                                                .asString(),
-                                true);
-                    } else {
-                        synchronized (failures) {
-                            failures.add(target.name() + " " + response.statusCode() + " " + response.body());
-                        }
-                    }
-                }
-                return null;
-            }));
-        }
+        IdentifyingClients load =
+                IdentifyingClients.start(Map.of("a", () -> identify(a, photo), "b", () -> identify(b, photo)), 2);
         try {
             Thread.sleep(1000);
             JsonNode rolledBack = json(post(a, "models/rollback", ""), 200);
@@ -207,15 +175,14 @@ class TwoInstancesTest {
             assertThat(bFollowed).isLessThan(POLL.plusSeconds(2));
             assertThat(aFollowed).isLessThan(POLL.plusSeconds(2));
         } finally {
-            running.set(false);
-            for (Future<?> client : load) {
-                client.get();
-            }
-            clients.shutdown();
+            load.close();
         }
-        log.info("{} identifications during the swaps, {} failed", requests.get(), failures.size());
-        assertThat(failures).isEmpty();
-        assertThat(seen.keySet()).contains("a:" + first, "b:" + first, "a:" + weak, "b:" + weak);
+        log.info(
+                "{} identifications during the swaps, {} failed",
+                load.requests(),
+                load.failures().size());
+        assertThat(load.failures()).isEmpty();
+        assertThat(load.versionsSeen()).contains("a:" + first, "b:" + first, "a:" + weak, "b:" + weak);
     }
 
     @Test

@@ -43,7 +43,7 @@ final class Answers {
             shown += probabilities[order[i]];
         }
         float confidence = probabilities[order[0]];
-        boolean known = confidence >= (minConfidence == null ? model.minConfidence() : minConfidence);
+        boolean known = confidence >= model.minConfidence(minConfidence);
         return new Identification.Face(
                 face.box(),
                 face.detectionScore(),

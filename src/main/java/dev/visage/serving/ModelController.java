@@ -49,7 +49,7 @@ class ModelController {
                 List.of(3, size, size),
                 manifest.preprocessing(),
                 manifest.trainedAt(),
-                minConfidence == null ? ServingModel.minConfidence(manifest) : minConfidence,
+                ServingModel.minConfidence(manifest, minConfidence),
                 store.metrics(manifest.version()));
     }
 

@@ -41,15 +41,19 @@ public final class ServingModel {
     }
 
     /**
-     * The top probability below which this model's answer is "unknown": the threshold calibrated in its training,
-     * or {@link #UNCALIBRATED_MIN_CONFIDENCE} for a model stored before Visage calibrated one.
+     * The top probability below which this model's answer is "unknown": the operator's {@code override}
+     * ({@code visage.identify.min-confidence}) when set, else the threshold calibrated in its training, else
+     * {@link #UNCALIBRATED_MIN_CONFIDENCE} for a model stored before Visage calibrated one.
      */
-    public float minConfidence() {
-        return minConfidence(stored.manifest());
+    public float minConfidence(Float override) {
+        return minConfidence(stored.manifest(), override);
     }
 
-    /** The threshold a model is served with, from its manifest (see {@link #minConfidence()}). */
-    static float minConfidence(ModelManifest manifest) {
+    /** The same rule as {@link #minConfidence(Float)}, for a model known by its manifest. */
+    static float minConfidence(ModelManifest manifest, Float override) {
+        if (override != null) {
+            return override;
+        }
         return manifest.minConfidence() == null ? UNCALIBRATED_MIN_CONFIDENCE : manifest.minConfidence();
     }
 

@@ -229,7 +229,7 @@ class IdentificationServiceTest {
 
         ServingModel served = currentModel.acquire();
         try {
-            assertThat(served.minConfidence()).isEqualTo(ServingModel.UNCALIBRATED_MIN_CONFIDENCE);
+            assertThat(served.minConfidence(null)).isEqualTo(ServingModel.UNCALIBRATED_MIN_CONFIDENCE);
         } finally {
             served.release();
         }
@@ -360,26 +360,19 @@ class IdentificationServiceTest {
         assertThatThrownBy(() -> sure.identify(new byte[0], 3, false, false))
                 .isInstanceOf(ImageRejectedException.class);
 
-        assertThat(meters.get("visage.identify")
-                        .tag("outcome", "identified")
-                        .timer()
-                        .count())
-                .isEqualTo(2);
-        assertThat(meters.get("visage.identify")
-                        .tag("outcome", "unknown")
-                        .timer()
-                        .count())
-                .isEqualTo(1);
-        assertThat(meters.get("visage.identify")
-                        .tag("outcome", "rejected")
-                        .timer()
-                        .count())
-                .isEqualTo(1);
+        assertThat(timed("identified")).isEqualTo(2);
+        assertThat(timed("unknown")).isEqualTo(1);
+        assertThat(timed("rejected")).isEqualTo(1);
         assertThat(meters.get("visage.identify")
                         .tag("outcome", "identified")
                         .timer()
                         .totalTime(TimeUnit.NANOSECONDS))
                 .isPositive();
+    }
+
+    /** How many requests the {@code visage.identify} timer counted with this outcome. */
+    private long timed(String outcome) {
+        return meters.get("visage.identify").tag("outcome", outcome).timer().count();
     }
 
     @Test
@@ -389,16 +382,8 @@ class IdentificationServiceTest {
         assertThatThrownBy(() -> empty.identify(photoOf(0, 11), 3, false, false))
                 .isInstanceOf(ModelNotReadyException.class);
 
-        assertThat(meters.get("visage.identify")
-                        .tag("outcome", "unavailable")
-                        .timer()
-                        .count())
-                .isEqualTo(1);
-        assertThat(meters.get("visage.identify")
-                        .tag("outcome", "rejected")
-                        .timer()
-                        .count())
-                .isZero();
+        assertThat(timed("unavailable")).isEqualTo(1);
+        assertThat(timed("rejected")).isZero();
     }
 
     @Test
@@ -450,10 +435,7 @@ class IdentificationServiceTest {
             assertThat(refused.await(30, TimeUnit.SECONDS))
                     .as("%d requests refused", refusals)
                     .isTrue();
-            assertThat(meters.get("visage.identify")
-                            .tag("outcome", "identified")
-                            .timer()
-                            .count())
+            assertThat(timed("identified"))
                     .as("nothing answered while the first pass is held")
                     .isZero();
             model.release();
@@ -474,16 +456,8 @@ class IdentificationServiceTest {
 
         // The held pass ran alone; the 40 requests queued behind it went in passes of at most 16.
         assertThat(model.batchSizes()).containsExactly(1, maxBatchSize, maxBatchSize, queueCapacity - 2 * maxBatchSize);
-        assertThat(meters.get("visage.identify")
-                        .tag("outcome", "identified")
-                        .timer()
-                        .count())
-                .isEqualTo(1 + queueCapacity);
-        assertThat(meters.get("visage.identify")
-                        .tag("outcome", "unavailable")
-                        .timer()
-                        .count())
-                .isEqualTo(refusals);
+        assertThat(timed("identified")).isEqualTo(1 + queueCapacity);
+        assertThat(timed("unavailable")).isEqualTo(refusals);
         // Every request, refused or answered, released the model: swapped out, it closes at once.
         currentModel.serve(first.version());
         assertThat(model.realModel().getNDManager().isOpen()).isFalse();

@@ -1,5 +1,6 @@
 package dev.visage.serving;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.never;
@@ -18,6 +19,7 @@ import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -80,6 +82,24 @@ class ModelControllerTest {
                 .andExpect(jsonPath("$.metrics.testAccuracy").value(0.875))
                 .andExpect(jsonPath("$.metrics.bestEpoch").value(7))
                 .andExpect(jsonPath("$.metrics.test.people[0]").value("Ann_A"));
+    }
+
+    @Test
+    void theServedThresholdIsTheOverrideElseTheModelsCalibratedOneElseTheFormerDefault() {
+        ModelManifest uncalibrated = manifest();
+        ModelManifest calibrated = new ModelManifest(
+                uncalibrated.format(),
+                uncalibrated.version(),
+                uncalibrated.people(),
+                uncalibrated.network(),
+                uncalibrated.preprocessing(),
+                uncalibrated.trainedAt(),
+                Map.of(),
+                0.73f);
+
+        assertThat(ServingModel.minConfidence(calibrated, null)).isEqualTo(0.73f);
+        assertThat(ServingModel.minConfidence(calibrated, 0.2f)).isEqualTo(0.2f);
+        assertThat(ServingModel.minConfidence(uncalibrated, null)).isEqualTo(ServingModel.UNCALIBRATED_MIN_CONFIDENCE);
     }
 
     @Test

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# .ci/docker.sh: a local Docker engine and a registry-free JRE 17 base image, for CI and developers.
+# .ci/docker.sh: a local Docker engine and registry-free base images, for CI and developers.
 #
-# No container registry is reachable from our machines, so not even eclipse-temurin can be pulled. This script
-# runs dockerd by hand (there is no systemd) and builds the base image from Debian packages instead:
-# debootstrap -> `docker import` -> visage/debian-bookworm:base -> apt-get install openjdk-17-jre-headless
-# -> visage/jre17:local.
+# No container registry is reachable from our machines, so neither debian:bookworm-slim nor eclipse-temurin can be
+# pulled. This script runs dockerd by hand (there is no systemd) and builds the Dockerfile's two bases from Debian
+# packages instead: debootstrap -> `docker import` -> visage/debian-bookworm:slim (the runtime base, without
+# documentation, manual pages or translations, like Debian's official -slim images) -> apt-get install
+# openjdk-17-jdk-headless -> visage/jdk17:local (the build stages' JDK, whose jlink makes the
+# image's Java runtime).
 #
 # Call it (as root):
 #   .ci/docker.sh start        install docker.io and debootstrap with apt-get if dockerd is missing, start dockerd
@@ -12,20 +14,23 @@
 #                              VISAGE_DOCKER_TIMEOUT seconds (60); fails loudly, with the log's tail, otherwise.
 #   .ci/docker.sh stop         TERM to the dockerd that `start` started, and wait for it to exit. An engine that
 #                              this script did not start is left alone.
-#   .ci/docker.sh base-image   build visage/debian-bookworm:base and visage/jre17:local, skipping each image that
-#                              exists (a second run takes a second). Prints the JRE image's name, and nothing else,
-#                              on stdout: BASE_IMAGE=$(.ci/docker.sh base-image).
+#   .ci/docker.sh base-image   build visage/debian-bookworm:slim and visage/jdk17:local, skipping each image that
+#                              exists (a second run takes a second). Prints the runtime base's name, and nothing
+#                              else, on stdout: BASE_IMAGE=$(.ci/docker.sh base-image).
 #   .ci/docker.sh up           start, then base-image (prints the image name too).
 #   .ci/docker.sh status       whether an engine answers, which one, and whether the images exist.
 #   .ci/docker.sh env          `export` lines for the engine's clients: eval "$(.ci/docker.sh env)" sets DOCKER_HOST,
-#                              DOCKER_BUILDKIT=0, VISAGE_BASE_IMAGE and what Testcontainers needs here (no Ryuk,
+#                              DOCKER_BUILDKIT=0, VISAGE_BASE_IMAGE, VISAGE_JDK_IMAGE and what Testcontainers
+#                              needs here (no Ryuk,
 #                              host localhost, the local Debian image as its "tiny image" instead of alpine).
 # or source it (`. .ci/docker.sh`): that defines visage_docker_start, visage_docker_stop, visage_docker_base_image,
 # visage_docker_status and visage_docker_env, runs nothing, and leaves the caller's shell options alone;
-# visage_docker_base_image exports VISAGE_BASE_IMAGE.
+# visage_docker_base_image exports VISAGE_BASE_IMAGE and VISAGE_JDK_IMAGE.
 #
-# The app image is then built from the repository's Dockerfile on top of it, after `./mvnw package`:
-#   docker build --build-arg BASE_IMAGE="$(.ci/docker.sh base-image)" -t visage:local .
+# The app image is then built from the repository's Dockerfile on them, after `./mvnw package`:
+#   eval "$(.ci/docker.sh env)"
+#   docker build --network host --build-arg BASE_IMAGE="$VISAGE_BASE_IMAGE" --build-arg JDK_IMAGE="$VISAGE_JDK_IMAGE" \
+#       -t visage:local .
 #
 # Progress goes to stderr. Settings, from the environment:
 #   VISAGE_DOCKER_STATE_DIR  dockerd's PID file and log (/tmp/visage-docker): machine-wide, so that a `stop`
@@ -34,16 +39,16 @@
 #                            emptied after each build
 #   VISAGE_DOCKER_TIMEOUT    seconds to wait for the engine to answer, or to exit (60)
 #   VISAGE_DEBIAN_MIRROR     the Debian mirror (default: the bookworm one in /etc/apt/sources.list{,.d/*})
-#   VISAGE_DEBIAN_IMAGE      visage/debian-bookworm:base
-#   VISAGE_JRE_IMAGE         visage/jre17:local
+#   VISAGE_DEBIAN_IMAGE      visage/debian-bookworm:slim
+#   VISAGE_JDK_IMAGE         visage/jdk17:local
 #   VISAGE_DOCKER_REBUILD=1  rebuild both images even if they exist
 
 VISAGE_DOCKER_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 : "${VISAGE_DOCKER_STATE_DIR:=/tmp/visage-docker}"
 : "${VISAGE_DOCKER_WORK_DIR:=$VISAGE_DOCKER_REPO_ROOT/.ci-work/docker}"
 : "${VISAGE_DOCKER_TIMEOUT:=60}"
-: "${VISAGE_DEBIAN_IMAGE:=visage/debian-bookworm:base}"
-: "${VISAGE_JRE_IMAGE:=visage/jre17:local}"
+: "${VISAGE_DEBIAN_IMAGE:=visage/debian-bookworm:slim}"
+: "${VISAGE_JDK_IMAGE:=visage/jdk17:local}"
 VISAGE_DOCKER_SOCKET=/var/run/docker.sock
 
 visage_docker_log() {
@@ -263,6 +268,14 @@ visage_docker_build_debian() {
     } > "$rootfs/etc/apt/sources.list"
     # Keep apt lean inside images, as the official Debian images do.
     printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' > "$rootfs/etc/apt/apt.conf.d/90visage-no-recommends"
+    # And slim, as their -slim variants are: no documentation (but the copyrights), manual pages or translations,
+    # neither now nor from packages installed later.
+    printf '%s\n' 'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' 'path-exclude /usr/share/man/*' \
+        'path-exclude /usr/share/groff/*' 'path-exclude /usr/share/info/*' 'path-exclude /usr/share/lintian/*' \
+        'path-exclude /usr/share/linda/*' 'path-exclude /usr/share/locale/*' > "$rootfs/etc/dpkg/dpkg.cfg.d/90visage-slim"
+    find "$rootfs/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+    find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
+    rm -rf "$rootfs"/usr/share/{man,groff,info,lintian,linda,locale}/*
     visage_docker_log "importing the root file system as $VISAGE_DEBIAN_IMAGE"
     if ! tar -C "$rootfs" --numeric-owner --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -c . \
             | docker import --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' - "$VISAGE_DEBIAN_IMAGE" >/dev/null; then
@@ -274,50 +287,56 @@ visage_docker_build_debian() {
     visage_docker_log "$VISAGE_DEBIAN_IMAGE built in $((SECONDS - start))s"
 }
 
-visage_docker_build_jre() {
-    local context="$VISAGE_DOCKER_WORK_DIR/jre17" start=$SECONDS
+visage_docker_build_jdk() {
+    local context="$VISAGE_DOCKER_WORK_DIR/jdk17" start=$SECONDS
     rm -rf "$context" && mkdir -p "$context" || return 1
-    # Only what the JRE needs; the app's healthcheck uses bash's /dev/tcp, so no curl.
+    # The Dockerfile's build stages: java and jar, and jlink with the JDK's modules for the image's own runtime.
+    # man1 must exist for the JDK's alternatives, which the slim base's dpkg settings would otherwise leave out.
     cat > "$context/Dockerfile" <<'EOF'
 ARG DEBIAN_IMAGE
 FROM ${DEBIAN_IMAGE}
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+RUN mkdir -p /usr/share/man/man1 \
+ && apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
- && java -version
+ && java -version && ls /usr/lib/jvm/java-17-openjdk-amd64/jmods/java.base.jmod
 ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 \
     LANG=C.UTF-8
 CMD ["java", "-version"]
 EOF
-    visage_docker_log "building $VISAGE_JRE_IMAGE (apt-get install openjdk-17-jre-headless)"
+    visage_docker_log "building $VISAGE_JDK_IMAGE (apt-get install openjdk-17-jdk-headless)"
     # Host network: apt reaches the mirror the way the host does, with no dependence on the bridge's NAT.
     # DOCKER_BUILDKIT=0: the classic builder needs no buildx plugin and no image from a registry.
     if ! DOCKER_BUILDKIT=0 docker build --network host --build-arg DEBIAN_IMAGE="$VISAGE_DEBIAN_IMAGE" \
-            -t "$VISAGE_JRE_IMAGE" "$context" >"$VISAGE_DOCKER_WORK_DIR/jre17-build.log" 2>&1; then
-        tail -n 30 "$VISAGE_DOCKER_WORK_DIR/jre17-build.log" >&2
-        visage_docker_fail "building $VISAGE_JRE_IMAGE failed (log: $VISAGE_DOCKER_WORK_DIR/jre17-build.log)"
+            -t "$VISAGE_JDK_IMAGE" "$context" >"$VISAGE_DOCKER_WORK_DIR/jdk17-build.log" 2>&1; then
+        tail -n 30 "$VISAGE_DOCKER_WORK_DIR/jdk17-build.log" >&2
+        visage_docker_fail "building $VISAGE_JDK_IMAGE failed (log: $VISAGE_DOCKER_WORK_DIR/jdk17-build.log)"
         return 1
     fi
     rm -rf "$context"
-    visage_docker_log "$VISAGE_JRE_IMAGE built in $((SECONDS - start))s"
+    visage_docker_log "$VISAGE_JDK_IMAGE built in $((SECONDS - start))s"
+}
+
+visage_docker_image_size() {
+    docker image inspect --format '{{.Size}}' "$1" | awk '{printf "%.0f MB", $1 / 1e6}'
 }
 
 visage_docker_base_image() {
     visage_docker_answers || { visage_docker_fail "no Docker engine answers (run: .ci/docker.sh start)"; return 1; }
     local start=$SECONDS
-    if [[ "${VISAGE_DOCKER_REBUILD:-0}" == 1 ]] || ! visage_docker_image_exists "$VISAGE_JRE_IMAGE"; then
+    if [[ "${VISAGE_DOCKER_REBUILD:-0}" == 1 ]] || ! visage_docker_image_exists "$VISAGE_JDK_IMAGE"; then
         if [[ "${VISAGE_DOCKER_REBUILD:-0}" == 1 ]] || ! visage_docker_image_exists "$VISAGE_DEBIAN_IMAGE"; then
             visage_docker_build_debian || return 1
         else
             visage_docker_log "$VISAGE_DEBIAN_IMAGE exists"
         fi
-        visage_docker_build_jre || return 1
+        visage_docker_build_jdk || return 1
     else
-        visage_docker_log "$VISAGE_JRE_IMAGE exists"
+        visage_docker_log "$VISAGE_JDK_IMAGE exists"
     fi
-    export VISAGE_BASE_IMAGE="$VISAGE_JRE_IMAGE"
-    visage_docker_log "base image ready in $((SECONDS - start))s: $VISAGE_BASE_IMAGE ($(docker image inspect --format '{{.Size}}' "$VISAGE_BASE_IMAGE" | awk '{printf "%.0f MB", $1 / 1e6}'))"
+    export VISAGE_BASE_IMAGE="$VISAGE_DEBIAN_IMAGE" VISAGE_JDK_IMAGE
+    visage_docker_log "base images ready in $((SECONDS - start))s: $VISAGE_BASE_IMAGE ($(visage_docker_image_size "$VISAGE_BASE_IMAGE")), $VISAGE_JDK_IMAGE ($(visage_docker_image_size "$VISAGE_JDK_IMAGE"))"
     echo "$VISAGE_BASE_IMAGE"
 }
 
@@ -328,7 +347,8 @@ visage_docker_env() {
     local var
     for var in "DOCKER_HOST=unix://$VISAGE_DOCKER_SOCKET" \
             "DOCKER_BUILDKIT=0" \
-            "VISAGE_BASE_IMAGE=$VISAGE_JRE_IMAGE" \
+            "VISAGE_BASE_IMAGE=$VISAGE_DEBIAN_IMAGE" \
+            "VISAGE_JDK_IMAGE=$VISAGE_JDK_IMAGE" \
             "TESTCONTAINERS_RYUK_DISABLED=true" \
             "TESTCONTAINERS_HOST_OVERRIDE=localhost" \
             "TESTCONTAINERS_TINYIMAGE_CONTAINER_IMAGE=$VISAGE_DEBIAN_IMAGE"; do
@@ -345,7 +365,7 @@ visage_docker_status() {
             echo "engine: running, not started by this script"
         fi
         echo "server: $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null)"
-        for image in "$VISAGE_DEBIAN_IMAGE" "$VISAGE_JRE_IMAGE"; do
+        for image in "$VISAGE_DEBIAN_IMAGE" "$VISAGE_JDK_IMAGE"; do
             if visage_docker_image_exists "$image"; then echo "image $image: present"; else echo "image $image: missing"; fi
         done
         echo "containers running: $(docker ps -q | wc -l)"

@@ -63,7 +63,8 @@ class VisageContainerIT {
 
     private static final ImageFromDockerfile IMAGE = new ImageFromDockerfile("visage-lifecycle-it", false)
             .withDockerfile(Path.of("Dockerfile").toAbsolutePath())
-            .withBuildArg("BASE_IMAGE", System.getProperty("visage.docker.base-image", "eclipse-temurin:17-jre"));
+            .withBuildArg("JDK_IMAGE", System.getProperty("visage.docker.jdk-image", "eclipse-temurin:17-jdk"))
+            .withBuildArg("BASE_IMAGE", System.getProperty("visage.docker.base-image", "debian:bookworm-slim"));
 
     @TempDir
     static Path work;

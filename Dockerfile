@@ -155,7 +155,9 @@ RUN set -e; \
 # three in the environment Visage does not load JNA to set them.
 # JAVA_TOOL_OPTIONS: the heap is a quarter of the container's memory limit, fixed and pre-touched, so resident memory
 # stays flat under load and returns to its idle size after it (with a heap that grows on demand, G1 kept the
-# 530 MiB it had grown to under the hostile load for minutes). The rest of the limit is LibTorch's (its tensors
+# 530 MiB it had grown to under the hostile load for minutes). Fixed takes MaxHeapFreeRatio=100 too: the
+# percentages set the initial size but not the minimum, and G1 otherwise gives most of the heap back after start-up
+# and takes it again under load. The rest of the limit is LibTorch's (its tensors
 # live outside the heap) and the JVM's. Give the container a memory limit (compose does): without one the heap is
 # a quarter of the host's memory, all of it resident. Set the variable to replace these. No
 # -XX:+ExitOnOutOfMemoryError: requests are bounded by Visage's memory budgets, and a request that still runs out
@@ -179,7 +181,7 @@ ENV JAVA_HOME=/opt/java \
     MALLOC_MMAP_THRESHOLD_=33554432 \
     MALLOC_TRIM_THRESHOLD_=536870912 \
     LD_LIBRARY_PATH=/opt/javacpp/lib/blas:/opt/javacpp/lib/system \
-    JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=25 -XX:+AlwaysPreTouch"
+    JAVA_TOOL_OPTIONS="-XX:InitialRAMPercentage=25 -XX:MaxRAMPercentage=25 -XX:MaxHeapFreeRatio=100 -XX:+AlwaysPreTouch"
 
 WORKDIR /app
 # Least to most often changed, so that a code change rebuilds only the last, small layer.

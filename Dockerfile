@@ -4,7 +4,7 @@
 #   docker build -t visage .                      # 2. the image: built with eclipse-temurin:17-jdk, run on
 #                                                 #    debian:bookworm-slim
 #   eval "$(.ci/docker.sh env)"                   #    or, where no registry is reachable, on local Debian images
-#   docker build --network host --build-arg BASE_IMAGE="$VISAGE_BASE_IMAGE" --build-arg JDK_IMAGE="$VISAGE_JDK_IMAGE" -t visage .
+#   docker build --build-arg BASE_IMAGE="$VISAGE_BASE_IMAGE" --build-arg JDK_IMAGE="$VISAGE_JDK_IMAGE" -t visage .
 #   docker run -p 8080:8080 -v "$PWD/data/lfw:/data/lfw" -v visage-models:/models visage
 #   docker run --rm -v "$PWD/data/lfw:/data/lfw" -v visage-models:/models visage train --visage.training.epochs=1
 #
@@ -60,8 +60,8 @@ RUN "$JAVA_HOME/bin/jlink" --module-path "$JAVA_HOME/jmods" --output /opt/java \
 # On first use DJL copies LibTorch (about 430 MB) out of the pytorch-native-cpu jar into its cache: 10 s or more at
 # every container start, and in every container's writable layer, were it done at run time. Here
 # Engine.getInstance() runs once, from the dependencies alone, through Spring's own generic main (SpringApplication
-# with an XML bean definition: the runtime has no compiler for a Java helper). It does not depend on the app's
-# code, and this stage copies only the dependencies, so its layer stays cached while just the application changes.
+# with an XML bean definition, so no helper class needs compiling). It does not depend on the app's code, and this
+# stage copies only the dependencies, so its layer stays cached while just the application changes.
 # Then LibTorch moves to a fixed folder that PYTORCH_LIBRARY_PATH names, and the engine loads a second time without
 # the 112 MB jar (which the runtime image leaves out: it only duplicated these files), so the JNI glue is unpacked
 # beside it too and the runtime needs neither the jar nor a writable cache.
@@ -146,7 +146,7 @@ RUN set -e; \
     mkdir -p /data/lfw /models; \
     chown visage:visage /data/lfw /models
 
-# DJL never goes online and finds LibTorch where stage 2 left it (read-only, owned by root): PYTORCH_LIBRARY_PATH,
+# DJL never goes online and finds LibTorch where stages 3-4 left it (read-only, owned by root): PYTORCH_LIBRARY_PATH,
 # with its version and flavour, and the JNI glue in ENGINE_CACHE_DIR. VISAGE_LFW_DIR is the folder of people
 # folders inside the /data/lfw volume, as LFW's archive (and the app's download) lays it out: mount the folder that
 # holds lfw-deepfunneled/ at /data/lfw.

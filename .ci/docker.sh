@@ -29,8 +29,7 @@
 #
 # The app image is then built from the repository's Dockerfile on them, after `./mvnw package`:
 #   eval "$(.ci/docker.sh env)"
-#   docker build --network host --build-arg BASE_IMAGE="$VISAGE_BASE_IMAGE" --build-arg JDK_IMAGE="$VISAGE_JDK_IMAGE" \
-#       -t visage:local .
+#   docker build --build-arg BASE_IMAGE="$VISAGE_BASE_IMAGE" --build-arg JDK_IMAGE="$VISAGE_JDK_IMAGE" -t visage:local .
 #
 # Progress goes to stderr. Settings, from the environment:
 #   VISAGE_DOCKER_STATE_DIR  dockerd's PID file and log (/tmp/visage-docker): machine-wide, so that a `stop`

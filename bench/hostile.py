@@ -182,7 +182,8 @@ def main():
     parser.add_argument("--side", type=int, default=6000, help="bomb side in pixels (6000: 36 Mpx)")
     parser.add_argument("--stalled", type=int, default=200)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--duration", type=float, default=15, help="seconds per latency run (< upload timeout)")
+    parser.add_argument("--duration", type=float, default=15,
+                        help="seconds per latency run (over 20, the upload timeout: the stalled uploads time out in it)")
     parser.add_argument("--settle", type=float, default=90)
     parser.add_argument("--lfw-dir", default=b.DEFAULT_LFW)
     args = parser.parse_args()

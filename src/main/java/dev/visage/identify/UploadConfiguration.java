@@ -65,8 +65,7 @@ class UploadConfiguration {
 
     @Bean(DispatcherServlet.MULTIPART_RESOLVER_BEAN_NAME)
     @ConditionalOnWebApplication
-    MultipartResolver multipartResolver(
-            @Qualifier(UPLOAD_BUDGET) MemoryBudget budget, IdentifyProperties identify, LimitsProperties limits) {
-        return new UploadMultipartResolver(budget, identify, limits);
+    MultipartResolver multipartResolver() {
+        return new UploadMultipartResolver();
     }
 }

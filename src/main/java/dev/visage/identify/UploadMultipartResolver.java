@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,27 +18,19 @@ import org.springframework.web.multipart.support.DefaultMultipartHttpServletRequ
 
 /**
  * Spring MVC's view of an {@link Upload}: the image as a {@link MultipartFile} whose {@code getBytes()} is the array
- * the body was read into (no copy), and the text fields as request parameters. Normally {@link UploadReadingFilter}
- * has read the body already; otherwise (a multipart request the filter did not see) it is read here, blocking,
- * with the same limits. Refusals the filter recorded are thrown here, inside Spring MVC, so they become problems.
+ * the body was read into (no copy), and the text fields as request parameters. Only bodies that
+ * {@link UploadReadingFilter} read are multipart here: no request thread ever waits for a body, neither for an
+ * error page's dispatch after an upload broke off (200 of those once held every request thread for the connection
+ * timeout) nor for a multipart request with another method than POST, which Spring then answers as any request.
+ * Refusals the filter recorded are thrown here, inside Spring MVC, so they become problems.
  */
 final class UploadMultipartResolver implements MultipartResolver {
 
     private static final String UPLOAD = UploadMultipartResolver.class.getName() + ".upload";
 
-    private final MemoryBudget budget;
-    private final IdentifyProperties identify;
-    private final LimitsProperties limits;
-
-    UploadMultipartResolver(MemoryBudget budget, IdentifyProperties identify, LimitsProperties limits) {
-        this.budget = budget;
-        this.identify = identify;
-        this.limits = limits;
-    }
-
     @Override
     public boolean isMultipart(HttpServletRequest request) {
-        return Upload.isMultipart(request.getContentType());
+        return request.getAttribute(UploadReadingFilter.RESULT) != null;
     }
 
     @Override
@@ -48,7 +39,7 @@ final class UploadMultipartResolver implements MultipartResolver {
         if (result instanceof RuntimeException refused) {
             throw refused;
         }
-        Upload upload = result instanceof Upload read ? read : readBlocking(request);
+        Upload upload = (Upload) result;
         request.setAttribute(UPLOAD, upload);
         MultiValueMap<String, MultipartFile> files = new LinkedMultiValueMap<>();
         if (upload.image() != null) {
@@ -57,32 +48,6 @@ final class UploadMultipartResolver implements MultipartResolver {
         Map<String, String[]> parameters = new LinkedHashMap<>();
         upload.fields().forEach((name, value) -> parameters.put(name, new String[] {value}));
         return new DefaultMultipartHttpServletRequest(request, files, parameters, Map.of());
-    }
-
-    private Upload readBlocking(HttpServletRequest request) {
-        MemoryBudget.Permit permit = budget.acquire(0);
-        try {
-            MultipartReader reader = new MultipartReader(
-                    Upload.boundary(request.getContentType()),
-                    request.getContentLengthLong(),
-                    identify.maxBytes().toBytes(),
-                    limits.maxParts(),
-                    permit);
-            InputStream input = request.getInputStream();
-            while (reader.readFrom(input) >= 0) {
-                // reads until the end of the body
-            }
-            return reader.finish();
-        } catch (IOException e) {
-            permit.close();
-            if (e instanceof SocketTimeoutException || e.getCause() instanceof SocketTimeoutException) {
-                throw UploadRejectedException.stalled("The upload stopped arriving: " + e.getMessage());
-            }
-            throw UploadRejectedException.malformed("The request body could not be read: " + e.getMessage());
-        } catch (RuntimeException e) {
-            permit.close();
-            throw e;
-        }
     }
 
     @Override

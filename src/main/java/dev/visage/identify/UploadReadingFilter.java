@@ -11,6 +11,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +154,12 @@ final class UploadReadingFilter extends OncePerRequestFilter {
 
         @Override
         public void onError(Throwable t) {
+            if (t instanceof SocketTimeoutException) {
+                // A read waited past the connection timeout, which is normally above the upload timeout.
+                stalled("The upload stopped arriving: " + reader.received()
+                        + " bytes came, then nothing within the connection timeout");
+                return;
+            }
             // The client went away or the connection broke: nobody is left to answer.
             if (done.compareAndSet(false, true)) {
                 log.info("Upload from {} broke off after {} bytes: {}", address(), reader.received(), t.toString());
@@ -163,10 +170,14 @@ final class UploadReadingFilter extends OncePerRequestFilter {
 
         @Override
         public void onTimeout(AsyncEvent event) {
+            stalled("The upload did not arrive within " + limits.uploadTimeout().toSeconds() + " s ("
+                    + reader.received() + " bytes came)");
+        }
+
+        private void stalled(String detail) {
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
             log.info("Upload from {} stalled: {} bytes in {} s; answering 408", address(), reader.received(), seconds);
-            fail(UploadRejectedException.stalled("The upload did not arrive within "
-                    + limits.uploadTimeout().toSeconds() + " s (" + reader.received() + " bytes came)"));
+            fail(UploadRejectedException.stalled(detail));
         }
 
         @Override

@@ -91,6 +91,31 @@ class HostileClientsTest {
     }
 
     @Test
+    void uploadsStalledPastTheTimeoutGet408sWithoutHoldingTheRequestThreads() throws Exception {
+        byte[] photo = photo();
+        identify(photo); // warm
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            // More than Tomcat's 200 request threads, all timing out at once: answering them must not hold threads.
+            for (int i = 0; i < 220; i++) {
+                stalled.add(HttpProbe.open(port, head("/identify", 1_000_000), partStart(1000)));
+            }
+            assertThat(HttpProbe.read(stalled.get(0)).status()).isEqualTo(408);
+            long start = System.nanoTime();
+            HttpResponse<String> answer = identify(photo);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat((System.nanoTime() - start) / 1_000_000)
+                    .as("identification as the stalled uploads time out")
+                    .isLessThan(1000);
+            assertThat(HttpProbe.read(stalled.get(stalled.size() - 1)).status()).isEqualTo(408);
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aStalledUploadGetsA408ProblemAndLogsOneLine(CapturedOutput output) throws Exception {
         long start = System.nanoTime();
         try (Socket socket = HttpProbe.open(port, head("/identify", 100_000), partStart(500))) {
@@ -235,13 +260,13 @@ class HostileClientsTest {
         return URI.create("http://127.0.0.1:" + onPort + path);
     }
 
-    private static String head(String path, long contentLength) {
+    static String head(String path, long contentLength) {
         return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                 + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + contentLength
                 + "\r\n\r\n";
     }
 
-    private static byte[] partStart(int imageBytes) {
+    static byte[] partStart(int imageBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"f.jpg\"\r\n"
                         + "Content-Type: image/jpeg\r\n\r\n")

@@ -19,13 +19,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
+import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
 
 /**
  * Parallel large uploads and decompression bombs against a container with a memory limit: every answer is a 200 (a
  * bomb decoded while the budget allowed), a 4xx or a 503 with Retry-After (never another 5xx, never a connection
- * closed without an answer), the service keeps serving, and the
- * JVM's resident memory ends under a bound well inside the limit.
+ * closed without an answer), the service keeps serving, and the JVM's resident memory ends under a bound well inside
+ * the limit. How many get a 503 depends on how the uploads overlap in time (in one CI run none did: each was
+ * answered 400 before enough others had started to fill the budget), so the test does not ask for one.
  */
 final class HostileLoad {
 
@@ -57,6 +59,8 @@ final class HostileLoad {
         } finally {
             pool.shutdownNow();
         }
+        LoggerFactory.getLogger(HostileLoad.class)
+                .info("Answers to {} large uploads and {} bombs: {}", UPLOADS, BOMBS, outcomes);
         assertThat(outcomes.keySet())
                 .as(
                         "answers to %d large uploads and %d bombs: %s; log lines about uploads: %s",
@@ -68,8 +72,7 @@ final class HostileLoad {
                                 .filter(line -> line.contains("Upload"))
                                 .toList())
                 .allMatch(outcome ->
-                        outcome.equals("200") || outcome.startsWith("4") || outcome.equals("503 with Retry-After"))
-                .contains("503 with Retry-After");
+                        outcome.equals("200") || outcome.startsWith("4") || outcome.equals("503 with Retry-After"));
 
         HttpResponse<String> after = http.send(
                 Multipart.post(identify, "image", "face.jpg", "image/jpeg", photo)

@@ -8,15 +8,12 @@ import dev.visage.SyntheticLfw;
 import dev.visage.SyntheticService;
 import java.io.ByteArrayOutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -40,7 +37,6 @@ class HostileClientsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PROBLEM = "application/problem+json";
-    private static final String BOUNDARY = "----hostileBoundary";
 
     @LocalServerPort
     private int port;
@@ -48,77 +44,53 @@ class HostileClientsTest {
     @LocalManagementPort
     private int managementPort;
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private ServiceClient client;
 
     @BeforeEach
     void awaitTheFirstModel() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (get(managementPort, "/actuator/health/readiness").statusCode() != 200) {
-            assertThat(System.nanoTime()).as("no model after 4 minutes").isLessThan(deadline);
-            Thread.sleep(250);
-        }
+        client = new ServiceClient(port, managementPort);
+        client.awaitTheFirstModel();
     }
 
     @Test
     void stalledUploadsStarveNeitherOtherClientsNorTheProbes() throws Exception {
         byte[] photo = photo();
-        identify(photo); // warm
-        List<Socket> stalled = new ArrayList<>();
+        client.identify(photo); // warm
+        // More stalled uploads than Tomcat has request threads (200).
+        List<Socket> stalled = client.stalledUploads(220);
         try {
-            // More stalled uploads than Tomcat has request threads (200).
-            for (int i = 0; i < 220; i++) {
-                stalled.add(HttpProbe.open(port, head("/identify", 1_000_000), partStart(1000)));
-            }
-            long start = System.nanoTime();
-            HttpResponse<String> answer = identify(photo);
-            long identifyMillis = (System.nanoTime() - start) / 1_000_000;
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            assertThat(identifyMillis).as("identification during the stall").isLessThan(1000);
+            client.identifiesWithinASecond(photo, "during the stall");
 
-            start = System.nanoTime();
-            HttpResponse<String> liveness = get(managementPort, "/actuator/health/liveness");
+            long start = System.nanoTime();
+            HttpResponse<String> liveness = client.get(managementPort, "/actuator/health/liveness");
             assertThat(liveness.statusCode()).isEqualTo(200);
             assertThat(liveness.body()).contains("UP");
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
         } finally {
-            for (Socket socket : stalled) {
-                socket.close();
-            }
+            ServiceClient.close(stalled);
         }
     }
 
     @Test
     void uploadsStalledPastTheTimeoutGet408sWithoutHoldingTheRequestThreads() throws Exception {
         byte[] photo = photo();
-        identify(photo); // warm
-        List<Socket> stalled = new ArrayList<>();
+        client.identify(photo); // warm
+        // More than Tomcat's 200 request threads, all timing out at once: answering them must not hold threads.
+        List<Socket> stalled = client.stalledUploads(220);
         try {
-            // More than Tomcat's 200 request threads, all timing out at once: answering them must not hold threads.
-            for (int i = 0; i < 220; i++) {
-                stalled.add(HttpProbe.open(port, head("/identify", 1_000_000), partStart(1000)));
-            }
             assertThat(HttpProbe.read(stalled.get(0)).status()).isEqualTo(408);
-            long start = System.nanoTime();
-            HttpResponse<String> answer = identify(photo);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            assertThat((System.nanoTime() - start) / 1_000_000)
-                    .as("identification as the stalled uploads time out")
-                    .isLessThan(1000);
+            client.identifiesWithinASecond(photo, "as the stalled uploads time out");
             assertThat(HttpProbe.read(stalled.get(stalled.size() - 1)).status()).isEqualTo(408);
         } finally {
-            for (Socket socket : stalled) {
-                socket.close();
-            }
+            ServiceClient.close(stalled);
         }
     }
 
     @Test
     void aStalledUploadGetsA408ProblemAndLogsOneLine(CapturedOutput output) throws Exception {
         long start = System.nanoTime();
-        try (Socket socket = HttpProbe.open(port, head("/identify", 100_000), partStart(500))) {
+        try (Socket socket =
+                HttpProbe.open(port, ServiceClient.head("/identify", 100_000), ServiceClient.partStart(500))) {
             HttpProbe.Response response = HttpProbe.read(socket);
             assertThat(response.status()).isEqualTo(408);
             assertThat(response.contentType()).startsWith(PROBLEM);
@@ -134,16 +106,16 @@ class HostileClientsTest {
 
     @Test
     void everyMalformedMultipartShapeIsA400ProblemThatNamesItsCause() throws Exception {
-        byte[] cut = partStart(300);
+        byte[] cut = ServiceClient.partStart(300);
         assertProblem(raw("multipart/form-data", cut), 400, "malformed-multipart", "no boundary parameter");
         assertProblem(raw("multipart/form-data; boundary=", cut), 400, "malformed-multipart", "1 to 70 characters");
         assertProblem(
-                raw("multipart/form-data; boundary=" + BOUNDARY, cut),
+                raw("multipart/form-data; boundary=" + ServiceClient.BOUNDARY, cut),
                 400,
                 "malformed-multipart",
                 "ends before its closing boundary");
         assertProblem(
-                raw("multipart/form-data; boundary=" + BOUNDARY, "no parts at all".getBytes()),
+                raw("multipart/form-data; boundary=" + ServiceClient.BOUNDARY, "no parts at all".getBytes()),
                 400,
                 "malformed-multipart",
                 "no part delimited by its boundary");
@@ -157,7 +129,7 @@ class HostileClientsTest {
         }
         many.writeBytes(closing());
         assertProblem(
-                raw("multipart/form-data; boundary=" + BOUNDARY, many.toByteArray()),
+                raw("multipart/form-data; boundary=" + ServiceClient.BOUNDARY, many.toByteArray()),
                 413,
                 "upload-too-large",
                 "form field 'f0' is longer");
@@ -167,13 +139,14 @@ class HostileClientsTest {
         }
         parts.writeBytes(closing());
         assertProblem(
-                raw("multipart/form-data; boundary=" + BOUNDARY, parts.toByteArray()),
+                raw("multipart/form-data; boundary=" + ServiceClient.BOUNDARY, parts.toByteArray()),
                 413,
                 "too-many-parts",
                 "more than 10 parts");
         byte[] big = new byte[3 << 20];
         assertProblem(
-                send(Multipart.post(uri(port, "/identify"), "image", "big.jpg", "image/jpeg", big)),
+                client.send(
+                        Multipart.post(ServiceClient.uri(port, "/identify"), "image", "big.jpg", "image/jpeg", big)),
                 413,
                 "upload-too-large",
                 "bytes");
@@ -181,25 +154,25 @@ class HostileClientsTest {
 
     @Test
     void aMissingImagePartAndAnEmptyOneAreToldApart() throws Exception {
-        HttpResponse<String> missing =
-                send(Multipart.post(uri(port, "/identify"), "photo", "a.jpg", "image/jpeg", photo()));
+        HttpResponse<String> missing = client.send(
+                Multipart.post(ServiceClient.uri(port, "/identify"), "photo", "a.jpg", "image/jpeg", photo()));
         assertProblem(missing, 400, "missing-image", "no part named 'image'");
-        HttpResponse<String> empty =
-                send(Multipart.post(uri(port, "/identify"), "image", "a.jpg", "image/jpeg", new byte[0]));
+        HttpResponse<String> empty = client.send(
+                Multipart.post(ServiceClient.uri(port, "/identify"), "image", "a.jpg", "image/jpeg", new byte[0]));
         assertProblem(empty, 400, "missing-image", "The image part is empty");
     }
 
     @Test
     void aParameterThatDoesNotConvertIsNamedInErrors() throws Exception {
-        HttpResponse<String> response =
-                send(Multipart.post(uri(port, "/identify?top=abc"), "image", "a.jpg", "image/jpeg", photo()));
+        HttpResponse<String> response = client.send(
+                Multipart.post(ServiceClient.uri(port, "/identify?top=abc"), "image", "a.jpg", "image/jpeg", photo()));
         JsonNode problem = assertProblem(response, 400, "invalid-request", "top");
         assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("top");
     }
 
     @Test
     void theErrorPathAndTomcatsOwnRefusalsAreProblems() throws Exception {
-        HttpResponse<String> error = get(port, "/error");
+        HttpResponse<String> error = client.get(port, "/error");
         assertThat(error.statusCode()).isEqualTo(404);
         assertThat(error.headers().firstValue("Content-Type").orElse("")).startsWith(PROBLEM);
 
@@ -222,11 +195,12 @@ class HostileClientsTest {
 
     @Test
     void metricsAndHealthDetailsAreNotPublicButTheScrapeIs() throws Exception {
-        assertThat(get(managementPort, "/actuator/metrics").statusCode()).isEqualTo(404);
-        assertThat(get(managementPort, "/actuator/prometheus").body()).contains("visage_memory_budget_used_bytes");
-        String health = get(managementPort, "/actuator/health").body();
+        assertThat(client.get(managementPort, "/actuator/metrics").statusCode()).isEqualTo(404);
+        assertThat(client.get(managementPort, "/actuator/prometheus").body())
+                .contains("visage_memory_budget_used_bytes");
+        String health = client.get(managementPort, "/actuator/health").body();
         assertThat(health).contains("\"status\"").doesNotContain("details").doesNotContain("path");
-        assertThat(get(port, "/actuator/health").statusCode()).isEqualTo(404);
+        assertThat(client.get(port, "/actuator/health").statusCode()).isEqualTo(404);
     }
 
     private JsonNode assertProblem(HttpResponse<String> response, int status, String type, String detail) {
@@ -239,49 +213,19 @@ class HostileClientsTest {
     }
 
     private HttpResponse<String> raw(String contentType, byte[] body) throws Exception {
-        return send(HttpRequest.newBuilder(uri(port, "/identify"))
+        return client.send(HttpRequest.newBuilder(ServiceClient.uri(port, "/identify"))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    private HttpResponse<String> identify(byte[] photo) throws Exception {
-        return send(Multipart.post(uri(port, "/identify"), "image", "face.jpg", "image/jpeg", photo));
-    }
-
-    private HttpResponse<String> get(int onPort, String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(onPort, path)).GET());
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(int onPort, String path) {
-        return URI.create("http://127.0.0.1:" + onPort + path);
-    }
-
-    static String head(String path, long contentLength) {
-        return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + contentLength
-                + "\r\n\r\n";
-    }
-
-    static byte[] partStart(int imageBytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"f.jpg\"\r\n"
-                        + "Content-Type: image/jpeg\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(new byte[imageBytes]);
-        return out.toByteArray();
-    }
-
     private static byte[] field(String name, String value) {
-        return ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n")
+        return ("--" + ServiceClient.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n"
+                        + value + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] closing() {
-        return ("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        return ("--" + ServiceClient.BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** A fresh photo of the first synthetic person, as a JPEG. */

@@ -11,7 +11,7 @@ the API and the management port apart, on a stored model, and measures:
      sent their headers and the start of a multipart body and then stall; liveness latency on the management port.
 
   bench/hostile.py --models DIR [--photo FILE] [--uploads 64] [--bombs 32] [--side 6000] [--stalled 200]
-                   [--clients 4] [--duration 15] [--settle 90]
+                   [--clients 4] [--duration 24] [--settle 90]
 
 --models defaults to the store of the last bench/train.sh. Results: bench/results/hostile-<time>.json, a markdown
 summary on stdout. Load goes only to 127.0.0.1 and is bounded in count and time.
@@ -182,7 +182,7 @@ def main():
     parser.add_argument("--side", type=int, default=6000, help="bomb side in pixels (6000: 36 Mpx)")
     parser.add_argument("--stalled", type=int, default=200)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--duration", type=float, default=15,
+    parser.add_argument("--duration", type=float, default=24,
                         help="seconds per latency run (over 20, the upload timeout: the stalled uploads time out in it)")
     parser.add_argument("--settle", type=float, default=90)
     parser.add_argument("--lfw-dir", default=b.DEFAULT_LFW)

@@ -1,5 +1,7 @@
 package dev.visage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -13,6 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,6 +33,7 @@ public final class IdentifyingClients implements AutoCloseable {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Logger log = LoggerFactory.getLogger(IdentifyingClients.class);
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger requests = new AtomicInteger();
@@ -68,15 +73,16 @@ public final class IdentifyingClients implements AutoCloseable {
         return null;
     }
 
-    public int requests() {
-        return requests.get();
-    }
-
-    /** The answers other than 200, as "instance status body". */
-    public List<String> failures() {
+    /** Logs how many identifications ran and fails unless every one was answered 200 (the others are listed). */
+    public void assertNoneFailed() {
+        List<String> failed;
         synchronized (failures) {
-            return List.copyOf(failures);
+            failed = List.copyOf(failures);
         }
+        log.info("{} identifications during the swaps, {} failed", requests.get(), failed.size());
+        assertThat(failed)
+                .as("answers other than 200, as \"instance status body\"")
+                .isEmpty();
     }
 
     /** "instance:version" for every version an instance answered with. */

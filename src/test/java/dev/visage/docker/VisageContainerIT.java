@@ -160,11 +160,7 @@ class VisageContainerIT {
         } finally {
             load.close();
         }
-        log.info(
-                "{} identifications during the swaps, {} failed",
-                load.requests(),
-                load.failures().size());
-        assertThat(load.failures()).isEmpty();
+        load.assertNoneFailed();
     }
 
     /** Makes the candidate current, cuts its weights short, and starts a third replica: it serves the first. */

@@ -177,11 +177,7 @@ class TwoInstancesTest {
         } finally {
             load.close();
         }
-        log.info(
-                "{} identifications during the swaps, {} failed",
-                load.requests(),
-                load.failures().size());
-        assertThat(load.failures()).isEmpty();
+        load.assertNoneFailed();
         assertThat(load.versionsSeen()).contains("a:" + first, "b:" + first, "a:" + weak, "b:" + weak);
     }
 

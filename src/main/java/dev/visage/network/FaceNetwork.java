@@ -10,7 +10,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.util.Pair;
 
 /** Builds the convolutional face classifier described by a {@link NetworkConfig}. */
@@ -19,7 +18,7 @@ public final class FaceNetwork {
     private FaceNetwork() {}
 
     /**
-     * Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits); in inference the
+     * Conv-Pool-ReLU blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits); in inference the
      * logits are averaged over the image and its mirror image (see {@link MirrorAveragingBlock}).
      */
     public static Block build(NetworkConfig config, int classes) {
@@ -36,8 +35,10 @@ public final class FaceNetwork {
             if (config.batchNorm()) {
                 network.add(BatchNorm.builder().build());
             }
+            // Pooling before the ReLU gives the same values (ReLU is monotone) with a quarter of its work. Both are
+            // parameterless blocks stored alike, so models saved with the ReLU first load unchanged.
+            network.add(new MaxPool2x2Block());
             network.add(Activation::relu);
-            network.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
         network.add(Blocks.batchFlattenBlock());
         network.add(Linear.builder().setUnits(config.hiddenUnits()).build());

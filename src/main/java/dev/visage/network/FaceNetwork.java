@@ -18,7 +18,7 @@ public final class FaceNetwork {
     private FaceNetwork() {}
 
     /**
-     * Conv-Pool-ReLU blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits); in inference the
+     * Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits); in inference the
      * logits are averaged over the image and its mirror image (see {@link MirrorAveragingBlock}).
      */
     public static Block build(NetworkConfig config, int classes) {
@@ -35,10 +35,8 @@ public final class FaceNetwork {
             if (config.batchNorm()) {
                 network.add(BatchNorm.builder().build());
             }
-            // Pooling before the ReLU gives the same values (ReLU is monotone) with a quarter of its work. Both are
-            // parameterless blocks stored alike, so models saved with the ReLU first load unchanged.
-            network.add(new MaxPool2x2Block());
             network.add(Activation::relu);
+            network.add(new MaxPool2x2Block());
         }
         network.add(Blocks.batchFlattenBlock());
         network.add(Linear.builder().setUnits(config.hiddenUnits()).build());

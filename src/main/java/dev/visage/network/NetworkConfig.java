@@ -3,7 +3,7 @@ package dev.visage.network;
 import java.util.List;
 
 /**
- * Shape of the face network: one Conv 3x3 -> [BatchNorm] -> MaxPool 2x2 -> ReLU block per entry of
+ * Shape of the face network: one Conv 3x3 -> [BatchNorm] -> ReLU -> MaxPool 2x2 block per entry of
  * {@code channels}, then a hidden fully connected layer and the output layer.
  *
  * @param channels output channels of each convolution block (each block halves the image side); multiples of

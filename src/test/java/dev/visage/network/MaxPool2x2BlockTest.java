@@ -24,7 +24,7 @@ import java.io.DataOutputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The inference pooling gives LibTorch's pooling values, and models stored with the old block order still load. */
+/** The inference pooling gives LibTorch's pooling values, and models stored with LibTorch's pooling block still load. */
 class MaxPool2x2BlockTest {
 
     @Test
@@ -45,11 +45,11 @@ class MaxPool2x2BlockTest {
     }
 
     @Test
-    void modelsStoredWithTheReluBeforeThePoolingLoadAndAnswerTheSame() throws Exception {
+    void modelsStoredWithLibTorchPoolingBlocksLoadAndAnswerTheSame() throws Exception {
         NetworkConfig config = new NetworkConfig(List.of(16, 32), 24, 0f, false);
         Shape input = new Shape(4, 3, 16, 16);
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block stored = new MirrorAveragingBlock(reluThenPool(config, 5));
+            Block stored = new MirrorAveragingBlock(withLibTorchPooling(config, 5));
             stored.setInitializer(new NormalInitializer(0.1f), Parameter.Type.WEIGHT);
             stored.initialize(manager, DataType.FLOAT32, input);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -68,8 +68,8 @@ class MaxPool2x2BlockTest {
         }
     }
 
-    /** The network as {@link FaceNetwork} built it before the pooling moved in front of the ReLU. */
-    private static Block reluThenPool(NetworkConfig config, int classes) {
+    /** The network as {@link FaceNetwork} built it before {@link MaxPool2x2Block}. */
+    private static Block withLibTorchPooling(NetworkConfig config, int classes) {
         SequentialBlock network = new SequentialBlock();
         for (int filters : config.channels()) {
             network.add(Conv2d.builder()

@@ -9,7 +9,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * 2x2 max pooling with stride 2. Training uses LibTorch's pooling, whose backward pass the optimiser needs;
+ * 2x2 max pooling with stride 2, for feature maps of even height and width ({@link NetworkConfig#featureSide}
+ * refuses input sizes that would make one odd). Training uses LibTorch's pooling, whose backward pass the optimiser needs;
  * inference takes the element-wise maximum of the four strided quarter views instead: the same values, but
  * LibTorch's pooling kernel also tracks the index of every maximum and walks NCHW tensors one output at a time,
  * which made it the largest part of a forward pass. Stored like the {@link LambdaBlock} it replaces, so models

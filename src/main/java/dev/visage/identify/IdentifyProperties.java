@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPixels largest accepted image, in pixels, checked from the header before decoding
  * @param maxFaces most faces identified in one photo, the largest ones; others are listed unidentified
  * @param minFaceSize smallest face side, in photo pixels, that is identified; smaller faces are listed as too small
- * @param maxBatchSize most images in one forward pass
+ * @param maxBatchSize most faces in one forward pass (each goes through with its mirror image); a photo with more
+ *     faces than this is passed on its own
  * @param inferenceThreads LibTorch intra-op threads of the forward passes; one leaves the other cores to the
  *     request threads, which decode the uploads (docs/benchmarks.md has the measurement)
  * @param queueCapacity most identifications waiting for a forward pass; more are refused with 503

@@ -26,7 +26,11 @@ public final class BatchingWorker implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** @param threadSetup runs first on the worker thread (e.g. to set LibTorch's threads for it) */
+    /**
+     * @param maxBatchSize most faces in one forward pass (each goes through with its mirror image)
+     * @param queueCapacity most requests waiting
+     * @param threadSetup runs first on the worker thread (e.g. to set LibTorch's threads for it)
+     */
     public BatchingWorker(int maxBatchSize, int queueCapacity, Runnable threadSetup) {
         this.maxBatchSize = maxBatchSize;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -55,7 +59,7 @@ public final class BatchingWorker implements AutoCloseable {
     }
 
     private void run() {
-        List<Request> batch = new ArrayList<>(maxBatchSize);
+        List<Request> batch = new ArrayList<>();
         while (running) {
             try {
                 batch.add(queue.take());
@@ -63,7 +67,15 @@ public final class BatchingWorker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-            queue.drainTo(batch, maxBatchSize - 1);
+            // Requests join while their faces fit in maxBatchSize; one larger than that still runs, alone. The
+            // peeked request is the one polled: this thread is the queue's only consumer.
+            int faces = batch.get(0).faces().length;
+            for (Request next = queue.peek();
+                    next != null && faces + next.faces().length <= maxBatchSize;
+                    next = queue.peek()) {
+                batch.add(queue.poll());
+                faces += next.faces().length;
+            }
             forward(batch);
             batch.clear();
         }

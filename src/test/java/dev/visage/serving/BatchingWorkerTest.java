@@ -155,6 +155,38 @@ class BatchingWorkerTest {
     }
 
     @Test
+    void aBatchHoldsAtMostMaxBatchSizeFaces() throws Exception {
+        RecordingModel model = load();
+        ServingModel serving = new ServingModel(model.stored());
+        BatchingWorker worker = worker(MAX_BATCH, 16);
+        List<CompletableFuture<float[][]>> results = new ArrayList<>();
+
+        model.hold();
+        results.add(worker.submit(serving, new float[][] {face(0, 1)}));
+        model.awaitFirstPass();
+        // Behind the first pass: ten photos of ten faces each, then one of more faces than a batch holds.
+        for (int photo = 0; photo < 10; photo++) {
+            float[][] faces = new float[10][];
+            for (int i = 0; i < faces.length; i++) {
+                faces[i] = face(i % TinyModels.PEOPLE, 1_000 + 10L * photo + i);
+            }
+            results.add(worker.submit(serving, faces));
+        }
+        float[][] crowd = new float[MAX_BATCH + 3][];
+        for (int i = 0; i < crowd.length; i++) {
+            crowd[i] = face(i % TinyModels.PEOPLE, 2_000 + i);
+        }
+        results.add(worker.submit(serving, crowd));
+        model.release();
+
+        for (CompletableFuture<float[][]> result : results) {
+            assertThat(result.get(30, TimeUnit.SECONDS)).isNotEmpty();
+        }
+        assertThat(results.get(results.size() - 1).get()).hasDimensions(MAX_BATCH + 3, TinyModels.PEOPLE);
+        assertThat(model.batchSizes()).containsExactly(1, 30, 30, 30, 10, MAX_BATCH + 3);
+    }
+
+    @Test
     void refusesRequestsBeyondTheQueueCapacity() throws Exception {
         RecordingModel model = load();
         ServingModel serving = new ServingModel(model.stored());

@@ -52,11 +52,12 @@ def detection_drift_notes():
 
     base = os.path.join(b.ROOT, "src", "main", "java", "dev", "visage")
     ours = {"detectionSide": "640", "scaleFactor": "1.3", "retryScaleFactor": "1.15", "minNeighbors": "3",
-            "minWindow": "24",
+            "minWindow": "24", "minFaceSize (detector)": "48",
             "maxFaces (detector)": "100", "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10",
             "minFaceSize": "40"}
     found = {}
-    for name, rename in (("face/DetectionProperties.java", {"maxFaces": "maxFaces (detector)"}),
+    for name, rename in (("face/DetectionProperties.java", {"maxFaces": "maxFaces (detector)",
+                                                       "minFaceSize": "minFaceSize (detector)"}),
                          ("identify/IdentifyProperties.java", {})):
         try:
             with open(os.path.join(base, name)) as f:

@@ -6,8 +6,8 @@ LfwFrame as of issue #11:
 * the cascade: haarcascade_frontalface_alt2.xml from opencv-data (Visage reads the same file from the OpenCV
   4.13 jar of JavaCPP; Debian ships OpenCV 4.6);
 * a reduced grey copy: longest side 640 (area averaging; smaller photos are not enlarged), equalizeHist;
-* detectMultiScale2 with scale factor 1.3 (and, when that finds nothing, a second scan at 1.15), 3 neighbours, no flags, the larger of the cascade's own window (20 px)
-  and 24 px (visage.detection.min-window) as the smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
+* detectMultiScale2 with scale factor 1.3 (and, when that finds nothing, a second scan at 1.15), 3 neighbours, no flags, the largest of the cascade's own window (20 px),
+  24 px (visage.detection.min-window) and the smallest face searched (48 px of the photo, visage.detection.min-face-size) as the smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
   under min_face dropped, sorted largest first (area, then votes, then y, then x), at most max_faces;
 * the LFW frame of a box: the square a 250 x 250 deep-funneled LFW image of the same face would show, from the
   median alt2 box in LFW images with these settings (x 70.5, y 69.5, side 111).
@@ -25,6 +25,7 @@ SCALE_FACTOR = 1.3  # visage.detection.scale-factor
 RETRY_SCALE_FACTOR = 1.15  # visage.detection.retry-scale-factor: a finer scan when the first finds nothing
 MIN_NEIGHBORS = 3  # visage.detection.min-neighbors
 MIN_WINDOW = 24  # visage.detection.min-window, in pixels of the reduced copy
+MIN_FACE = 48  # visage.detection.min-face-size, in pixels of the photo
 MAX_FACES = 100  # visage.detection.max-faces
 LFW_SIDE = 250
 BOX_X, BOX_Y, BOX_SIDE = 70.5, 69.5, 111.0  # FaceFraming.HAAR_FRONTALFACE_ALT2
@@ -39,7 +40,7 @@ class Detector:
     serve one request at a time)."""
 
     def __init__(self, cascade=CASCADE, side=DETECTION_SIDE, scale=SCALE_FACTOR, neighbours=MIN_NEIGHBORS,
-                 min_face=0, max_faces=MAX_FACES, retry_scale=RETRY_SCALE_FACTOR):
+                 min_face=MIN_FACE, max_faces=MAX_FACES, retry_scale=RETRY_SCALE_FACTOR):
         self.cascade = cv2.CascadeClassifier(cascade)
         if self.cascade.empty():
             raise SystemExit("OpenCV cannot read the cascade " + cascade + " (apt-get install opencv-data)")

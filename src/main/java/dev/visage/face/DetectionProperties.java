@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param scaleFactor step between scanned window sizes
  * @param retryScaleFactor step of a second, finer scan of photos where the first found no face (0: none)
  * @param minNeighbors fewest agreeing windows for a face
+ * @param minFaceSize smallest face searched for, in photo pixels: the cascade's work grows steeply with every smaller
+ *     window size it scans
  * @param minWindow smallest window scanned, in pixels of the reduced copy: bounds the work on the largest photos
  * @param maxFaces most boxes the detector returns, the largest ones
  */
@@ -35,6 +37,7 @@ public record DetectionProperties(
         double retryScaleFactor,
 
         @Min(1) @Max(50) @DefaultValue("3") int minNeighbors,
+        @Min(0) @Max(4096) @DefaultValue("48") int minFaceSize,
         @Min(1) @Max(512) @DefaultValue("24") int minWindow,
         @Min(1) @Max(1000) @DefaultValue("100") int maxFaces) {
 
@@ -59,6 +62,13 @@ public record DetectionProperties(
     /** The detector's settings. */
     public DetectorSettings toSettings() {
         return new DetectorSettings(
-                cascade.resource(), detectionSide, scaleFactor, retryScaleFactor, minNeighbors, 0, minWindow, maxFaces);
+                cascade.resource(),
+                detectionSide,
+                scaleFactor,
+                retryScaleFactor,
+                minNeighbors,
+                minFaceSize,
+                minWindow,
+                maxFaces);
     }
 }

@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBytes largest accepted upload (the multipart limits follow it)
  * @param maxPixels largest accepted image, in pixels, checked from the header before decoding
  * @param maxFaces most faces identified in one photo, the largest ones; others are listed unidentified
- * @param minFaceSize smallest face side, in photo pixels, that is identified; smaller faces are listed as too small
+ * @param minFaceSize smallest face side, in photo pixels, that is identified; smaller faces the detector finds
+ *     (it searches from {@code visage.detection.min-face-size}) are listed as too small
  * @param maxBatchSize most faces in one forward pass (each goes through with its mirror image); a photo with more
  *     faces than this is passed on its own
  * @param inferenceThreads LibTorch intra-op threads of the forward passes; one leaves the other cores to the

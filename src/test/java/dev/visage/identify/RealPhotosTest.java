@@ -224,6 +224,34 @@ class RealPhotosTest {
     }
 
     @Test
+    void facesUnderTheIdentifyMinimumAreListedAsTooSmallAndTheOthersIdentified() throws IOException {
+        BufferedImage picture = background(new Random(14), 1024, 576);
+        Identification.Box large = paste(picture, 0, 180, 60, 120);
+        Identification.Box small = paste(picture, 1, 100, 600, 200);
+        IdentifyProperties identify = new Binder(
+                        new MapConfigurationPropertySource(Map.of("visage.identify.min-face-size", "140")))
+                .bindOrCreate("visage.identify", IdentifyProperties.class);
+        IdentificationService strict = new IdentificationService(
+                currentModel, identify, detector, new SimpleMeterRegistry(), new MemoryBudget(Long.MAX_VALUE));
+        try {
+            Identification answer = strict.identify(jpeg(picture), 3, false, true);
+
+            Identification.Face largeFace = matching(answer, large);
+            Identification.Face smallFace = matching(answer, small);
+            assertThat(largeFace).as("the 180 px face").isNotNull();
+            assertThat(largeFace.reason()).isNull();
+            assertThat(largeFace.candidates()).isNotEmpty();
+            assertThat(smallFace).as("the 100 px face").isNotNull();
+            assertThat(smallFace.reason()).isEqualTo(Identification.TOO_SMALL);
+            assertThat(smallFace.person()).isNull();
+            assertThat(smallFace.candidates()).isNull();
+            assertThat(answer.faces()).first().isEqualTo(largeFace);
+        } finally {
+            strict.destroy();
+        }
+    }
+
+    @Test
     void aPictureWithoutAFaceIsAnsweredWithNoFaces() throws IOException {
         Identification answer = service.identify(jpeg(background(new Random(13), 800, 600)), 3, false, true);
 

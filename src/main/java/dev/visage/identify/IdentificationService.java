@@ -43,6 +43,7 @@ public class IdentificationService implements DisposableBean {
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
     private final MemoryBudget decodeBudget;
+    private final DetectionTurns detectionTurns;
 
     /** @param decodeBudget bytes of decoded pixels in flight at once: a decode that does not fit answers 503 */
     IdentificationService(
@@ -66,6 +67,7 @@ public class IdentificationService implements DisposableBean {
         this.locator = new FaceLocator(
                 detector, FaceFraming.forCascade(detector.settings().cascade()), properties.minFaceSize());
         this.answers = new Answers(properties.minConfidence());
+        this.detectionTurns = new DetectionTurns(properties.concurrentDetections(), properties.timeout(), meters);
         this.worker = new BatchingWorker(
                 properties.maxBatchSize(),
                 properties.queueCapacity(),
@@ -86,7 +88,9 @@ public class IdentificationService implements DisposableBean {
             FaceImageDecoder.Header header = decoder.inspect(image);
             ServingModel model = currentModel.acquire();
             try {
-                CroppedFaces cropped = locateAndCrop(image, header, model.crop(), detect);
+                CroppedFaces cropped = detect
+                        ? detectionTurns.inTurn(() -> locateAndCrop(image, header, model.crop(), true))
+                        : locateAndCrop(image, header, model.crop(), false);
                 float[][] probabilities = cropped.crops().isEmpty()
                         ? new float[0][]
                         : await(worker.submit(model, cropped.crops().toArray(float[][]::new)));
@@ -110,7 +114,7 @@ public class IdentificationService implements DisposableBean {
 
     /**
      * Decodes the photo, finds its faces and crops them, holding decoding memory from the budget only until the
-     * crops are made: the forward pass needs only the small crops.
+     * crops are made: the forward pass needs only the small crops. With detection, only in the photo's turn.
      */
     private CroppedFaces locateAndCrop(byte[] image, FaceImageDecoder.Header header, FaceCrop crop, boolean detect) {
         long bytes = header.decodeBytes();

@@ -26,8 +26,10 @@ import org.springframework.validation.annotation.Validated;
  *     faces than this is passed on its own
  * @param inferenceThreads LibTorch intra-op threads of the forward passes; one leaves the other cores to the
  *     request threads, which decode the uploads (docs/benchmarks.md has the measurement)
+ * @param concurrentDetections photos decoded and searched for faces at once, the others waiting their turn in
+ *     arrival order (0: one per processor); photos sent with {@code detect=false} do not wait
  * @param queueCapacity most identifications waiting for a forward pass; more are refused with 503
- * @param timeout longest wait for a forward pass
+ * @param timeout longest wait for a turn to detect, and for a forward pass
  */
 @Validated
 @ConfigurationProperties("visage.identify")
@@ -41,5 +43,13 @@ public record IdentifyProperties(
         @Min(1) @DefaultValue("40") int minFaceSize,
         @Min(1) @Max(1024) @DefaultValue("32") int maxBatchSize,
         @Min(1) @DefaultValue("1") int inferenceThreads,
+        @Min(0) @DefaultValue("0") int concurrentDetections,
         @Min(1) @DefaultValue("1024") int queueCapacity,
-        @NotNull @DefaultValue("10s") Duration timeout) {}
+        @NotNull @DefaultValue("10s") Duration timeout) {
+
+    public IdentifyProperties {
+        if (concurrentDetections == 0) {
+            concurrentDetections = Runtime.getRuntime().availableProcessors();
+        }
+    }
+}

@@ -86,7 +86,17 @@ class IdentificationServiceTest {
     /** @param minConfidence the operator's override of the model's threshold; null to serve the model's own */
     private IdentificationService service(Float minConfidence) {
         return service(new IdentifyProperties(
-                minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 10, 36, 32, 1, 1024, Duration.ofSeconds(30)));
+                minConfidence,
+                3,
+                DataSize.ofMegabytes(10),
+                40_000_000L,
+                10,
+                36,
+                32,
+                1,
+                0,
+                1024,
+                Duration.ofSeconds(30)));
     }
 
     /** A service over the model in service, which starts (with the store's current version) on first use. */
@@ -402,6 +412,7 @@ class IdentificationServiceTest {
                 36,
                 maxBatchSize,
                 1,
+                0,
                 queueCapacity,
                 Duration.ofMinutes(10)));
         RecordingModel model = loaded.get(0);

@@ -289,6 +289,27 @@ class FaceDetectorTest {
         assertThatThrownBy(() -> oneScan.withRetryScaleFactor(1.0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Serving searches from 48 px ({@code visage.detection.min-face-size}): faces just above it are found too. */
+    @Test
+    void findsFacesJustAboveTheSmallestSizeSearched() {
+        FaceScenes scenes = scenes(13);
+        Random random = new Random(13);
+        int faces = 0;
+        int found = 0;
+        try (FaceDetector floor48 = new FaceDetector(DetectorSettings.defaults().withMinFaceSize(48))) {
+            for (int i = 0; i < 30; i++) {
+                try (FaceScenes.Scene scene = scenes.compose(random, 640, 480, 1 + i % 3, 52, 72)) {
+                    List<DetectedFace> detections = floor48.detect(scene.photo());
+                    FaceScenes.Match match = FaceScenes.match(scene.truth(framing), detections, 0.5);
+                    faces += match.faces();
+                    found += match.found();
+                }
+            }
+        }
+        System.out.printf("faces of 52-72 px in 640x480: %d of %d found%n", found, faces);
+        assertThat(found).as("faces found of %d", faces).isGreaterThanOrEqualTo((int) Math.ceil(0.9 * faces));
+    }
+
     @Test
     void refusesInvalidSettingsAndInputs() {
         DetectorSettings defaults = DetectorSettings.defaults();

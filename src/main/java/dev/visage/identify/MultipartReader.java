@@ -83,18 +83,6 @@ final class MultipartReader {
         return n;
     }
 
-    /** Processes bytes from an array (for callers that already have them). */
-    void feed(byte[] data, int offset, int count) {
-        while (count > 0) {
-            compact();
-            int n = Math.min(count, staging.length - end);
-            System.arraycopy(data, offset, staging, end, n);
-            accept(n);
-            offset += n;
-            count -= n;
-        }
-    }
-
     /** The body has ended: the upload, if it was complete. */
     Upload finish() {
         if (state != State.EPILOGUE) {

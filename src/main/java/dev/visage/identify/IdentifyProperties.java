@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  *     arrival order (0: one per processor); photos sent with {@code detect=false} do not wait
  * @param queueCapacity most identifications waiting for a forward pass; more are refused with 503
  * @param timeout longest wait for a turn to detect, and for a forward pass
+ * @param warmUp how long the service sends itself identifications before it reports ready (0: not at all)
  */
 @Validated
 @ConfigurationProperties("visage.identify")
@@ -45,7 +46,8 @@ public record IdentifyProperties(
         @Min(1) @DefaultValue("1") int inferenceThreads,
         @Min(0) @DefaultValue("0") int concurrentDetections,
         @Min(1) @DefaultValue("1024") int queueCapacity,
-        @NotNull @DefaultValue("10s") Duration timeout) {
+        @NotNull @DefaultValue("10s") Duration timeout,
+        @NotNull @DefaultValue("10s") Duration warmUp) {
 
     public IdentifyProperties {
         if (concurrentDetections == 0) {

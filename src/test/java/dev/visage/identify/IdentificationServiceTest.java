@@ -96,7 +96,8 @@ class IdentificationServiceTest {
                 1,
                 0,
                 1024,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                Duration.ZERO));
     }
 
     /** A service over the model in service, which starts (with the store's current version) on first use. */
@@ -414,7 +415,8 @@ class IdentificationServiceTest {
                 1,
                 0,
                 queueCapacity,
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10),
+                Duration.ZERO));
         RecordingModel model = loaded.get(0);
         int total = 64;
         int refusals = total - 1 - queueCapacity;

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +37,8 @@ import org.springframework.stereotype.Component;
  * Warms the request path before the service reports itself ready: once the API's port is open and a model serves,
  * it sends itself {@code POST /identify} requests over the network stack for {@code visage.identify.warm-up}, from
  * two threads per processor, so that the JIT compiler has compiled the HTTP, upload, decoding, crop, batching and
- * answer code, and LibTorch has prepared its kernels for the batch sizes a load makes, before a user's request
- * arrives. Readiness (this {@code warmUp} component) stays out of service until it is done. The requests are counted
- * in the metrics like any other.
+ * answer code before a user's request arrives. Readiness (this {@code warmUp} component) stays out of service until
+ * it is done, or until a request of its own goes unanswered. The requests are counted in the metrics like any other.
  */
 @Component("warmUp")
 @ConditionalOnWebApplication
@@ -108,19 +108,10 @@ class WarmUp implements HealthIndicator, DisposableBean {
                 Thread.sleep(500);
             }
             log.info("Warming up for {} before reporting ready", duration);
-            byte[] aligned = multipart(jpeg(250, 250, 1));
-            byte[] photo = multipart(jpeg(640, 480, 2));
-            HttpClient client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-            long deadline = System.nanoTime() + duration.toNanos();
-            AtomicInteger answered = new AtomicInteger();
-            AtomicInteger failed = new AtomicInteger();
+            Round round = new Round(identify, System.nanoTime() + duration.toNanos());
             List<Thread> senders = new ArrayList<>();
             for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors(); i++) {
-                Thread sender = new Thread(
-                        () -> send(client, identify, aligned, photo, deadline, answered, failed), "warm-up-" + i);
+                Thread sender = new Thread(round::send, "warm-up-" + i);
                 sender.setDaemon(true);
                 sender.start();
                 senders.add(sender);
@@ -128,11 +119,18 @@ class WarmUp implements HealthIndicator, DisposableBean {
             for (Thread sender : senders) {
                 sender.join();
             }
-            log.info(
-                    "Warm-up done: {} requests answered, {} failed, in {}; ready",
-                    answered.get(),
-                    failed.get(),
-                    duration);
+            if (round.unanswered.get() != null) {
+                log.warn(
+                        "Warm-up stopped: the service did not answer itself at {} ({}); ready anyway",
+                        identify,
+                        round.unanswered.get().toString());
+            } else {
+                log.info(
+                        "Warm-up done: {} requests answered, {} refused, in {}; ready",
+                        round.answered.get(),
+                        round.refused.get(),
+                        duration);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -142,30 +140,46 @@ class WarmUp implements HealthIndicator, DisposableBean {
         }
     }
 
-    private void send(
-            HttpClient client,
-            URI identify,
-            byte[] aligned,
-            byte[] photo,
-            long deadline,
-            AtomicInteger answered,
-            AtomicInteger failed) {
-        for (int n = 0; System.nanoTime() < deadline && !stopping; n++) {
-            boolean detecting = n % DETECTING_EVERY == DETECTING_EVERY - 1;
-            HttpRequest request = HttpRequest.newBuilder(detecting ? identify : URI.create(identify + "?detect=false"))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(detecting ? photo : aligned))
-                    .build();
-            try {
-                int status = client.send(request, HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-                (status == 200 ? answered : failed).incrementAndGet();
-            } catch (IOException e) {
-                failed.incrementAndGet();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /** The requests the senders repeat until the deadline, and what came of them. */
+    private final class Round {
+
+        private final URI identify;
+        private final long deadline;
+        private final byte[] aligned = multipart(jpeg(250, 250, 1));
+        private final byte[] photo = multipart(jpeg(640, 480, 2));
+        private final HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        private final AtomicInteger answered = new AtomicInteger();
+        private final AtomicInteger refused = new AtomicInteger();
+        private final AtomicReference<IOException> unanswered = new AtomicReference<>();
+
+        Round(URI identify, long deadline) {
+            this.identify = identify;
+            this.deadline = deadline;
+        }
+
+        /** Sends until the deadline, the service's shutdown, or a request of any sender that goes unanswered. */
+        void send() {
+            for (int n = 0; System.nanoTime() < deadline && !stopping && unanswered.get() == null; n++) {
+                boolean detecting = n % DETECTING_EVERY == DETECTING_EVERY - 1;
+                HttpRequest request = HttpRequest.newBuilder(
+                                detecting ? identify : URI.create(identify + "?detect=false"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(detecting ? photo : aligned))
+                        .build();
+                try {
+                    int status = client.send(request, HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                    (status == 200 ? answered : refused).incrementAndGet();
+                } catch (IOException e) {
+                    unanswered.compareAndSet(null, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

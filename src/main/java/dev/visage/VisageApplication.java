@@ -24,12 +24,16 @@ public class VisageApplication {
         DjlEnvironment.configure();
         if (args.length > 0 && TRAIN_COMMAND.equals(args[0])) {
             String[] options = Arrays.copyOfRange(args, 1, args.length);
-            SpringApplication app = new SpringApplicationBuilder(VisageApplication.class)
-                    .web(WebApplicationType.NONE)
-                    .properties("visage.command=" + TRAIN_COMMAND)
-                    .build();
-            System.exit(SpringApplication.exit(app.run(options)));
+            System.exit(SpringApplication.exit(trainCommand().run(options)));
         }
         SpringApplication.run(VisageApplication.class, args);
+    }
+
+    /** The {@code train} command: the application without a web server, running {@code TrainCommand}. */
+    static SpringApplication trainCommand() {
+        return new SpringApplicationBuilder(VisageApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("visage.command=" + TRAIN_COMMAND)
+                .build();
     }
 }

@@ -24,7 +24,6 @@ import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -39,9 +38,9 @@ import org.springframework.stereotype.Component;
  * two threads per processor, so that the JIT compiler has compiled the HTTP, upload, decoding, crop, batching and
  * answer code before a user's request arrives. Readiness (this {@code warmUp} component) stays out of service until
  * it is done, or until a request of its own goes unanswered. The requests are counted in the metrics like any other.
+ * Without a web server (the {@code train} command) it never starts, and nothing asks for readiness.
  */
 @Component("warmUp")
-@ConditionalOnWebApplication
 class WarmUp implements HealthIndicator, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);

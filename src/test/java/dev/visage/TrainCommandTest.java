@@ -1,0 +1,40 @@
+package dev.visage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.visage.store.ModelStore;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** {@code java -jar visage.jar train}: the application as the command builds it starts, trains, stores, exits 0. */
+class TrainCommandTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void trainsStoresAndExitsZeroWithoutAWebServer() {
+        Path lfw = SyntheticLfw.write(root.resolve("lfw"), 3, 20, 42);
+        Path models = root.resolve("models");
+
+        ConfigurableApplicationContext context = VisageApplication.trainCommand()
+                .run(
+                        "--visage.lfw.dir=" + lfw,
+                        "--visage.lfw.download=false",
+                        "--visage.models.dir=" + models,
+                        "--visage.training.people=3",
+                        "--visage.training.epochs=2",
+                        "--visage.training.batch-size=4",
+                        "--visage.training.warmup-epochs=0",
+                        "--visage.network.channels=16,16",
+                        "--visage.network.hidden-units=32",
+                        "--promote=force");
+        int exitCode = SpringApplication.exit(context);
+
+        assertThat(exitCode).isZero();
+        assertThat(new ModelStore(models, 5).versions()).hasSize(1);
+    }
+}

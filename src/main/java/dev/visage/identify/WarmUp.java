@@ -106,6 +106,9 @@ class WarmUp implements HealthIndicator, DisposableBean {
             while (currentModel.version().isEmpty() && !stopping) {
                 Thread.sleep(500);
             }
+            if (stopping) {
+                return;
+            }
             log.info("Warming up for {} before reporting ready", duration);
             Round round = new Round(identify, System.nanoTime() + duration.toNanos());
             List<Thread> senders = new ArrayList<>();

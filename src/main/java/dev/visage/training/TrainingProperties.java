@@ -108,7 +108,7 @@ public record TrainingProperties(
             @Min(0) @Max(20000) @DefaultValue("500") int strangerImages,
             @Min(0) @Max(4096) @DefaultValue("16") int outliersPerBatch,
 
-            @DecimalMin("0.0") @DecimalMax("10.0") @DefaultValue("0.25")
+            @DecimalMin("0.0") @DecimalMax("10.0") @DefaultValue("0.5")
             float outlierWeight,
 
             @DecimalMin(value = "0.0", inclusive = false)

@@ -88,14 +88,16 @@ class WarmUp implements HealthIndicator, DisposableBean {
     /** The API's own address, or loopback when it listens on every interface. */
     private String host() {
         String address = environment.getProperty("server.address");
+        if (address == null || address.isBlank()) {
+            return "127.0.0.1";
+        }
         try {
-            if (address == null
-                    || address.isBlank()
-                    || InetAddress.getByName(address).isAnyLocalAddress()) {
+            InetAddress bound = InetAddress.getByName(address);
+            if (bound.isAnyLocalAddress()) {
                 return "127.0.0.1";
             }
-            InetAddress bound = InetAddress.getByName(address);
-            return bound.getHostAddress().contains(":") ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress();
+            String host = bound.getHostAddress();
+            return host.contains(":") ? "[" + host + "]" : host;
         } catch (IOException e) {
             return "127.0.0.1";
         }

@@ -14,9 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs forward passes on one dedicated thread, batching the waiting requests into one pass (as many as fit in
  * {@code maxBatchSize} faces), the way DJL Serving and TorchServe do. Under load, batches fill up and the per-image
- * cost of the native call drops;
- * with a single request waiting, it runs at once with no added delay. A single caller keeps the (not thread-safe)
- * predictor safe.
+ * cost of the native call drops; with a single request waiting, it runs at once with no added delay. A single
+ * caller keeps the (not thread-safe) predictor safe.
  */
 public final class BatchingWorker implements AutoCloseable {
 

@@ -19,7 +19,7 @@ public final class DetectedFraming {
 
     public DetectedFraming(FaceDetector detector) {
         this.detector = detector;
-        this.framing = FaceFraming.forCascade(detector.settings().cascade());
+        this.framing = FaceFraming.forDetector(detector.settings());
     }
 
     public LfwFrame frame(Photo photo) {

@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param cascade which of OpenCV's cascades: {@code haar-alt2}, {@code haar-default}, {@code lbp} or
  *     {@code lbp-improved}
+ * @param proposals the cheaper cascade whose boxes {@code cascade} checks instead of scanning the whole photo
+ *     itself: {@code lbp}, or {@code none} ({@code cascade} scans the whole photo)
  * @param detectionSide longest side of the reduced copy the cascade scans
  * @param scaleFactor step between scanned window sizes
  * @param retryScaleFactor step of a second, finer scan of photos where the first found no face (0: none)
@@ -28,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("visage.detection")
 public record DetectionProperties(
         @NotNull @DefaultValue("haar-alt2") Cascade cascade,
+        @NotNull @DefaultValue("lbp") Proposals proposals,
         @Min(64) @Max(4096) @DefaultValue("640") int detectionSide,
 
         @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.3")
@@ -59,10 +62,28 @@ public record DetectionProperties(
         }
     }
 
+    /** Which cascade proposes the boxes that {@code cascade} checks. */
+    public enum Proposals {
+        NONE(null),
+        LBP(FaceDetector.LBP_FRONTALFACE);
+
+        private final String resource;
+
+        Proposals(String resource) {
+            this.resource = resource;
+        }
+
+        /** The cascade's classpath resource; null for none. */
+        public String resource() {
+            return resource;
+        }
+    }
+
     /** The detector's settings. */
     public DetectorSettings toSettings() {
         return new DetectorSettings(
                 cascade.resource(),
+                proposals.resource(),
                 detectionSide,
                 scaleFactor,
                 retryScaleFactor,

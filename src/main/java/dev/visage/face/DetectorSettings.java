@@ -6,10 +6,13 @@ import java.util.Objects;
  * How the {@link FaceDetector} searches.
  *
  * @param cascade classpath resource of the cascade XML (new-style cascades, such as {@link FaceDetector}'s constants)
+ * @param proposalCascade a faster cascade whose boxes {@code cascade} then checks near each box, instead of
+ *     scanning the whole photo with {@code cascade}; {@code null}: {@code cascade} scans the whole photo
  * @param detectionSide longest side of the reduced copy the cascade scans; smaller photos are not enlarged
  * @param scaleFactor step between the scanned window sizes (above 1; larger is faster and coarser)
- * @param retryScaleFactor the step of a second, finer scan when the first finds no face (0: none); it finds
- *     faces that fall between the first scan's window sizes, at the cost of a second scan of faceless photos
+ * @param retryScaleFactor the step of a second, finer scan of the whole photo with {@code cascade} when the first
+ *     finds no face (0: none); it finds faces that fall between the first scan's window sizes or that the proposals
+ *     missed, at the cost of a second scan of faceless photos
  * @param minNeighbors fewest raw windows that must agree on a face (higher drops weak boxes)
  * @param minFaceSize smallest face side reported, in pixels of the original photo
  * @param minDetectionSize smallest window side scanned, in pixels of the reduced copy (never below the cascade's
@@ -18,6 +21,7 @@ import java.util.Objects;
  */
 public record DetectorSettings(
         String cascade,
+        String proposalCascade,
         int detectionSide,
         double scaleFactor,
         double retryScaleFactor,
@@ -48,14 +52,29 @@ public record DetectorSettings(
         }
     }
 
-    /** The setting chosen with {@code DetectionBench} (docs/detection-report.md). */
+    /** The defaults of {@code visage.detection.*} ({@link DetectionProperties}), chosen with {@code DetectionBench}. */
     public static DetectorSettings defaults() {
-        return new DetectorSettings(FaceDetector.HAAR_FRONTALFACE_ALT2, 640, 1.3, 1.15, 3, 60, 24, 16);
+        return new DetectorSettings(
+                FaceDetector.HAAR_FRONTALFACE_ALT2, FaceDetector.LBP_FRONTALFACE, 640, 1.3, 1.15, 3, 48, 24, 100);
     }
 
     public DetectorSettings withCascade(String newCascade) {
         return new DetectorSettings(
                 newCascade,
+                proposalCascade,
+                detectionSide,
+                scaleFactor,
+                retryScaleFactor,
+                minNeighbors,
+                minFaceSize,
+                minDetectionSize,
+                maxFaces);
+    }
+
+    public DetectorSettings withProposalCascade(String newProposalCascade) {
+        return new DetectorSettings(
+                cascade,
+                newProposalCascade,
                 detectionSide,
                 scaleFactor,
                 retryScaleFactor,
@@ -67,12 +86,21 @@ public record DetectorSettings(
 
     public DetectorSettings withDetectionSide(int newSide) {
         return new DetectorSettings(
-                cascade, newSide, scaleFactor, retryScaleFactor, minNeighbors, minFaceSize, minDetectionSize, maxFaces);
+                cascade,
+                proposalCascade,
+                newSide,
+                scaleFactor,
+                retryScaleFactor,
+                minNeighbors,
+                minFaceSize,
+                minDetectionSize,
+                maxFaces);
     }
 
     public DetectorSettings withScaleFactor(double newScale) {
         return new DetectorSettings(
                 cascade,
+                proposalCascade,
                 detectionSide,
                 newScale,
                 retryScaleFactor,
@@ -84,12 +112,21 @@ public record DetectorSettings(
 
     public DetectorSettings withRetryScaleFactor(double newRetry) {
         return new DetectorSettings(
-                cascade, detectionSide, scaleFactor, newRetry, minNeighbors, minFaceSize, minDetectionSize, maxFaces);
+                cascade,
+                proposalCascade,
+                detectionSide,
+                scaleFactor,
+                newRetry,
+                minNeighbors,
+                minFaceSize,
+                minDetectionSize,
+                maxFaces);
     }
 
     public DetectorSettings withMinNeighbors(int newMinNeighbors) {
         return new DetectorSettings(
                 cascade,
+                proposalCascade,
                 detectionSide,
                 scaleFactor,
                 retryScaleFactor,
@@ -102,6 +139,7 @@ public record DetectorSettings(
     public DetectorSettings withMinFaceSize(int newMinFaceSize) {
         return new DetectorSettings(
                 cascade,
+                proposalCascade,
                 detectionSide,
                 scaleFactor,
                 retryScaleFactor,
@@ -114,6 +152,7 @@ public record DetectorSettings(
     public DetectorSettings withMinDetectionSize(int newMinDetectionSize) {
         return new DetectorSettings(
                 cascade,
+                proposalCascade,
                 detectionSide,
                 scaleFactor,
                 retryScaleFactor,
@@ -126,6 +165,7 @@ public record DetectorSettings(
     public DetectorSettings withMaxFaces(int newMaxFaces) {
         return new DetectorSettings(
                 cascade,
+                proposalCascade,
                 detectionSide,
                 scaleFactor,
                 retryScaleFactor,

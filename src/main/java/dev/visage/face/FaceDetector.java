@@ -26,6 +26,12 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
  * first. When a scan finds nothing, a second one with the finer {@link DetectorSettings#retryScaleFactor} looks at
  * the window sizes the first stepped over.
  *
+ * <p>With a {@link DetectorSettings#proposalCascade}, the first scan is in two stages: the proposal cascade (LBP
+ * features, several times cheaper per window) scans a copy reduced until the smallest face searched is little more
+ * than its window, keeping every box that one window found; then the main cascade scans only around each proposal,
+ * at finer steps and sizes close to the proposal's. Most of the photo is thus scanned by the cheap cascade at the
+ * coarsest useful resolution, while the boxes and their votes come from the main cascade.
+ *
  * <p>Thread-safe: each call borrows its own classifier from a {@link CascadePool}; {@link #close} frees them.
  */
 public final class FaceDetector implements AutoCloseable {
@@ -48,11 +54,13 @@ public final class FaceDetector implements AutoCloseable {
 
     private final DetectorSettings settings;
     private final CascadePool classifiers;
+    private final CascadePool proposers;
 
     /** Reads the cascade and checks that OpenCV accepts it. */
     public FaceDetector(DetectorSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.classifiers = new CascadePool(settings.cascade());
+        this.proposers = settings.proposalCascade() == null ? null : new CascadePool(settings.proposalCascade());
     }
 
     public DetectorSettings settings() {
@@ -82,7 +90,9 @@ public final class FaceDetector implements AutoCloseable {
         if (channels != 1 && channels != 3 && channels != 4) {
             throw new IllegalArgumentException("Expected 1, 3 or 4 channels, not " + channels);
         }
+        // Borrowed outside the scope: a classifier the pool creates must outlive this call's native memory.
         CascadeClassifier classifier = classifiers.borrow();
+        CascadeClassifier proposer = proposers == null ? null : proposers.borrow();
         try (PointerScope scope = new PointerScope()) {
             Mat grey = OpenCvImages.equalisedGrey(image, settings.detectionSide());
             double toOriginalX = (double) image.cols() / grey.cols();
@@ -92,24 +102,31 @@ public final class FaceDetector implements AutoCloseable {
             if (minSide > Math.min(grey.cols(), grey.rows())) {
                 return List.of();
             }
-            Scan scan = scan(classifier, grey, settings.scaleFactor(), minSide, settings.minNeighbors());
+            Scan scan = proposers == null
+                    ? scan(classifier, grey, settings.scaleFactor(), minSide, 0, settings.minNeighbors())
+                    : CheckedProposals.scan(
+                            proposer, proposers.windowSide(), classifier, grey, minSide, settings.minNeighbors());
             if (scan.boxes().empty() && settings.retryScaleFactor() > 0) {
-                scan = scan(classifier, grey, settings.retryScaleFactor(), minSide, settings.minNeighbors());
+                scan = scan(classifier, grey, settings.retryScaleFactor(), minSide, 0, settings.minNeighbors());
             }
             return inPhotoPixels(scan, image.cols(), image.rows(), toOriginalX, toOriginalY);
         } finally {
             classifiers.giveBack(classifier);
+            if (proposer != null) {
+                proposers.giveBack(proposer);
+            }
         }
     }
 
     /** The cascade's boxes and each one's number of agreeing windows. */
-    private record Scan(RectVector boxes, IntPointer votes) {}
+    record Scan(RectVector boxes, IntPointer votes) {}
 
-    private static Scan scan(CascadeClassifier classifier, Mat grey, double scaleFactor, int minSide, int neighbours) {
+    static Scan scan(
+            CascadeClassifier classifier, Mat grey, double scaleFactor, int minSide, int maxSide, int neighbours) {
         RectVector boxes = new RectVector();
         IntPointer votes = new IntPointer();
         classifier.detectMultiScale2(
-                grey, boxes, votes, scaleFactor, neighbours, 0, new Size(minSide, minSide), new Size());
+                grey, boxes, votes, scaleFactor, neighbours, 0, new Size(minSide, minSide), new Size(maxSide, maxSide));
         return new Scan(boxes, votes);
     }
 
@@ -138,6 +155,9 @@ public final class FaceDetector implements AutoCloseable {
     @Override
     public void close() {
         classifiers.close();
+        if (proposers != null) {
+            proposers.close();
+        }
     }
 
     /** Classifiers created so far and idle now (for tests of the pool). */

@@ -27,6 +27,9 @@ public record FaceFraming(double boxX, double boxY, double boxSide) {
     public static final FaceFraming HAAR_FRONTALFACE_DEFAULT = new FaceFraming(68.0, 67.5, 116);
     public static final FaceFraming LBP_FRONTALFACE = new FaceFraming(68.5, 68.0, 115);
     public static final FaceFraming LBP_FRONTALFACE_IMPROVED = new FaceFraming(84.0, 93.0, 82);
+    // alt2 checking LBP proposals (faces from 48 px): its boxes are larger than alt2's own, as its finer checking
+    // steps find more of the larger windows (DetectionBench framing with bench.proposals=lbp).
+    public static final FaceFraming HAAR_FRONTALFACE_ALT2_CHECKING_LBP = new FaceFraming(69.0, 68.0, 114);
 
     public FaceFraming {
         if (!(boxSide > 0 && boxSide <= LFW_SIDE)) {
@@ -34,7 +37,20 @@ public record FaceFraming(double boxX, double boxY, double boxSide) {
         }
     }
 
-    /** The framing measured for one of the {@link FaceDetector} cascade constants. */
+    /** The framing measured for a detector's settings: its cascade, and the proposals it checks if any. */
+    public static FaceFraming forDetector(DetectorSettings settings) {
+        if (settings.proposalCascade() == null) {
+            return forCascade(settings.cascade());
+        }
+        if (settings.cascade().equals(FaceDetector.HAAR_FRONTALFACE_ALT2)
+                && settings.proposalCascade().equals(FaceDetector.LBP_FRONTALFACE)) {
+            return HAAR_FRONTALFACE_ALT2_CHECKING_LBP;
+        }
+        throw new IllegalArgumentException("No measured framing for the cascade " + settings.cascade()
+                + " checking the proposals of " + settings.proposalCascade());
+    }
+
+    /** The framing measured for one of the {@link FaceDetector} cascade constants scanning alone. */
     public static FaceFraming forCascade(String cascade) {
         return switch (cascade) {
             case FaceDetector.HAAR_FRONTALFACE_ALT2 -> HAAR_FRONTALFACE_ALT2;

@@ -20,12 +20,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class TrainingPipeline {
 
-    /**
-     * Smallest face searched for in a 250 x 250 LFW image: its faces are about half its side, and skipping the
-     * small scales makes detection several times cheaper.
-     */
-    static final int MIN_LFW_FACE = 60;
-
     private final LfwSource lfw;
     private final ModelStore store;
     private final TrainingProperties training;
@@ -61,7 +55,7 @@ public class TrainingPipeline {
             TrainingConfig config, LfwVariant variant, TrainingProgressListener listener, BooleanSupplier cancelled) {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = variant == null ? lfw.folder() : lfw.folder(variant);
-        try (FaceDetector detector = new FaceDetector(detection.toSettings().withMinFaceSize(MIN_LFW_FACE));
+        try (FaceDetector detector = new FaceDetector(detection.toSettings());
                 TrainedModel trained =
                         trainer(config, listener, cancelled, detector).train(folder)) {
             if (cancelled.getAsBoolean()) {

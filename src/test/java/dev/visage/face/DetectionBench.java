@@ -52,7 +52,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * ImageIO's JPEG decoding). Cascades: alt2, default, lbp, lbp-improved. Lists are comma-separated. OpenCV runs on
  * one thread unless a mode says otherwise; system properties {@code bench.scenes} (scenes per size, 60),
  * {@code bench.lfw} (LFW photos, 40) and {@code bench.framing} (photos, 3000) size the runs, {@code bench.seed}
- * (20261201) draws other photos, {@code bench.passes} (1) repeats the timing and keeps the fastest pass. Times are
+ * (20261201) draws other photos, {@code bench.passes} (1) repeats the timing and keeps the fastest pass,
+ * {@code bench.proposals} (lbp) names the proposal cascade ({@code none}: the main cascade scans alone). Times are
  * CPU time of the calling thread, with the median wall time beside them.
  */
 public final class DetectionBench {
@@ -70,6 +71,7 @@ public final class DetectionBench {
     private static final int SCENES_PER_SIZE = Integer.getInteger("bench.scenes", 60);
     private static final int LFW_PHOTOS = Integer.getInteger("bench.lfw", 40);
     private static final int PASSES = Integer.getInteger("bench.passes", 1);
+    private static final String PROPOSALS = CASCADES.get(System.getProperty("bench.proposals", "lbp"));
 
     private DetectionBench() {}
 
@@ -128,6 +130,7 @@ public final class DetectionBench {
     private static DetectorSettings settings(String cascade, int side, double scale, int neighbours, int min) {
         return DetectorSettings.defaults()
                 .withCascade(cascade)
+                .withProposalCascade(PROPOSALS)
                 .withDetectionSide(side)
                 .withScaleFactor(scale)
                 .withMinNeighbors(neighbours)
@@ -266,12 +269,13 @@ public final class DetectionBench {
     /** Found rate, false boxes and time for every combination of the given settings. */
     static void grid(String cascade, int[] sides, double[] scales, int[] neighbours, int[] minFaces, int[] minSizes) {
         Photos photos = Photos.make(LFW_PHOTOS, SCENES_PER_SIZE);
-        FaceFraming framing = FaceFraming.forCascade(cascade);
+        FaceFraming framing = FaceFraming.forDetector(settings(cascade, 640, 1.3, 3, 0));
         System.out.printf(
                 Locale.ROOT,
-                "%s: %d LFW photos, %d + %d scenes with %d faces (90-320 px), %d backgrounds "
+                "%s (proposals: %s): %d LFW photos, %d + %d scenes with %d faces (90-320 px), %d backgrounds "
                         + "without faces, seed %d%n",
                 shortName(cascade),
+                PROPOSALS == null ? "none" : shortName(PROPOSALS),
                 photos.lfw().size(),
                 photos.small().size(),
                 photos.large().size(),
@@ -361,7 +365,7 @@ public final class DetectionBench {
     static void sizes(DetectorSettings settings) {
         List<Path> sources = LfwImages.sample(false, 2000, SEED + 1);
         FaceScenes scenes = new FaceScenes(sources, FaceFraming.HAAR_FRONTALFACE_ALT2);
-        FaceFraming framing = FaceFraming.forCascade(settings.cascade());
+        FaceFraming framing = FaceFraming.forDetector(settings);
         Random random = new Random(SEED + 1);
         int[] edges = {0, 16, 20, 24, 28, 32, 40, 48, 64, 96, 1000};
         int[] faces = new int[edges.length - 1];

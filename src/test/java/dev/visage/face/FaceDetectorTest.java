@@ -38,7 +38,7 @@ class FaceDetectorTest {
     @BeforeAll
     static void createDetector() {
         detector = new FaceDetector(DetectorSettings.defaults());
-        framing = FaceFraming.forCascade(detector.settings().cascade());
+        framing = FaceFraming.forDetector(detector.settings());
     }
 
     @AfterAll
@@ -142,8 +142,11 @@ class FaceDetectorTest {
         Assumptions.assumeTrue(
                 LfwImages.available(),
                 () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
-        DetectorSettings settings =
-                DetectorSettings.defaults().withDetectionSide(250).withScaleFactor(1.1);
+        // One full scan: checking proposals adds its own jitter of a few pixels to the boxes of resampled photos.
+        DetectorSettings settings = DetectorSettings.defaults()
+                .withProposalCascade(null)
+                .withDetectionSide(250)
+                .withScaleFactor(1.1);
         try (FaceDetector small = new FaceDetector(settings)) {
             int compared = 0;
             for (Path file : LfwImages.sample(false, 6, 15)) {

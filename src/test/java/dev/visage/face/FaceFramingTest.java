@@ -53,6 +53,10 @@ class FaceFramingTest {
             assertThat(framing.boxX() + framing.boxSide() / 2).isBetween(115.0, 135.0);
         }
         assertThatThrownBy(() -> FaceFraming.forCascade("eyes.xml")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FaceFraming.forDetector(
+                        DetectorSettings.defaults().withCascade(FaceDetector.HAAR_FRONTALFACE_DEFAULT)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("proposals");
     }
 
     @Test
@@ -95,7 +99,7 @@ class FaceFramingTest {
                 LfwImages.available(),
                 () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
         DetectorSettings settings = DetectorSettings.defaults();
-        FaceFraming framing = FaceFraming.forCascade(settings.cascade());
+        FaceFraming framing = FaceFraming.forDetector(settings);
         List<java.nio.file.Path> sources = LfwImages.sample(false, 40, 7);
         FaceScenes scenes = new FaceScenes(sources, framing);
         Random random = new Random(7);

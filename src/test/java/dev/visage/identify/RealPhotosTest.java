@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.visage.face.DetectedFraming;
 import dev.visage.face.DetectionProperties;
+import dev.visage.face.DetectorSettings;
 import dev.visage.face.FaceDetector;
 import dev.visage.face.FaceFraming;
 import dev.visage.network.NetworkConfig;
@@ -47,7 +48,7 @@ class RealPhotosTest {
 
     private static final int PEOPLE = 5;
     private static final int EPOCHS = 10;
-    private static final FaceFraming FRAMING = FaceFraming.HAAR_FRONTALFACE_ALT2;
+    private static final FaceFraming FRAMING = FaceFraming.forDetector(DetectorSettings.defaults());
 
     @TempDir
     static Path models;
@@ -75,13 +76,9 @@ class RealPhotosTest {
         DetectionProperties detection = new Binder().bindOrCreate("visage.detection", DetectionProperties.class);
         detector = new FaceDetector(detection.toSettings());
         ModelStore store = new ModelStore(models, 2);
-        try (FaceDetector lfwDetector = new FaceDetector(detection.toSettings().withMinFaceSize(60));
-                TrainedModel trained = new FaceTrainer(
-                                config,
-                                new TrainingProgressListener() {},
-                                () -> false,
-                                new DetectedFraming(lfwDetector))
-                        .train(lfw)) {
+        try (TrainedModel trained = new FaceTrainer(
+                        config, new TrainingProgressListener() {}, () -> false, new DetectedFraming(detector))
+                .train(lfw)) {
             store.save(
                     trained.model(),
                     ModelManifest.unversioned(

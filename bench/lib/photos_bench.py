@@ -75,6 +75,13 @@ def detection_drift_notes():
     except OSError:
         pass
     notes = []
+    proposals = os.environ.get("REFERENCE_PROPOSALS", "none")
+    if "proposals" in found and found["proposals"] != proposals:
+        notes.append("Visage's detector checks %s proposals with alt2 (visage.detection.proposals), the reference's "
+                     "scans with %s: set REFERENCE_PROPOSALS=%s for the same algorithm"
+                     % (found["proposals"], "alt2 alone" if proposals == "none" else proposals + " proposals",
+                        found["proposals"]))
+    found.pop("proposals", None)
     for key, value in ours.items():
         if key in found and not b._same(found[key], value):
             notes.append("the reference uses %s=%s, Visage's default in src/main/java is %s: update "

@@ -94,11 +94,9 @@ def network_config(args):
 
 
 class Framing:
-    """DetectedFraming: the frame of the detected face nearest the image's centre (min face 60 px, as
-    TrainingPipeline.MIN_LFW_FACE), or the centred frame where none is found; counts both. One cascade per
-    decoding thread (a CascadeClassifier must not scan two images at once)."""
-
-    MIN_LFW_FACE = 60
+    """DetectedFraming: the frame of the detected face nearest the image's centre (with serving's detector settings,
+    as TrainingPipeline since 2026-12-02; before, faces from 60 px), or the centred frame where none is found;
+    counts both. One cascade per decoding thread (a CascadeClassifier must not scan two images at once)."""
 
     def __init__(self, detect):
         self.detect = detect
@@ -116,7 +114,7 @@ class Framing:
         detector = getattr(self.local, "detector", None)
         if detector is None:
             cv2.setNumThreads(1)
-            detector = self.local.detector = detection.Detector(min_face=self.MIN_LFW_FACE)
+            detector = self.local.detector = detection.Detector()
         frame = detection.nearest_centre_frame(detector, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
         with self.lock:
             if frame is None:

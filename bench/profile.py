@@ -36,7 +36,7 @@ VISAGE = [
     ("read upload", ("identify.MultipartReader", "identify.UploadReadingFilter", "identify.Upload",
                      "identify.FieldBuffer", "identify.ImageBuffer", "identify.PartHeaders")),
     ("decode", ("identify.FaceImageDecoder", "face.PhotoDecoder", "face.OpenCvImages")),
-    ("detect", ("face.FaceDetector", "face.CascadePool", "identify.FaceLocator")),
+    ("detect", ("face.FaceDetector", "face.CheckedProposals", "face.CascadePool", "identify.FaceLocator")),
     ("crop", ("face.FaceCrop", "face.Preprocessing")),
     ("forward", ("serving.BatchingWorker", "serving.FaceBatchTranslator", "serving.ServingModel")),
     ("answer", ("identify.Answers",)),

@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param downloadUrl a mirror of the variant's archive (default: the official address)
  */
 @Validated
-@ConfigurationProperties("visage.lfw")
+@ConfigurationProperties(prefix = "visage.lfw", ignoreUnknownFields = false)
 public record LfwProperties(
         @NotNull @DefaultValue("data/lfw-deepfunneled") Path dir,
         @NotNull @DefaultValue("deepfunneled") LfwVariant variant,

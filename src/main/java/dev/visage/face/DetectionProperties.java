@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFaces most boxes the detector returns, the largest ones
  */
 @Validated
-@ConfigurationProperties("visage.detection")
+@ConfigurationProperties(prefix = "visage.detection", ignoreUnknownFields = false)
 public record DetectionProperties(
         @NotNull @DefaultValue("haar-alt2") Cascade cascade,
         @NotNull @DefaultValue("lbp") Proposals proposals,

@@ -33,7 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param warmUp how long the service sends itself identifications before it reports ready (0: not at all)
  */
 @Validated
-@ConfigurationProperties("visage.identify")
+@ConfigurationProperties(prefix = "visage.identify", ignoreUnknownFields = false)
 public record IdentifyProperties(
         @DecimalMin("0.0") @DecimalMax("1.0") Float minConfidence,
 

@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxParts most parts in one multipart body (413 beyond)
  */
 @Validated
-@ConfigurationProperties("visage.limits")
+@ConfigurationProperties(prefix = "visage.limits", ignoreUnknownFields = false)
 public record LimitsProperties(
         @NotNull @DefaultValue("0") DataSize uploadMemory,
         @NotNull @DefaultValue("0") DataSize decodeMemory,

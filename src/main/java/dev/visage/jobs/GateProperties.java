@@ -14,7 +14,7 @@ import org.springframework.validation.annotation.Validated;
  * @param minAccuracy the least test accuracy a model needs, whatever serves now
  */
 @Validated
-@ConfigurationProperties("visage.gate")
+@ConfigurationProperties(prefix = "visage.gate", ignoreUnknownFields = false)
 public record GateProperties(
         @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.005")
         double tolerance,

@@ -12,5 +12,5 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize the largest {@code POST /train} body (413 above)
  */
 @Validated
-@ConfigurationProperties("visage.jobs")
+@ConfigurationProperties(prefix = "visage.jobs", ignoreUnknownFields = false)
 public record JobsProperties(@NotNull @DefaultValue("64KB") DataSize maxRequestSize) {}

@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param dropout overrides the dropout rate before the output layer
  */
 @Validated
-@ConfigurationProperties("visage.network")
+@ConfigurationProperties(prefix = "visage.network", ignoreUnknownFields = false)
 public record NetworkProperties(
         @NotNull @DefaultValue("seed") Preset preset,
         List<@Min(1) Integer> channels,

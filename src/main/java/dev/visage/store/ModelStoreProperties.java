@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *        may take the lock over; also the age after which a write's leftover {@code .tmp-} entry is removed
  */
 @Validated
-@ConfigurationProperties("visage.models")
+@ConfigurationProperties(prefix = "visage.models", ignoreUnknownFields = false)
 public record ModelStoreProperties(
         @NotNull @DefaultValue("models") Path dir,
         @Min(1) @DefaultValue("5") int keep,

@@ -43,7 +43,7 @@ import org.springframework.validation.annotation.Validated;
  * @param openSet outlier exposure and threshold calibration ({@code visage.training.open-set.*})
  */
 @Validated
-@ConfigurationProperties("visage.training")
+@ConfigurationProperties(prefix = "visage.training", ignoreUnknownFields = false)
 public record TrainingProperties(
         @Min(2) @DefaultValue("10") int people,
         List<String> names,

@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param failureWindow the window over which wrong tokens are counted, and how long an address is then refused
  */
 @Validated
-@ConfigurationProperties("visage.admin")
+@ConfigurationProperties(prefix = "visage.admin", ignoreUnknownFields = false)
 record AdminProperties(
         String token,
 

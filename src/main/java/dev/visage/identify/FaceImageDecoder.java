@@ -49,6 +49,18 @@ final class FaceImageDecoder {
             return "jpeg".equals(format) ? reduced * (3 + 3 + 3) : width * height * (8 + 3) + reduced * (3 + 3);
         }
 
+        /**
+         * How many pixels of the photo as sent (upright) one pixel of its reduced, upright decode spans, across and
+         * down: the decode may be a quarter turn from the header's sides (EXIF orientation), told by its shape.
+         */
+        double[] sentPixelsPerDecoded(Photo upright) {
+            double shape = (double) upright.width() / upright.height();
+            boolean turned = Math.abs(shape - (double) height / width) < Math.abs(shape - (double) width / height);
+            long sentWidth = turned ? height : width;
+            long sentHeight = turned ? width : height;
+            return new double[] {(double) sentWidth / upright.width(), (double) sentHeight / upright.height()};
+        }
+
         private static long ceilDiv(long value, int divisor) {
             return (value + divisor - 1) / divisor;
         }

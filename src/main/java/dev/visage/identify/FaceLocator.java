@@ -25,7 +25,7 @@ final class FaceLocator {
     /**
      * A face and the frame to crop it from.
      *
-     * @param box where the face is in the photo
+     * @param box where the face is in the photo: in the decoded photo's pixels, then in those of the photo as sent
      * @param detectionScore the detector's vote count; null for the centred frame
      * @param frame the square of the photo that stands for an LFW image of the face
      */
@@ -33,6 +33,18 @@ final class FaceLocator {
 
         boolean tooSmall(int minSide) {
             return Math.max(box.width(), box.height()) < minSide;
+        }
+
+        /** The same face with its box scaled by these factors (the frame stays in the decoded photo's pixels). */
+        LocatedFace withBoxScaled(double acrossFactor, double downFactor) {
+            int x = (int) Math.round(box.x() * acrossFactor);
+            int y = (int) Math.round(box.y() * downFactor);
+            Identification.Box scaled = new Identification.Box(
+                    x,
+                    y,
+                    (int) Math.round((box.x() + box.width()) * acrossFactor) - x,
+                    (int) Math.round((box.y() + box.height()) * downFactor) - y);
+            return new LocatedFace(scaled, detectionScore, frame);
         }
     }
 

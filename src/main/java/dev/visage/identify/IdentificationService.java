@@ -125,7 +125,8 @@ public class IdentificationService implements DisposableBean {
         }
         try (MemoryBudget.Permit decoding = decodeBudget.acquire(bytes)) {
             Photo photo = decoder.decode(image, header);
-            List<FaceLocator.LocatedFace> located = detect ? locator.detect(photo) : List.of(locator.centred(photo));
+            List<FaceLocator.LocatedFace> located =
+                    inSentPixels(detect ? locator.detect(photo) : List.of(locator.centred(photo)), header, photo);
             List<float[]> crops = new ArrayList<>();
             for (FaceLocator.LocatedFace face : located) {
                 if (crops.size() < properties.maxFaces() && !face.tooSmall(locator.minFaceSize())) {
@@ -136,6 +137,18 @@ public class IdentificationService implements DisposableBean {
             }
             return new CroppedFaces(located, crops);
         }
+    }
+
+    /** The faces with their boxes in the pixels of the photo as sent (upright), where a big JPEG decoded reduced. */
+    private static List<FaceLocator.LocatedFace> inSentPixels(
+            List<FaceLocator.LocatedFace> located, FaceImageDecoder.Header header, Photo photo) {
+        if (header.reduction() == 1) {
+            return located;
+        }
+        double[] factors = header.sentPixelsPerDecoded(photo);
+        return located.stream()
+                .map(face -> face.withBoxScaled(factors[0], factors[1]))
+                .toList();
     }
 
     /** An answer for every face found: identified, or why not. */

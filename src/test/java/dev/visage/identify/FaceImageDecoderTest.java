@@ -286,4 +286,23 @@ class FaceImageDecoderTest {
         assertThat(rejected.reason()).isEqualTo(Reason.TOO_LARGE);
         assertThat(rejected.getMessage()).startsWith("The image is 101x100 pixels");
     }
+
+    @Test
+    void aReducedDecodeOfAnExifTurnedJpegMapsBackToTheUprightPhotoAsSent() {
+        BufferedImage wide = new BufferedImage(3400, 1700, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] turned =
+                TestImages.insertAfterSoi(TestImages.encode(wide, "jpeg"), TestImages.orientationSegment(false, 6));
+        FaceImageDecoder decoder = new FaceImageDecoder(100_000_000);
+
+        FaceImageDecoder.Header header = decoder.inspect(turned);
+        Photo upright = decoder.decode(turned, header);
+
+        assertThat(header.reduction()).isEqualTo(2);
+        assertThat(upright.width()).isEqualTo(850);
+        assertThat(upright.height()).isEqualTo(1700);
+        // The photo as sent is 1700 x 3400 once upright: two sent pixels per decoded one, both ways.
+        assertThat(header.sentPixelsPerDecoded(upright)).containsExactly(2.0, 2.0);
+        Photo unturned = decoder.decode(TestImages.encode(wide, "jpeg"), header);
+        assertThat(header.sentPixelsPerDecoded(unturned)).containsExactly(2.0, 2.0);
+    }
 }

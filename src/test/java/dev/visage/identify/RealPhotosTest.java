@@ -305,4 +305,53 @@ class RealPhotosTest {
                 .isEqualTo(new Identification.Box(
                         (int) Math.round(FRAMING.boxX()), (int) Math.round(FRAMING.boxY()), side, side));
     }
+
+    /** Issue #11's bad input: every photo gets a clear answer in bounded time (generous: a safety net, not a target). */
+    @Test
+    void aCollageOfAHundredFacesIdentifiesTheLargestAndListsTheRest() throws IOException {
+        BufferedImage collage = background(new Random(21), 1970, 1970);
+        for (int i = 0; i < 100; i++) {
+            paste(collage, i % testPhotos.size(), 90, (i % 10) * 197, (i / 10) * 197);
+        }
+        long start = System.nanoTime();
+        Identification answer = service.identify(jpeg(collage), 3, false, true);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        System.out.printf(
+                "collage of 100 faces: %d found in %d ms%n", answer.faces().size(), millis);
+        assertThat(millis).isLessThan(20_000);
+        assertThat(answer.faces()).hasSizeGreaterThan(10);
+        assertThat(answer.faces().stream().filter(face -> face.reason() == null))
+                .hasSize(10);
+        assertThat(answer.faces().subList(10, answer.faces().size()))
+                .allSatisfy(face -> assertThat(face.reason()).isEqualTo(Identification.TOO_MANY));
+    }
+
+    @Test
+    void aStripOfTenThousandByTenPixelsHasNoFace() throws IOException {
+        BufferedImage strip = background(new Random(22), 10_000, 10);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(strip, "png", png);
+
+        Identification answer = service.identify(png.toByteArray(), 3, false, true);
+
+        assertThat(answer.faces()).isEmpty();
+        assertThat(answer.reason()).isEqualTo(Identification.NO_FACE);
+    }
+
+    @Test
+    void aTwentyFourMegapixelPhotoIsSearchedAndItsFaceNamed() throws IOException {
+        BufferedImage photo = background(new Random(23), 6000, 4000);
+        Identification.Box truth = paste(photo, 2, 700, 2500, 1200);
+        long start = System.nanoTime();
+        Identification answer = service.identify(jpeg(photo), 3, false, true);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        System.out.printf("24 MP photo: %d ms%n", millis);
+        assertThat(millis).isLessThan(20_000);
+        // Decoded at half size, answered in the pixels of the photo as sent.
+        Identification.Face face = matching(answer, truth);
+        assertThat(face).as("the 700 px face in %s", answer.faces()).isNotNull();
+        assertThat(face.candidates()).isNotEmpty();
+    }
 }

@@ -47,7 +47,8 @@ public record FaceFraming(double boxX, double boxY, double boxSide) {
             return HAAR_FRONTALFACE_ALT2_CHECKING_LBP;
         }
         throw new IllegalArgumentException("No measured framing for the cascade " + settings.cascade()
-                + " checking the proposals of " + settings.proposalCascade());
+                + " checking the proposals of " + settings.proposalCascade()
+                + ": let it scan alone (visage.detection.proposals=none), or check proposals with haar-alt2");
     }
 
     /** The framing measured for one of the {@link FaceDetector} cascade constants scanning alone. */

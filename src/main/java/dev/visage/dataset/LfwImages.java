@@ -2,6 +2,7 @@ package dev.visage.dataset;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Sampler;
@@ -12,6 +13,7 @@ import dev.visage.face.Photo;
 import dev.visage.face.PhotoDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,14 +21,15 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * One part of the LFW split, decoded and cropped once into one tensor of CHW floats in [0, 1]; epochs then only
- * slice it, through a DJL {@link ArrayDataset} whose pipeline transforms whole batches.
+ * One part of the LFW split, decoded and cropped once into one tensor of CHW bytes (0-255, a quarter of the memory
+ * of floats); epochs then only slice it, through a DJL {@link ArrayDataset} whose pipeline first turns each batch
+ * into floats in [0, 1] and then transforms it whole.
  *
  * <p>With a margin, each image keeps {@code margin} extra pixels around the crop so that training can shift the
  * crop with real image content.
  *
  * @param images the images, in tensor order
- * @param pixels N x 3 x side x side, side = image size + 2 margin
+ * @param pixels N x 3 x side x side bytes ({@code UINT8}), side = image size + 2 margin
  * @param labels class index of each image
  * @param margin extra pixels kept on every side of the crop
  */
@@ -49,13 +52,17 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
             throw new IllegalArgumentException("margin must be >= 0");
         }
         int perImage = crop.pixelCount(margin);
-        float[] values = new float[images.size() * perImage];
+        byte[] values = new byte[images.size() * perImage];
         float[] classes = new float[images.size()];
         try {
             IntStream.range(0, images.size()).parallel().forEach(i -> {
                 LabeledImage image = images.get(i);
                 Photo photo = read(root.resolve(image.file()));
-                crop.toPixels(photo, framing.apply(photo), margin, values, i * perImage);
+                float[] face = new float[perImage];
+                crop.toPixels(photo, framing.apply(photo), margin, face, 0);
+                for (int k = 0; k < perImage; k++) {
+                    values[i * perImage + k] = (byte) Math.round(Math.min(1f, Math.max(0f, face[k])) * 255);
+                }
                 classes[i] = image.label();
             });
         } catch (UncheckedIOException e) {
@@ -65,7 +72,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
         int side = crop.imageSize() + 2 * margin;
         return new LfwImages(
                 List.copyOf(images),
-                manager.create(values, new Shape(images.size(), 3, side, side)),
+                manager.create(ByteBuffer.wrap(values), new Shape(images.size(), 3, side, side), DataType.UINT8),
                 manager.create(classes),
                 margin);
     }
@@ -82,6 +89,18 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
         return images.size();
     }
 
+    /** Stored bytes (0-255) as the floats in [0, 1] that the crop made. */
+    public static NDArray unitFloats(NDArray bytes) {
+        return bytes.toType(DataType.FLOAT32, false).div(255f);
+    }
+
+    /** Image {@code index} as CHW floats in [0, 1]. */
+    public float[] face(int index) {
+        try (NDArray face = unitFloats(pixels.get(index))) {
+            return face.toFloatArray();
+        }
+    }
+
     /** Class index of each image, in tensor order. */
     public int[] classes() {
         return images.stream().mapToInt(LabeledImage::label).toArray();
@@ -90,28 +109,37 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
     /**
      * These images as a data set whose batches a sampler picks.
      *
-     * @param pipeline applied to each whole batch (N x 3 x side x side), e.g. augmentation and normalisation
+     * @param pipeline applied to each whole batch (N x 3 x side x side floats in [0, 1]), e.g. augmentation and
+     *     normalisation
      */
     public ArrayDataset toDataset(Sampler sampler, Pipeline pipeline) {
         return new ArrayDataset.Builder()
                 .setData(pixels)
                 .optLabels(labels)
                 .setSampling(sampler)
-                .optPipeline(pipeline)
+                .optPipeline(inUnitFloats(pipeline))
                 .build();
     }
 
     /**
      * These images as a data set of batches.
      *
-     * @param pipeline applied to each whole batch (N x 3 x side x side), e.g. augmentation and normalisation
+     * @param pipeline applied to each whole batch (N x 3 x side x side floats in [0, 1]), e.g. augmentation and
+     *     normalisation
      */
     public ArrayDataset toDataset(int batchSize, boolean shuffle, Pipeline pipeline) {
         return new ArrayDataset.Builder()
                 .setData(pixels)
                 .optLabels(labels)
                 .setSampling(batchSize, shuffle)
-                .optPipeline(pipeline)
+                .optPipeline(inUnitFloats(pipeline))
                 .build();
+    }
+
+    /** {@code pipeline} preceded by the conversion of the stored bytes. */
+    private static Pipeline inUnitFloats(Pipeline pipeline) {
+        Pipeline converted = new Pipeline(LfwImages::unitFloats);
+        pipeline.getTransforms().forEach(converted::add);
+        return converted;
     }
 }

@@ -2,6 +2,7 @@ package dev.visage.face;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
 import java.util.Arrays;
@@ -11,6 +12,9 @@ import java.util.Arrays;
  * per-channel mean and standard deviation. Stored with each model so that serving repeats training exactly.
  */
 public record Preprocessing(FaceCrop crop, float[] mean, float[] std) implements Transform {
+
+    /** Images measured at once: a few megabytes of floats. */
+    private static final int MEASURE_CHUNK = 256;
 
     public Preprocessing {
         if (mean.length != 3 || std.length != 3) {
@@ -26,18 +30,61 @@ public record Preprocessing(FaceCrop crop, float[] mean, float[] std) implements
     }
 
     /**
-     * The crop with the per-channel mean and standard deviation of the central crops of {@code images} (N x 3 x
-     * (size + 2 margin)^2, in [0, 1]).
+     * Measures the per-channel mean and standard deviation of the central crop of training images stored as bytes
+     * (N x 3 x side x side, {@code UINT8}, 0-255 for [0, 1]), a chunk at a time, so that no float copy of the whole
+     * set is ever made.
      */
     public static Preprocessing measure(FaceCrop crop, NDArray images, int margin) {
-        try (NDManager scope = NDManager.newBaseManager()) {
-            int end = margin + crop.imageSize();
-            NDArray central = images.get(":, :, {}:{}, {}:{}", margin, end, margin, end);
-            central.attach(scope);
-            NDArray perChannel = central.transpose(1, 0, 2, 3).reshape(3, -1);
-            NDArray mean = perChannel.mean(new int[] {1}, true);
-            NDArray std = perChannel.sub(mean).pow(2).mean(new int[] {1}).sqrt();
-            return new Preprocessing(crop, mean.toFloatArray(), std.toFloatArray());
+        if (images.getDataType() != DataType.UINT8) {
+            throw new IllegalArgumentException("Expected images stored as bytes, not " + images.getDataType());
+        }
+        int end = margin + crop.imageSize();
+        long count = images.getShape().get(0);
+        double[] sum = new double[3];
+        double[] squares = new double[3];
+        for (long from = 0; from < count; from += MEASURE_CHUNK) {
+            try (NDManager scope = NDManager.newBaseManager()) {
+                NDArray central = images.get(
+                        "{}:{}, :, {}:{}, {}:{}",
+                        from,
+                        Math.min(count, from + MEASURE_CHUNK),
+                        margin,
+                        end,
+                        margin,
+                        end);
+                central.attach(scope);
+                NDArray unit = central.toType(DataType.FLOAT32, false).div(255f);
+                add(
+                        sum,
+                        unit.sum(new int[] {0, 2, 3})
+                                .toType(DataType.FLOAT64, false)
+                                .toDoubleArray());
+                add(
+                        squares,
+                        unit.square()
+                                .sum(new int[] {0, 2, 3})
+                                .toType(DataType.FLOAT64, false)
+                                .toDoubleArray());
+            }
+        }
+        return fromSums(crop, sum, squares, (double) count * crop.imageSize() * crop.imageSize());
+    }
+
+    /** The mean and standard deviation of each channel from the sums of its values and of their squares. */
+    private static Preprocessing fromSums(FaceCrop crop, double[] sum, double[] squares, double values) {
+        float[] mean = new float[3];
+        float[] std = new float[3];
+        for (int c = 0; c < 3; c++) {
+            double m = sum[c] / values;
+            mean[c] = (float) m;
+            std[c] = (float) Math.sqrt(Math.max(0, squares[c] / values - m * m));
+        }
+        return new Preprocessing(crop, mean, std);
+    }
+
+    private static void add(double[] total, double[] values) {
+        for (int c = 0; c < total.length; c++) {
+            total[c] += values[c];
         }
     }
 

@@ -34,7 +34,7 @@ final class ProbeSelection {
                 }
             }
             for (int i : chosen) {
-                float[] face = test.pixels().get(i).toFloatArray();
+                float[] face = test.face(i);
                 probes.add(new Probe(test.images().get(i).file(), person, face));
             }
         }

@@ -2,6 +2,7 @@ package dev.visage.dataset;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -19,9 +20,13 @@ import java.util.Set;
  * @param outlierTrain people whose images train the network to answer "someone else"
  * @param outlierValidation people whose images calibrate the threshold
  * @param strangerTest people seen by nothing but the open-set figures
- * @param outlierTrainImages the images sampled from outlier-train people, paths relative to the LFW folder
+ * @param background the outlier-train people with the most images, who train as classes of their own after the
+ *     model's people (background classes: the network learns what tells faces apart, not only these people)
+ * @param outlierTrainImages the images sampled from the other outlier-train people, paths relative to the LFW folder
  * @param outlierValidationImages the images sampled from outlier-validation people
  * @param strangerTestImages the images sampled from stranger-test people
+ * @param backgroundImages every image of the background people, labelled {@code people.size()} on in
+ *     {@code background}'s order
  */
 public record DataSplit(
         List<String> people,
@@ -32,9 +37,11 @@ public record DataSplit(
         List<String> outlierTrain,
         List<String> outlierValidation,
         List<String> strangerTest,
+        List<String> background,
         List<String> outlierTrainImages,
         List<String> outlierValidationImages,
-        List<String> strangerTestImages) {
+        List<String> strangerTestImages,
+        List<LabeledImage> backgroundImages) {
 
     static final double VALIDATION_FRACTION = 0.1;
     static final double TEST_FRACTION = 0.2;
@@ -52,9 +59,11 @@ public record DataSplit(
         outlierTrain = List.copyOf(outlierTrain);
         outlierValidation = List.copyOf(outlierValidation);
         strangerTest = List.copyOf(strangerTest);
+        background = List.copyOf(background);
         outlierTrainImages = List.copyOf(outlierTrainImages);
         outlierValidationImages = List.copyOf(outlierValidationImages);
         strangerTestImages = List.copyOf(strangerTestImages);
+        backgroundImages = List.copyOf(backgroundImages);
     }
 
     /** The split with the outsiders grouped but none of their images sampled. */
@@ -66,7 +75,8 @@ public record DataSplit(
      * Shuffles each person's images with {@code seed} and cuts them 70/10/20, so every part holds every person in
      * proportion; people with fewer than 3 images cannot appear in all three parts and are refused. Then shuffles
      * everybody else with the same seed, cuts them 60/20/20 into the outsider groups and samples each group's
-     * images as {@code sample} asks.
+     * images as {@code sample} asks. The background people are the outlier-train people with the most images (ties
+     * by name); the outlier-train sample leaves their images out, so it may hold fewer than asked.
      */
     public static DataSplit stratified(LfwCatalog catalog, List<String> people, long seed, OutsiderSample sample) {
         Random random = new Random(seed);
@@ -85,6 +95,13 @@ public record DataSplit(
         List<String> outlierTrain = outsiders.subList(0, trainEnd);
         List<String> outlierValidation = outsiders.subList(trainEnd, validationEnd);
         List<String> strangerTest = outsiders.subList(validationEnd, outsiders.size());
+        List<String> background = mostImaged(catalog, outlierTrain, sample.backgroundPeople());
+        Set<String> backgroundSet = new HashSet<>(background);
+        // Sampled from the whole group, as without background people, so the later groups' samples stay the same.
+        List<String> outlierTrainImages =
+                sampleImages(catalog, outlierTrain, sample.outlierTrainImages(), outsiderRandom).stream()
+                        .filter(file -> !backgroundSet.contains(file.substring(0, file.indexOf('/'))))
+                        .toList();
         return new DataSplit(
                 people,
                 seed,
@@ -94,9 +111,33 @@ public record DataSplit(
                 outlierTrain,
                 outlierValidation,
                 strangerTest,
-                sampleImages(catalog, outlierTrain, sample.outlierTrainImages(), outsiderRandom),
+                background,
+                outlierTrainImages,
                 sampleImages(catalog, outlierValidation, sample.outlierValidationImages(), outsiderRandom),
-                sampleImages(catalog, strangerTest, sample.strangerTestImages(), outsiderRandom));
+                sampleImages(catalog, strangerTest, sample.strangerTestImages(), outsiderRandom),
+                labelled(catalog, background, people.size()));
+    }
+
+    /** The {@code count} people of a group with the most images, most first, ties by name. */
+    private static List<String> mostImaged(LfwCatalog catalog, List<String> group, int count) {
+        return group.stream()
+                .sorted(Comparator.comparingInt(
+                                (String person) -> catalog.imagesOf(person).size())
+                        .reversed()
+                        .thenComparing(Comparator.naturalOrder()))
+                .limit(count)
+                .toList();
+    }
+
+    /** Every image of {@code people}, person i labelled {@code firstLabel + i}. */
+    private static List<LabeledImage> labelled(LfwCatalog catalog, List<String> people, int firstLabel) {
+        List<LabeledImage> images = new ArrayList<>();
+        for (int i = 0; i < people.size(); i++) {
+            for (String file : catalog.imagesOf(people.get(i))) {
+                images.add(new LabeledImage(people.get(i) + "/" + file, firstLabel + i));
+            }
+        }
+        return images;
     }
 
     /** Adds one person's shuffled images to the test, validation and training parts (in that order). */
@@ -148,8 +189,11 @@ public record DataSplit(
         return train.size() + validation.size() + test.size();
     }
 
-    /** Images sampled from the people outside the model. */
+    /** Images sampled from the people outside the model, the background people's included. */
     public int outsiderImageCount() {
-        return outlierTrainImages.size() + outlierValidationImages.size() + strangerTestImages.size();
+        return backgroundImages.size()
+                + outlierTrainImages.size()
+                + outlierValidationImages.size()
+                + strangerTestImages.size();
     }
 }

@@ -10,17 +10,20 @@ import java.util.Arrays;
 
 /**
  * Turns a batch of cropped faces (each CHW floats in [0, 1]) into one normalised input tensor, and the network's
- * logits into probabilities. All arrays live in the predictor's per-call context manager, so nothing outlives
- * the call.
+ * logits into the people's probabilities: the softmax over every output, of which the first {@code people} are
+ * kept, so the background classes' share is left to someone else. All arrays live in the predictor's per-call
+ * context manager, so nothing outlives the call.
  */
 final class FaceBatchTranslator implements NoBatchifyTranslator<float[][], float[][]> {
 
     private final Preprocessing preprocessing;
     private final int side;
+    private final int people;
 
-    FaceBatchTranslator(Preprocessing preprocessing) {
+    FaceBatchTranslator(Preprocessing preprocessing, int people) {
         this.preprocessing = preprocessing;
         this.side = preprocessing.crop().imageSize();
+        this.people = people;
     }
 
     @Override
@@ -41,7 +44,7 @@ final class FaceBatchTranslator implements NoBatchifyTranslator<float[][], float
         float[] flat = probabilities.toFloatArray();
         float[][] rows = new float[flat.length / classes][];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+            rows[i] = Arrays.copyOfRange(flat, i * classes, i * classes + people);
         }
         return rows;
     }

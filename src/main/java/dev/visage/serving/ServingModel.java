@@ -25,7 +25,9 @@ public final class ServingModel {
     ServingModel(StoredModel stored) {
         this.stored = stored;
         this.predictor = stored.model()
-                .newPredictor(new FaceBatchTranslator(stored.manifest().preprocessing()));
+                .newPredictor(new FaceBatchTranslator(
+                        stored.manifest().preprocessing(),
+                        stored.manifest().people().size()));
     }
 
     public ModelManifest manifest() {

@@ -52,8 +52,7 @@ final class ModelLoader {
         }
         Model model = Model.newInstance(ModelStore.MODEL_NAME);
         try {
-            model.setBlock(
-                    FaceNetwork.build(manifest.network(), manifest.people().size()));
+            model.setBlock(FaceNetwork.build(manifest.network(), manifest.outputs()));
             model.load(folder, ModelStore.MODEL_NAME);
             String failure = selfTest(model, manifest, folder);
             if (failure != null) {

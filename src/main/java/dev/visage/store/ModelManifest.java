@@ -22,6 +22,9 @@ import java.util.TreeMap;
  *        folder; checked on every load. Empty for models stored before Visage recorded them
  * @param minConfidence the threshold on the top probability calibrated for this model, below which the answer is
  *        "unknown"; null for models stored before Visage calibrated one
+ * @param backgroundClasses outputs of the network after the people's: background people that training showed as
+ *        classes of their own. Answers name only the people; the background's probability counts as someone else's
+ *        ({@code otherProbability}). 0 for models stored before Visage trained any
  */
 public record ModelManifest(
         int format,
@@ -31,13 +34,19 @@ public record ModelManifest(
         Preprocessing preprocessing,
         Instant trainedAt,
         Map<String, String> sha256,
-        Float minConfidence) {
+        Float minConfidence,
+        Integer backgroundClasses) {
 
     public static final int FORMAT = 1;
 
     public ModelManifest {
         people = List.copyOf(people);
         sha256 = Collections.unmodifiableMap(new TreeMap<>(sha256 == null ? Map.of() : sha256));
+        // Absent from the files of models stored before Visage trained any.
+        backgroundClasses = backgroundClasses == null ? 0 : backgroundClasses;
+        if (backgroundClasses < 0) {
+            throw new IllegalArgumentException("backgroundClasses must be >= 0: " + backgroundClasses);
+        }
     }
 
     /** A manifest without checksums, as Visage wrote them before it recorded any. */
@@ -48,7 +57,7 @@ public record ModelManifest(
             NetworkConfig network,
             Preprocessing preprocessing,
             Instant trainedAt) {
-        this(format, version, people, network, preprocessing, trainedAt, Map.of(), null);
+        this(format, version, people, network, preprocessing, trainedAt, Map.of(), null, 0);
     }
 
     /** The manifest of a model about to be stored: the store assigns the version and the checksums. */
@@ -57,15 +66,40 @@ public record ModelManifest(
             NetworkConfig network,
             Preprocessing preprocessing,
             Instant trainedAt,
-            Float minConfidence) {
-        return new ModelManifest(FORMAT, null, people, network, preprocessing, trainedAt, Map.of(), minConfidence);
+            Float minConfidence,
+            int backgroundClasses) {
+        return new ModelManifest(
+                FORMAT, null, people, network, preprocessing, trainedAt, Map.of(), minConfidence, backgroundClasses);
+    }
+
+    /** Outputs of the network: one per person, then the background classes. */
+    public int outputs() {
+        return people.size() + backgroundClasses;
     }
 
     ModelManifest withVersion(String newVersion) {
-        return new ModelManifest(format, newVersion, people, network, preprocessing, trainedAt, sha256, minConfidence);
+        return new ModelManifest(
+                format,
+                newVersion,
+                people,
+                network,
+                preprocessing,
+                trainedAt,
+                sha256,
+                minConfidence,
+                backgroundClasses);
     }
 
     ModelManifest withChecksums(Map<String, String> checksums) {
-        return new ModelManifest(format, version, people, network, preprocessing, trainedAt, checksums, minConfidence);
+        return new ModelManifest(
+                format,
+                version,
+                people,
+                network,
+                preprocessing,
+                trainedAt,
+                checksums,
+                minConfidence,
+                backgroundClasses);
     }
 }

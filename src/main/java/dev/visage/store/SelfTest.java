@@ -24,8 +24,11 @@ final class SelfTest {
 
     private SelfTest() {}
 
-    /** Class probabilities of each face, in order, then those of the noise image (the last row). */
-    static float[][] probabilities(Model model, Preprocessing preprocessing, List<float[]> faces) {
+    /**
+     * The people's probabilities of each face, in order, then those of the noise image (the last row): the softmax
+     * over every output, background classes included, kept for the first {@code people} outputs as serving does.
+     */
+    static float[][] probabilities(Model model, Preprocessing preprocessing, int people, List<float[]> faces) {
         int side = preprocessing.crop().imageSize();
         int perFace = 3 * side * side;
         float[] values = new float[(faces.size() + 1) * perFace];
@@ -45,7 +48,7 @@ final class SelfTest {
             float[] flat = logits.softmax(1).toFloatArray();
             float[][] rows = new float[faces.size() + 1][];
             for (int i = 0; i < rows.length; i++) {
-                rows[i] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                rows[i] = Arrays.copyOfRange(flat, i * classes, i * classes + people);
             }
             return rows;
         }
@@ -57,7 +60,8 @@ final class SelfTest {
      * @return null if the model passes, else why not
      */
     static String failure(Model model, ModelManifest manifest, List<float[]> faces, List<ProbeFiles.Entry> probes) {
-        float[][] rows = probabilities(model, manifest.preprocessing(), faces);
+        float[][] rows =
+                probabilities(model, manifest.preprocessing(), manifest.people().size(), faces);
         for (int i = 0; i < rows.length; i++) {
             String what = i < probes.size() ? "probe " + probes.get(i).file() : "the noise image";
             if (!allFinite(rows[i])) {

@@ -61,7 +61,8 @@ final class VersionWriter {
         for (String file : files) {
             faces.add(ProbeFiles.readImage(folder.resolve(file), side));
         }
-        float[][] rows = SelfTest.probabilities(model, manifest.preprocessing(), faces);
+        float[][] rows = SelfTest.probabilities(
+                model, manifest.preprocessing(), manifest.people().size(), faces);
         for (float[] row : rows) {
             if (!SelfTest.allFinite(row)) {
                 throw new ModelStoreException("The model gives non-finite outputs; it was not stored");

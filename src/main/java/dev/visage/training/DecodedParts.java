@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * the images (as serving does), LFW's centred frame otherwise or where the detector finds nothing.
  *
  * @param train the people's training images, then (with outlier exposure) the outlier-train images, labelled
- *     {@link DataSplit#OUTSIDER}; kept with the margin that augmentation needs
- * @param outliers how many of {@code train}'s images, at its end, are outliers
+ *     {@link DataSplit#OUTSIDER}, and the background people's, labelled by their class; kept with the margin that
+ *     augmentation needs
+ * @param outliers how many of {@code train}'s images, at its end, are outliers or background people's
  * @param outlierValidation the outlier-validation images the threshold is calibrated on
  * @param strangers the stranger-test images
  * @param dataSeconds how long listing, decoding and cropping took
@@ -54,9 +55,10 @@ record DecodedParts(
             NDManager manager,
             long dataStart)
             throws IOException {
-        List<String> outlierFiles = config.openSet().exposesOutliers() ? split.outlierTrainImages() : List.of();
+        List<LabeledImage> train = trainImages(split, config.openSet().exposesOutliers());
+        int outliers = train.size() - split.train().size();
         int total = split.size()
-                + outlierFiles.size()
+                + outliers
                 + split.outlierValidationImages().size()
                 + split.strangerTestImages().size();
         listener.onStage(TrainingStage.LOADING_DATA, "Decoding and framing " + total + " images");
@@ -64,8 +66,6 @@ record DecodedParts(
         Function<Photo, LfwFrame> framing = detectedFraming == null
                 ? photo -> LfwFrame.centred(photo.width(), photo.height())
                 : detectedFraming::frame;
-        List<LabeledImage> train = new ArrayList<>(split.train());
-        train.addAll(outsiders(outlierFiles));
         int margin = config.augmentation().margin(crop.imageSize());
         LfwImages trainImages = LfwImages.decode(root, train, crop, margin, framing, manager);
         LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, manager);
@@ -84,7 +84,17 @@ record DecodedParts(
                 framed.detected(),
                 framed.centred());
         return new DecodedParts(
-                trainImages, outlierFiles.size(), validation, test, outlierValidation, strangers, dataSeconds, framed);
+                trainImages, outliers, validation, test, outlierValidation, strangers, dataSeconds, framed);
+    }
+
+    /** The people's training images, then (when training shows outliers) the outliers and the background's. */
+    private static List<LabeledImage> trainImages(DataSplit split, boolean exposesOutliers) {
+        List<LabeledImage> train = new ArrayList<>(split.train());
+        if (exposesOutliers) {
+            train.addAll(outsiders(split.outlierTrainImages()));
+            train.addAll(split.backgroundImages());
+        }
+        return train;
     }
 
     private static List<LabeledImage> outsiders(List<String> files) {

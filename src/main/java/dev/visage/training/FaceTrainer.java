@@ -89,11 +89,13 @@ public final class FaceTrainer {
                     config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
-                model.setBlock(
-                        FaceNetwork.build(config.network(), split.people().size()));
+                int people = split.people().size();
+                int background =
+                        config.openSet().exposesOutliers() ? split.background().size() : 0;
+                model.setBlock(FaceNetwork.build(config.network(), people + background));
                 Fitted fitted = fit(model, parts, split, preprocessing);
                 return new TrainedModel(
-                        model, preprocessing, config.network(), split, fitted.metrics(), fitted.probes());
+                        model, preprocessing, config.network(), split, background, fitted.metrics(), fitted.probes());
             } catch (RuntimeException | Error e) {
                 model.close();
                 throw e;
@@ -114,7 +116,9 @@ public final class FaceTrainer {
                 split.outlierTrain().size()
                         + split.outlierValidation().size()
                         + split.strangerTest().size(),
-                split.outsiderImageCount());
+                split.outsiderImageCount(),
+                split.background().size(),
+                split.backgroundImages().size());
     }
 
     /** What training measured, and the self-test probes it picked from the test part. */
@@ -126,8 +130,9 @@ public final class FaceTrainer {
         Tracker learningRate = LearningRateSchedule.of(config, batchesPerEpoch);
         ProgressListener progress =
                 new ProgressListener(listener, cancelled, learningRate, config.epochs(), batchesPerEpoch);
+        int people = split.people().size();
         try (BestEpochListener best = new BestEpochListener(config.patience());
-                Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best))) {
+                Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best, people))) {
             trainer.initialize(
                     new Shape(1, 3, config.crop().imageSize(), config.crop().imageSize()));
             long parameters = FaceNetwork.parameterCount(model.getBlock());
@@ -137,7 +142,7 @@ public final class FaceTrainer {
             log.info("Network {} with {} trainable parameters", config.network(), parameters);
             best.restore(model);
             listener.onStage(TrainingStage.EVALUATING, "Evaluating epoch " + best.bestEpoch() + " on the test part");
-            PartLogits test = PartLogits.of(trainer, part(parts.test(), preprocessing));
+            PartLogits test = PartLogits.of(trainer, part(parts.test(), preprocessing), people);
             int[] predicted = test.predicted();
             return new Fitted(
                     TrainingMetrics.of(
@@ -151,7 +156,7 @@ public final class FaceTrainer {
                             trainSeconds,
                             imagesPerEpoch(parts, batchesPerEpoch) / progress.medianStepSeconds(),
                             parts.peopleTrainImages(),
-                            openSet(trainer, parts, preprocessing, test)),
+                            openSet(trainer, parts, split, preprocessing, test)),
                     ProbeSelection.select(
                             parts.test(), predicted, split.people().size()));
         }
@@ -183,7 +188,8 @@ public final class FaceTrainer {
     }
 
     /** The calibrated threshold and the open-set figures; null when the split sampled no outsiders to do it on. */
-    private OpenSetMetrics openSet(Trainer trainer, DecodedParts parts, Preprocessing preprocessing, PartLogits test)
+    private OpenSetMetrics openSet(
+            Trainer trainer, DecodedParts parts, DataSplit split, Preprocessing preprocessing, PartLogits test)
             throws IOException, TranslateException {
         if (parts.outlierValidation().size() == 0 || parts.strangers().size() == 0) {
             return null;
@@ -191,13 +197,18 @@ public final class FaceTrainer {
         listener.onStage(TrainingStage.EVALUATING, "Calibrating the threshold and measuring it on strangers");
         return OpenSetMetrics.measure(
                 config.openSet(),
-                parts.outliers(),
-                PartLogits.of(trainer, part(parts.validation(), preprocessing)),
+                config.openSet().exposesOutliers()
+                        ? new OpenSetMetrics.Shown(
+                                split.background().size(),
+                                split.backgroundImages().size(),
+                                split.outlierTrainImages().size())
+                        : OpenSetMetrics.Shown.NONE,
+                PartLogits.of(trainer, part(parts.validation(), preprocessing), test.people()),
                 parts.validation().classes(),
-                PartLogits.of(trainer, part(parts.outlierValidation(), preprocessing)),
+                PartLogits.of(trainer, part(parts.outlierValidation(), preprocessing), test.people()),
                 test,
                 parts.test().classes(),
-                PartLogits.of(trainer, part(parts.strangers(), preprocessing)));
+                PartLogits.of(trainer, part(parts.strangers(), preprocessing), test.people()));
     }
 
     private ArrayDataset part(LfwImages images, Preprocessing preprocessing) {
@@ -205,7 +216,7 @@ public final class FaceTrainer {
     }
 
     private DefaultTrainingConfig trainingConfig(
-            Tracker learningRate, ProgressListener progress, BestEpochListener best) {
+            Tracker learningRate, ProgressListener progress, BestEpochListener best, int people) {
         // Order matters: the evaluator listener publishes the figures that the later ones read.
         return new DefaultTrainingConfig(new OutlierExposureLoss(
                         config.labelSmoothing(), config.openSet().outlierWeight()))
@@ -213,7 +224,7 @@ public final class FaceTrainer {
                         .optLearningRateTracker(learningRate)
                         .optWeightDecays(config.weightDecay())
                         .build())
-                .addEvaluator(new KnownAccuracy(BestEpochListener.ACCURACY))
+                .addEvaluator(new KnownAccuracy(BestEpochListener.ACCURACY, people))
                 .addTrainingListeners(
                         new EvaluatorTrainingListener(), new DivergenceCheckTrainingListener(), progress, best);
     }

@@ -22,7 +22,9 @@ public record OpenSetMetrics(
      * How the served threshold was found.
      *
      * @param outlierExposure whether training showed the network outliers
-     * @param outlierTrainImages outlier images training drew its batches' outliers from
+     * @param backgroundPeople background people training showed as classes of their own
+     * @param backgroundImages their images, which training drew batches' outliers from too
+     * @param outlierTrainImages outlier images (uniform target) training drew its batches' outliers from
      * @param outlierValidationImages images the threshold was calibrated on
      * @param strangerTestImages images the stranger figures were measured on
      * @param strangerAcceptance the target: share of outlier-validation images the threshold may accept
@@ -33,6 +35,8 @@ public record OpenSetMetrics(
      */
     public record Calibration(
             boolean outlierExposure,
+            int backgroundPeople,
+            int backgroundImages,
             int outlierTrainImages,
             int outlierValidationImages,
             int strangerTestImages,
@@ -40,6 +44,12 @@ public record OpenSetMetrics(
             float threshold,
             double validationOutliersAccepted,
             double validationKnownCorrect) {}
+
+    /** The outsiders that training showed the network: background people with their images, and other outliers. */
+    record Shown(int backgroundPeople, int backgroundImages, int outlierImages) {
+
+        static final Shown NONE = new Shown(0, 0, 0);
+    }
 
     /** Figures of one score calibrated like the served one. */
     public record ScoreFigures(double threshold, double auroc, double knownCorrect, double strangersUnknown) {}
@@ -52,13 +62,13 @@ public record OpenSetMetrics(
     /**
      * Calibrates the threshold on the validation parts and measures it on the test part and the strangers.
      *
-     * @param outlierTrainImages outlier images training drew from (0 without outlier exposure)
+     * @param shown the outsiders training showed the network (none without outlier exposure)
      * @param validationTruth the people's validation images' classes, in {@code validation}'s order
      * @param testTruth the test images' classes, in {@code test}'s order
      */
     static OpenSetMetrics measure(
             TrainingConfig.OpenSet config,
-            int outlierTrainImages,
+            Shown shown,
             PartLogits validation,
             int[] validationTruth,
             PartLogits outlierValidation,
@@ -79,7 +89,9 @@ public record OpenSetMetrics(
                 1 - accepted(strangerScores, threshold),
                 new Calibration(
                         config.exposesOutliers(),
-                        outlierTrainImages,
+                        shown.backgroundPeople(),
+                        shown.backgroundImages(),
+                        shown.outlierImages(),
                         outlierValidation.size(),
                         strangers.size(),
                         acceptance,

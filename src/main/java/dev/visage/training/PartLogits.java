@@ -11,11 +11,13 @@ import java.util.List;
 
 /**
  * The network's logits for every image of an evaluation part, in order and in inference mode (so mirror-averaged,
- * as serving computes them), with the scores derived from them.
+ * as serving computes them), with the scores derived from them. The first {@code people} outputs are the model's
+ * people, any after them background classes: answers name only the people, and the probability that the
+ * background classes take counts as someone else's, as in serving.
  */
-record PartLogits(float[][] logits) {
+record PartLogits(float[][] logits, int people) {
 
-    static PartLogits of(Trainer trainer, ArrayDataset part) throws IOException, TranslateException {
+    static PartLogits of(Trainer trainer, ArrayDataset part, int people) throws IOException, TranslateException {
         List<float[]> rows = new ArrayList<>();
         for (Batch batch : trainer.iterateDataset(part)) {
             try (batch) {
@@ -29,18 +31,18 @@ record PartLogits(float[][] logits) {
                 }
             }
         }
-        return new PartLogits(rows.toArray(float[][]::new));
+        return new PartLogits(rows.toArray(float[][]::new), people);
     }
 
     int size() {
         return logits.length;
     }
 
-    /** The predicted class of each image. */
+    /** The predicted person of each image. */
     int[] predicted() {
         int[] predicted = new int[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            for (int c = 1; c < logits[i].length; c++) {
+            for (int c = 1; c < people; c++) {
                 if (logits[i][c] > logits[i][predicted[i]]) {
                     predicted[i] = c;
                 }
@@ -49,37 +51,42 @@ record PartLogits(float[][] logits) {
         return predicted;
     }
 
-    /** The top softmax probability of each image: the answer's {@code confidence}. */
+    /** The top person's softmax probability of each image: the answer's {@code confidence}. */
     double[] maxProbability() {
         double[] scores = new double[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            scores[i] = Math.exp(max(logits[i]) - logSumExp(logits[i]));
+            scores[i] = Math.exp(max(logits[i], people) - logSumExp(logits[i], logits[i].length));
         }
         return scores;
     }
 
-    /** The negative free energy of each image, log-sum-exp of its logits: higher for the people the model knows. */
+    /**
+     * The negative free energy of each image, log-sum-exp of its people's logits: higher for the people the model
+     * knows.
+     */
     double[] energy() {
         double[] scores = new double[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            scores[i] = logSumExp(logits[i]);
+            scores[i] = logSumExp(logits[i], people);
         }
         return scores;
     }
 
-    private static double max(float[] row) {
+    /** The largest of the first {@code count} values. */
+    private static double max(float[] row, int count) {
         double max = Double.NEGATIVE_INFINITY;
-        for (float value : row) {
-            max = Math.max(max, value);
+        for (int c = 0; c < count; c++) {
+            max = Math.max(max, row[c]);
         }
         return max;
     }
 
-    private static double logSumExp(float[] row) {
-        double max = max(row);
+    /** log-sum-exp of the first {@code count} values. */
+    private static double logSumExp(float[] row, int count) {
+        double max = max(row, count);
         double sum = 0;
-        for (float value : row) {
-            sum += Math.exp(value - max);
+        for (int c = 0; c < count; c++) {
+            sum += Math.exp(row[c] - max);
         }
         return max + Math.log(sum);
     }

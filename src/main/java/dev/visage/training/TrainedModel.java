@@ -4,7 +4,9 @@ import ai.djl.Model;
 import dev.visage.dataset.DataSplit;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
+import dev.visage.store.ModelManifest;
 import dev.visage.store.Probe;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -16,12 +18,18 @@ public record TrainedModel(
         Preprocessing preprocessing,
         NetworkConfig network,
         DataSplit split,
+        int backgroundClasses,
         TrainingMetrics metrics,
         List<Probe> probes)
         implements AutoCloseable {
 
     public List<String> people() {
         return split.people();
+    }
+
+    /** The manifest to store this model with: the store assigns the version and the checksums. */
+    public ModelManifest manifest(Instant trainedAt, Float minConfidence) {
+        return ModelManifest.unversioned(people(), network, preprocessing, trainedAt, minConfidence, backgroundClasses);
     }
 
     /** The threshold calibrated on the validation parts; null when the split sampled no outsiders. */

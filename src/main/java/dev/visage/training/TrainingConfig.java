@@ -106,9 +106,10 @@ public record TrainingConfig(
 
     /**
      * Outlier exposure and threshold calibration (Hendrycks et al., "Deep Anomaly Detection with Outlier
-     * Exposure", 2019): images of people outside the model are mixed into training batches with a uniform target,
-     * so the network learns to spread its probability over everyone for a stranger; the threshold is then set on
-     * people that training never saw.
+     * Exposure", 2019): images of people outside the model are mixed into training batches, those of the
+     * background people as classes of their own after the model's people, the others with a uniform target, so
+     * the network learns features that tell faces apart and to spread its probability away from the model's
+     * people for a stranger; the threshold is then set on people that training never saw.
      *
      * @param sample how many images each outsider group contributes
      * @param outliersPerBatch outlier images added to every training batch (0: no outlier exposure)
@@ -126,9 +127,10 @@ public record TrainingConfig(
             require(strangerAcceptance > 0 && strangerAcceptance < 1, "strangerAcceptance must be in (0, 1)");
         }
 
-        /** Whether training shows the network outliers at all. */
+        /** Whether training shows the network outliers at all: background people, or others with their weight. */
         public boolean exposesOutliers() {
-            return outliersPerBatch > 0 && sample.outlierTrainImages() > 0 && outlierWeight > 0;
+            return outliersPerBatch > 0
+                    && (sample.backgroundPeople() > 0 || sample.outlierTrainImages() > 0 && outlierWeight > 0);
         }
     }
 }

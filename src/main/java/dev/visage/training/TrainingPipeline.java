@@ -64,12 +64,7 @@ public class TrainingPipeline {
             listener.onStage(TrainingStage.STORING, "Storing the model in " + store.root());
             ModelManifest manifest = store.saveCandidate(
                     trained.model(),
-                    ModelManifest.unversioned(
-                            trained.people(),
-                            trained.network(),
-                            trained.preprocessing(),
-                            Instant.now(),
-                            trained.calibratedMinConfidence()),
+                    trained.manifest(Instant.now(), trained.calibratedMinConfidence()),
                     trained.metrics(),
                     trained.split(),
                     trained.probes());

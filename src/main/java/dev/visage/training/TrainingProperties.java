@@ -50,7 +50,7 @@ public record TrainingProperties(
         @DefaultValue("42") long seed,
         @Min(8) @Max(250) @DefaultValue("128") int cropSize,
         @Min(8) @Max(512) @DefaultValue("64") int imageSize,
-        @Min(1) @Max(1000) @DefaultValue("90") int epochs,
+        @Min(1) @Max(1000) @DefaultValue("80") int epochs,
         @Min(1) @Max(4096) @DefaultValue("64") int batchSize,
 
         @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5") @DefaultValue("0.003")
@@ -95,7 +95,9 @@ public record TrainingProperties(
     /**
      * {@code visage.training.open-set.*}: teaching the network strangers, and calibrating its threshold.
      *
-     * @param outlierImages images of outlier-train people sampled for training (0: no outlier exposure)
+     * @param backgroundPeople outlier-train people with the most images who train as classes of their own, with
+     *     all their images (0: none)
+     * @param outlierImages images of the other outlier-train people sampled for training with a uniform target
      * @param validationImages images of outlier-validation people sampled for calibration
      * @param strangerImages images of stranger-test people sampled for the open-set figures
      * @param outliersPerBatch outlier images added to every training batch
@@ -103,6 +105,7 @@ public record TrainingProperties(
      * @param strangerAcceptance share of outlier-validation images the calibrated threshold may accept
      */
     public record OpenSetProperties(
+            @Min(0) @Max(2000) @DefaultValue("240") int backgroundPeople,
             @Min(0) @Max(20000) @DefaultValue("800") int outlierImages,
             @Min(0) @Max(20000) @DefaultValue("300") int validationImages,
             @Min(0) @Max(20000) @DefaultValue("500") int strangerImages,
@@ -113,12 +116,12 @@ public record TrainingProperties(
 
             @DecimalMin(value = "0.0", inclusive = false)
             @DecimalMax(value = "1.0", inclusive = false)
-            @DefaultValue("0.03")
+            @DefaultValue("0.04")
             float strangerAcceptance) {
 
         TrainingConfig.OpenSet toOpenSet() {
             return new TrainingConfig.OpenSet(
-                    new OutsiderSample(outlierImages, validationImages, strangerImages),
+                    new OutsiderSample(backgroundPeople, outlierImages, validationImages, strangerImages),
                     outliersPerBatch,
                     outlierWeight,
                     strangerAcceptance);

@@ -19,7 +19,7 @@ class OutsiderGroupsTest {
 
     private static final List<String> PEOPLE = List.of("Known_A", "Known_B", "Known_C");
     private static final int OUTSIDERS = 50;
-    private static final OutsiderSample SAMPLE = new OutsiderSample(40, 12, 500);
+    private static final OutsiderSample SAMPLE = new OutsiderSample(0, 40, 12, 500);
 
     @TempDir
     Path dir;
@@ -92,6 +92,40 @@ class OutsiderGroupsTest {
         assertThat(withoutImages.test()).isEqualTo(first.test());
         assertThat(withoutImages.strangerTest()).isEqualTo(first.strangerTest());
         assertThat(withoutImages.outsiderImageCount()).isZero();
+    }
+
+    @Test
+    void theBackgroundPeopleAreTheOutlierTrainPeopleWithTheMostImagesEachWithAllOfThemAndAClassOfTheirOwn() {
+        DataSplit without = DataSplit.stratified(catalog, PEOPLE, 7, SAMPLE);
+        DataSplit split = DataSplit.stratified(catalog, PEOPLE, 7, new OutsiderSample(4, 40, 12, 500));
+
+        assertThat(split.background()).hasSize(4);
+        assertThat(split.outlierTrain()).containsAll(split.background());
+        int fewestOfThem = split.background().stream()
+                .mapToInt(person -> catalog.imagesOf(person).size())
+                .min()
+                .orElseThrow();
+        assertThat(split.outlierTrain().stream()
+                        .filter(person -> !split.background().contains(person))
+                        .mapToInt(person -> catalog.imagesOf(person).size()))
+                .allMatch(count -> count <= fewestOfThem);
+        for (LabeledImage image : split.backgroundImages()) {
+            String person = image.file().substring(0, image.file().indexOf('/'));
+            assertThat(image.label())
+                    .isEqualTo(PEOPLE.size() + split.background().indexOf(person));
+        }
+        int theirImages = split.background().stream()
+                .mapToInt(person -> catalog.imagesOf(person).size())
+                .sum();
+        assertThat(split.backgroundImages()).hasSize(theirImages);
+        // The outlier-train sample leaves them out; nothing else about the split changes.
+        assertThat(people(split.outlierTrainImages())).doesNotContainAnyElementsOf(split.background());
+        assertThat(split.outlierTrainImages()).isSubsetOf(without.outlierTrainImages());
+        assertThat(split.outlierValidationImages()).isEqualTo(without.outlierValidationImages());
+        assertThat(split.strangerTestImages()).isEqualTo(without.strangerTestImages());
+        assertThat(split.test()).isEqualTo(without.test());
+        assertThat(without.background()).isEmpty();
+        assertThat(without.backgroundImages()).isEmpty();
     }
 
     private static Set<String> people(List<String> files) {

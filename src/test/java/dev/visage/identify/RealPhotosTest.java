@@ -9,7 +9,6 @@ import dev.visage.face.FaceDetector;
 import dev.visage.face.FaceFraming;
 import dev.visage.network.NetworkConfig;
 import dev.visage.serving.CurrentModel;
-import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import dev.visage.training.FaceTrainer;
 import dev.visage.training.TrainedModel;
@@ -81,12 +80,7 @@ class RealPhotosTest {
                 .train(lfw)) {
             store.save(
                     trained.model(),
-                    ModelManifest.unversioned(
-                            trained.people(),
-                            trained.network(),
-                            trained.preprocessing(),
-                            Instant.now(),
-                            trained.calibratedMinConfidence()),
+                    trained.manifest(Instant.now(), trained.calibratedMinConfidence()),
                     trained.metrics(),
                     trained.split());
             people = trained.people();

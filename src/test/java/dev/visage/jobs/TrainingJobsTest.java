@@ -170,7 +170,7 @@ class TrainingJobsTest {
     void runningJobShowsItsProgress() throws InterruptedException {
         TrainingJobs jobs = onThread();
         when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
-            listener.onStage(TrainingStage.TRAINING, "Training up to 90 epochs");
+            listener.onStage(TrainingStage.TRAINING, "Training up to 80 epochs");
             listener.onBatch(2, 1, 4, 0.9f);
             return awaitRelease();
         }));
@@ -181,13 +181,13 @@ class TrainingJobsTest {
 
         assertThat(job.state()).isEqualTo(State.RUNNING);
         assertThat(job.stage()).isEqualTo(TrainingStage.TRAINING);
-        assertThat(job.stageDetail()).isEqualTo("Training up to 90 epochs");
-        // 90 epochs: the configured default.
+        assertThat(job.stageDetail()).isEqualTo("Training up to 80 epochs");
+        // 80 epochs: the configured default.
         assertThat(List.of(job.epoch(), job.epochs(), job.batch(), job.batches()))
-                .containsExactly(2, 90, 1, 4);
-        assertThat(job.progress()).isEqualTo(1.25 / 90);
+                .containsExactly(2, 80, 1, 4);
+        assertThat(job.progress()).isEqualTo(1.25 / 80);
         assertThat(job.etaSeconds()).isNotNull().isNotNegative();
-        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 90);
+        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(1.25 / 80);
     }
 
     @Test

@@ -71,8 +71,9 @@ class BatchingWorkerTest {
 
     /** What the model answers for one face on its own, through a predictor of its own. */
     private static float[] alone(RecordingModel model, float[] face) throws Exception {
-        try (Predictor<float[][], float[][]> predictor =
-                model.realModel().newPredictor(new FaceBatchTranslator(manifest.preprocessing()))) {
+        try (Predictor<float[][], float[][]> predictor = model.realModel()
+                .newPredictor(new FaceBatchTranslator(
+                        manifest.preprocessing(), manifest.people().size()))) {
             return predictor.predict(new float[][] {face})[0];
         }
     }

@@ -95,7 +95,8 @@ class ModelControllerTest {
                 uncalibrated.preprocessing(),
                 uncalibrated.trainedAt(),
                 Map.of(),
-                0.73f);
+                0.73f,
+                0);
 
         assertThat(ServingModel.minConfidence(calibrated, null)).isEqualTo(0.73f);
         assertThat(ServingModel.minConfidence(calibrated, 0.2f)).isEqualTo(0.2f);

@@ -111,12 +111,7 @@ public final class TinyModels {
         TrainedModel model = trained();
         // Versions come from the training time; give every stored copy its own.
         Instant trainedAt = Instant.parse("2025-01-01T00:00:00Z").plusSeconds(++versions);
-        return store.save(
-                model.model(),
-                ModelManifest.unversioned(
-                        model.people(), model.network(), model.preprocessing(), trainedAt, minConfidence),
-                model.metrics(),
-                model.split());
+        return store.save(model.model(), model.manifest(trainedAt, minConfidence), model.metrics(), model.split());
     }
 
     private static void deleteRecursively(Path path) {

@@ -113,12 +113,7 @@ class ModelIntegrityTest {
     void weightsThatGiveNaNFailTheSelfTestEvenWithoutProbes() throws IOException {
         ModelManifest withoutProbes = store.save(
                 StoreTestModels.trained().model(),
-                ModelManifest.unversioned(
-                        StoreTestModels.trained().people(),
-                        StoreTestModels.trained().network(),
-                        StoreTestModels.trained().preprocessing(),
-                        Instant.parse("2025-01-01T00:00:00Z"),
-                        null),
+                StoreTestModels.trained().manifest(Instant.parse("2025-01-01T00:00:00Z"), null),
                 StoreTestModels.trained().metrics(),
                 StoreTestModels.trained().split());
         assertThat(withoutProbes.sha256()).containsOnlyKeys("visage-0000.params");

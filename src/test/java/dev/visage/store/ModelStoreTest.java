@@ -79,7 +79,7 @@ class ModelStoreTest {
     }
 
     private static ModelManifest manifest(Instant trainedAt) {
-        return ModelManifest.unversioned(trained.people(), trained.network(), trained.preprocessing(), trainedAt, null);
+        return trained.manifest(trainedAt, null);
     }
 
     private ModelManifest save(ModelStore store, Instant trainedAt) {
@@ -155,6 +155,22 @@ class ModelStoreTest {
 
             assertThat(original).hasSize(4 * 3);
             assertThat(reloaded).containsExactly(original);
+        }
+    }
+
+    @Test
+    void loadsAModelStoredBeforeBackgroundClassesAsOneWithout() throws IOException {
+        ModelStore store = new ModelStore(root, 5);
+        save(store, TRAINED_AT);
+        Path manifest = root.resolve(VERSION).resolve(ModelStore.MANIFEST);
+        String written = Files.readString(manifest);
+        String older = written.replaceAll(",\\s*\"backgroundClasses\"\\s*:\\s*0", "");
+        assertThat(older).isNotEqualTo(written).doesNotContain("backgroundClasses");
+        Files.writeString(manifest, older);
+
+        try (StoredModel loaded = store.load(VERSION)) {
+            assertThat(loaded.manifest().backgroundClasses()).isZero();
+            assertThat(loaded.manifest().outputs()).isEqualTo(3);
         }
     }
 

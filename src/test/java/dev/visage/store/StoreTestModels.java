@@ -65,11 +65,7 @@ public final class StoreTestModels {
         TrainedModel model = trained();
         Instant trainedAt = Instant.parse("2025-06-01T00:00:00Z").plusSeconds(++stamps);
         return store.saveCandidate(
-                model.model(),
-                ModelManifest.unversioned(model.people(), model.network(), model.preprocessing(), trainedAt, null),
-                model.metrics(),
-                model.split(),
-                model.probes());
+                model.model(), model.manifest(trainedAt, null), model.metrics(), model.split(), model.probes());
     }
 
     /** Stores a candidate and makes it current. */

@@ -51,14 +51,21 @@ class OpenSetMetricsTest {
     @Test
     void measuresTheServedThresholdOnTheTestPartAndTheStrangers() {
         // Two classes. Logits (a, b): the top probability grows with the gap.
-        PartLogits validation = new PartLogits(new float[][] {{5, 0}, {0, 5}, {1, 0}});
-        PartLogits outlierValidation = new PartLogits(new float[][] {{0.1f, 0}, {0, 0.2f}, {0.3f, 0}, {0, 4}});
-        PartLogits test = new PartLogits(new float[][] {{6, 0}, {0, 6}, {0, 0.2f}, {3, 0}});
-        PartLogits strangers = new PartLogits(new float[][] {{0.2f, 0}, {0, 6}, {0, 0.1f}});
-        TrainingConfig.OpenSet config = new TrainingConfig.OpenSet(new OutsiderSample(0, 4, 3), 0, 0, 0.25f);
+        PartLogits validation = new PartLogits(new float[][] {{5, 0}, {0, 5}, {1, 0}}, 2);
+        PartLogits outlierValidation = new PartLogits(new float[][] {{0.1f, 0}, {0, 0.2f}, {0.3f, 0}, {0, 4}}, 2);
+        PartLogits test = new PartLogits(new float[][] {{6, 0}, {0, 6}, {0, 0.2f}, {3, 0}}, 2);
+        PartLogits strangers = new PartLogits(new float[][] {{0.2f, 0}, {0, 6}, {0, 0.1f}}, 2);
+        TrainingConfig.OpenSet config = new TrainingConfig.OpenSet(new OutsiderSample(0, 0, 4, 3), 0, 0, 0.25f);
 
         OpenSetMetrics metrics = OpenSetMetrics.measure(
-                config, 0, validation, new int[] {0, 1, 0}, outlierValidation, test, new int[] {0, 1, 1, 1}, strangers);
+                config,
+                OpenSetMetrics.Shown.NONE,
+                validation,
+                new int[] {0, 1, 0},
+                outlierValidation,
+                test,
+                new int[] {0, 1, 1, 1},
+                strangers);
 
         // One of the four outliers may pass (logit gap 4); the next one (gap 0.3) must not.
         assertThat((double) metrics.threshold()).isCloseTo(1 / (1 + Math.exp(-0.3)), within(1e-6));
@@ -72,5 +79,18 @@ class OpenSetMetricsTest {
         assertThat(metrics.calibration().outlierExposure()).isFalse();
         assertThat(metrics.auroc()).isBetween(0.0, 1.0);
         assertThat(metrics.energy().auroc()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void backgroundOutputsTakeTheirShareOfTheProbabilityButAreNeverTheAnswer() {
+        // Two people, then one background class.
+        PartLogits logits = new PartLogits(new float[][] {{0, 1, 10}, {2, 0, 0}}, 2);
+
+        assertThat(logits.predicted()).containsExactly(1, 0);
+        double[] confidence = logits.maxProbability();
+        assertThat(confidence[0]).isCloseTo(Math.E / (1 + Math.E + Math.exp(10)), within(1e-9));
+        assertThat(confidence[1]).isCloseTo(Math.exp(2) / (Math.exp(2) + 2), within(1e-9));
+        // The energy is the people's alone: log(e^0 + e^1) for the first image.
+        assertThat(logits.energy()[0]).isCloseTo(Math.log(1 + Math.E), within(1e-9));
     }
 }

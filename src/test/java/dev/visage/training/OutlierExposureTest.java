@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.visage.SyntheticLfw;
+import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.OutsiderSample;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
+import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelStore;
+import dev.visage.store.StoredModel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -28,15 +33,22 @@ class OutlierExposureTest {
     private static final int PEOPLE = 3;
     private static final int ALL_PEOPLE = 27;
     private static final float ACCEPTANCE = 0.1f;
-    private static final OutsiderSample SAMPLE = new OutsiderSample(100, 40, 40);
+    private static final OutsiderSample SAMPLE = new OutsiderSample(0, 100, 40, 40);
 
     @TempDir
     static Path lfw;
 
+    private static final int BACKGROUND = 5;
+
     private static TrainedModel exposed;
     private static TrainedModel closedSet;
+    private static TrainedModel withBackground;
 
     private static TrainingConfig config(int outliersPerBatch) {
+        return config(outliersPerBatch, SAMPLE);
+    }
+
+    private static TrainingConfig config(int outliersPerBatch, OutsiderSample sample) {
         return new TrainingConfig(
                 PeopleSelection.top(PEOPLE),
                 42,
@@ -50,7 +62,7 @@ class OutlierExposureTest {
                 0.1f,
                 0,
                 new TrainingConfig.Augmentation(4, true, 0.2f, 0, 0, 0, 0, 0, 0),
-                new TrainingConfig.OpenSet(SAMPLE, outliersPerBatch, 0.5f, ACCEPTANCE));
+                new TrainingConfig.OpenSet(sample, outliersPerBatch, 0.5f, ACCEPTANCE));
     }
 
     @BeforeAll
@@ -59,11 +71,16 @@ class OutlierExposureTest {
         SyntheticLfw.write(lfw, PEOPLE, ALL_PEOPLE, 4, 2);
         exposed = new FaceTrainer(config(8), new FaceTrainerTest.Recorder(), () -> false).train(lfw);
         closedSet = new FaceTrainer(config(0), new FaceTrainerTest.Recorder(), () -> false).train(lfw);
+        withBackground = new FaceTrainer(
+                        config(8, new OutsiderSample(BACKGROUND, 100, 40, 40)),
+                        new FaceTrainerTest.Recorder(),
+                        () -> false)
+                .train(lfw);
     }
 
     @AfterAll
     static void close() {
-        for (TrainedModel model : new TrainedModel[] {exposed, closedSet}) {
+        for (TrainedModel model : new TrainedModel[] {exposed, closedSet, withBackground}) {
             if (model != null) {
                 model.close();
             }
@@ -117,6 +134,42 @@ class OutlierExposureTest {
                 closedSet.metrics().openSet().auroc());
 
         assertThat(exposedUnknown).isGreaterThan(closedSetUnknown).isGreaterThanOrEqualTo(0.5);
+    }
+
+    @Test
+    void backgroundPeopleTrainAsOutputsOfTheirOwnThatTheStoredModelKeepsAndTheAnswerLeavesOut() throws IOException {
+        assertThat(withBackground.backgroundClasses()).isEqualTo(BACKGROUND);
+        assertThat(withBackground.split().background()).hasSize(BACKGROUND);
+        OpenSetMetrics.Calibration calibration =
+                withBackground.metrics().openSet().calibration();
+        assertThat(calibration.backgroundPeople()).isEqualTo(BACKGROUND);
+        assertThat(calibration.backgroundImages())
+                .isEqualTo(withBackground.split().backgroundImages().size())
+                .isPositive();
+        assertThat(withBackground.metrics().testAccuracy()).isGreaterThanOrEqualTo(0.8);
+        assertThat(withBackground.metrics().openSet().auroc()).isGreaterThan(0.9);
+        assertThat(exposed.backgroundClasses()).isZero();
+
+        ModelStore store = new ModelStore(lfw.resolve("models"), 2);
+        ModelManifest saved = store.save(
+                withBackground.model(),
+                withBackground.manifest(Instant.now(), withBackground.calibratedMinConfidence()),
+                withBackground.metrics(),
+                withBackground.split());
+        try (StoredModel loaded = store.load(saved.version())) {
+            assertThat(loaded.manifest().backgroundClasses()).isEqualTo(BACKGROUND);
+            assertThat(loaded.manifest().outputs()).isEqualTo(PEOPLE + BACKGROUND);
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDArray logits = ModelOutputs.logits(
+                        withBackground,
+                        lfw,
+                        withBackground.split().test().stream()
+                                .map(LabeledImage::file)
+                                .toList(),
+                        manager);
+                assertThat(logits.getShape().get(1)).isEqualTo(PEOPLE + BACKGROUND);
+            }
+        }
     }
 
     /** Share of the images whose top probability, from a forward pass of the returned model, is below a threshold. */

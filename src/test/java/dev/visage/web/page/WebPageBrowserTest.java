@@ -108,12 +108,7 @@ class WebPageBrowserTest {
         try (TrainedModel trained =
                 new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw)) {
             ModelManifest manifest = new ModelStore(temp.resolve("models"), 5)
-                    .save(
-                            trained.model(),
-                            ModelManifest.unversioned(
-                                    trained.people(), trained.network(), trained.preprocessing(), Instant.now(), null),
-                            trained.metrics(),
-                            trained.split());
+                    .save(trained.model(), trained.manifest(Instant.now(), null), trained.metrics(), trained.split());
             firstVersion = manifest.version();
         }
     }

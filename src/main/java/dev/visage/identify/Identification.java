@@ -12,7 +12,8 @@ import java.util.List;
  * @param known whether {@code person} names one of the model's people
  * @param confidence the top probability (0 when no face was identified)
  * @param candidates the most likely people, most likely first
- * @param otherProbability the probability of all people not among the candidates (so everything sums to 1)
+ * @param otherProbability the probability of everyone not among the candidates: the model's other people and anyone
+ *     else (its background classes), so everything sums to 1
  * @param modelVersion the model that answered
  * @param timeMillis time spent from receiving the bytes to the answer
  * @param faceCrop the largest identified face as the model saw it, a PNG data URL, when asked for
@@ -60,7 +61,7 @@ public record Identification(
      * @param known whether {@code person} names one of the model's people
      * @param confidence the top probability
      * @param candidates the most likely people, most likely first
-     * @param otherProbability the probability of all people not among the candidates
+     * @param otherProbability the probability of everyone not among the candidates
      * @param faceCrop the face as the model saw it, a PNG data URL, when asked for
      * @param reason why the face was not identified
      */

@@ -38,6 +38,9 @@ class OutlierExposureTest {
     @TempDir
     static Path lfw;
 
+    @TempDir
+    Path models;
+
     private static final int BACKGROUND = 5;
 
     private static TrainedModel exposed;
@@ -150,7 +153,7 @@ class OutlierExposureTest {
         assertThat(withBackground.metrics().openSet().auroc()).isGreaterThan(0.9);
         assertThat(exposed.backgroundClasses()).isZero();
 
-        ModelStore store = new ModelStore(lfw.resolve("models"), 2);
+        ModelStore store = new ModelStore(models, 2);
         ModelManifest saved = store.save(
                 withBackground.model(),
                 withBackground.manifest(Instant.now(), withBackground.calibratedMinConfidence()),

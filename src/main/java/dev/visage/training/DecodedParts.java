@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * @param train the people's training images, then (with outlier exposure) the outlier-train images, labelled
  *     {@link DataSplit#OUTSIDER}, and the background people's, labelled by their class; kept with the margin that
  *     augmentation needs
- * @param outliers how many of {@code train}'s images, at its end, are outliers or background people's
+ * @param shown the outsiders among {@code train}'s images, at its end: background people and their images, and
+ *     the other outliers (none without outlier exposure)
  * @param outlierValidation the outlier-validation images the threshold is calibrated on
  * @param strangers the stranger-test images
  * @param dataSeconds how long listing, decoding and cropping took
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 record DecodedParts(
         LfwImages train,
-        int outliers,
+        OpenSetMetrics.Shown shown,
         LfwImages validation,
         LfwImages test,
         LfwImages outlierValidation,
@@ -55,10 +56,15 @@ record DecodedParts(
             NDManager manager,
             long dataStart)
             throws IOException {
-        List<LabeledImage> train = trainImages(split, config.openSet().exposesOutliers());
-        int outliers = train.size() - split.train().size();
+        OpenSetMetrics.Shown shown = config.openSet().exposesOutliers()
+                ? new OpenSetMetrics.Shown(
+                        split.background().size(),
+                        split.backgroundImages().size(),
+                        split.outlierTrainImages().size())
+                : OpenSetMetrics.Shown.NONE;
+        List<LabeledImage> train = trainImages(split, shown);
         int total = split.size()
-                + outliers
+                + shown.images()
                 + split.outlierValidationImages().size()
                 + split.strangerTestImages().size();
         listener.onStage(TrainingStage.LOADING_DATA, "Decoding and framing " + total + " images");
@@ -84,13 +90,13 @@ record DecodedParts(
                 framed.detected(),
                 framed.centred());
         return new DecodedParts(
-                trainImages, outliers, validation, test, outlierValidation, strangers, dataSeconds, framed);
+                trainImages, shown, validation, test, outlierValidation, strangers, dataSeconds, framed);
     }
 
-    /** The people's training images, then (when training shows outliers) the outliers and the background's. */
-    private static List<LabeledImage> trainImages(DataSplit split, boolean exposesOutliers) {
+    /** The people's training images, then the outliers and the background's that training shows. */
+    private static List<LabeledImage> trainImages(DataSplit split, OpenSetMetrics.Shown shown) {
         List<LabeledImage> train = new ArrayList<>(split.train());
-        if (exposesOutliers) {
+        if (shown.images() > 0) {
             train.addAll(outsiders(split.outlierTrainImages()));
             train.addAll(split.backgroundImages());
         }
@@ -103,8 +109,13 @@ record DecodedParts(
                 .toList();
     }
 
+    /** How many of {@code train}'s images, at its end, are outliers or background people's. */
+    int outliers() {
+        return shown.images();
+    }
+
     /** The people's training images (without outliers). */
     int peopleTrainImages() {
-        return train.size() - outliers;
+        return train.size() - outliers();
     }
 }

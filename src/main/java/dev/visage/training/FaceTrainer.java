@@ -89,10 +89,9 @@ public final class FaceTrainer {
                     config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
-                int people = split.people().size();
-                int background =
-                        config.openSet().exposesOutliers() ? split.background().size() : 0;
-                model.setBlock(FaceNetwork.build(config.network(), people + background));
+                int background = parts.shown().backgroundPeople();
+                model.setBlock(
+                        FaceNetwork.build(config.network(), split.people().size() + background));
                 Fitted fitted = fit(model, parts, split, preprocessing);
                 return new TrainedModel(
                         model, preprocessing, config.network(), split, background, fitted.metrics(), fitted.probes());
@@ -156,7 +155,7 @@ public final class FaceTrainer {
                             trainSeconds,
                             imagesPerEpoch(parts, batchesPerEpoch) / progress.medianStepSeconds(),
                             parts.peopleTrainImages(),
-                            openSet(trainer, parts, split, preprocessing, test)),
+                            openSet(trainer, parts, preprocessing, test)),
                     ProbeSelection.select(
                             parts.test(), predicted, split.people().size()));
         }
@@ -188,8 +187,7 @@ public final class FaceTrainer {
     }
 
     /** The calibrated threshold and the open-set figures; null when the split sampled no outsiders to do it on. */
-    private OpenSetMetrics openSet(
-            Trainer trainer, DecodedParts parts, DataSplit split, Preprocessing preprocessing, PartLogits test)
+    private OpenSetMetrics openSet(Trainer trainer, DecodedParts parts, Preprocessing preprocessing, PartLogits test)
             throws IOException, TranslateException {
         if (parts.outlierValidation().size() == 0 || parts.strangers().size() == 0) {
             return null;
@@ -197,12 +195,7 @@ public final class FaceTrainer {
         listener.onStage(TrainingStage.EVALUATING, "Calibrating the threshold and measuring it on strangers");
         return OpenSetMetrics.measure(
                 config.openSet(),
-                config.openSet().exposesOutliers()
-                        ? new OpenSetMetrics.Shown(
-                                split.background().size(),
-                                split.backgroundImages().size(),
-                                split.outlierTrainImages().size())
-                        : OpenSetMetrics.Shown.NONE,
+                parts.shown(),
                 PartLogits.of(trainer, part(parts.validation(), preprocessing), test.people()),
                 parts.validation().classes(),
                 PartLogits.of(trainer, part(parts.outlierValidation(), preprocessing), test.people()),

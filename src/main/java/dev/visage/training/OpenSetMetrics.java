@@ -49,6 +49,11 @@ public record OpenSetMetrics(
     record Shown(int backgroundPeople, int backgroundImages, int outlierImages) {
 
         static final Shown NONE = new Shown(0, 0, 0);
+
+        /** Images shown: the background people's and the other outliers. */
+        int images() {
+            return backgroundImages + outlierImages;
+        }
     }
 
     /** Figures of one score calibrated like the served one. */

@@ -246,6 +246,10 @@ class RealPhotosTest {
     void aPictureWithoutAFaceIsAnsweredWithNoFaces() throws IOException {
         Identification answer = service.identify(jpeg(background(new Random(13), 800, 600)), 3, false, true);
 
+        assertNoFaceFound(answer);
+    }
+
+    private static void assertNoFaceFound(Identification answer) {
         assertThat(answer.faces()).isEmpty();
         assertThat(answer.reason()).isEqualTo(Identification.NO_FACE);
         assertThat(answer.known()).isFalse();
@@ -329,8 +333,7 @@ class RealPhotosTest {
 
         Identification answer = service.identify(png.toByteArray(), 3, false, true);
 
-        assertThat(answer.faces()).isEmpty();
-        assertThat(answer.reason()).isEqualTo(Identification.NO_FACE);
+        assertNoFaceFound(answer);
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -63,7 +62,7 @@ public @interface SyntheticService {
         static synchronized Path root() {
             if (root == null) {
                 try {
-                    root = Files.createTempDirectory("visage-synthetic-service");
+                    root = TemporaryFolders.untilExit("visage-synthetic-service");
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

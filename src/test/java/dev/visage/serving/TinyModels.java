@@ -1,6 +1,7 @@
 package dev.visage.serving;
 
 import dev.visage.SyntheticLfw;
+import dev.visage.TemporaryFolders;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
@@ -15,9 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A really trained, tiny face model (3 synthetic people, 64x64 input, two small convolution blocks), trained once
@@ -92,7 +91,7 @@ public final class TinyModels {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
-                deleteRecursively(data);
+                TemporaryFolders.delete(data);
             }
         }
         return trained;
@@ -112,18 +111,5 @@ public final class TinyModels {
         // Versions come from the training time; give every stored copy its own.
         Instant trainedAt = Instant.parse("2025-01-01T00:00:00Z").plusSeconds(++versions);
         return store.save(model.model(), model.manifest(trainedAt, minConfidence), model.metrics(), model.split());
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (path == null || !Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> tree = Files.walk(path)) {
-            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.visage.SyntheticLfw;
+import dev.visage.TemporaryFolders;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
@@ -36,8 +37,10 @@ public final class StoreTestModels {
 
     public static synchronized TrainedModel trained() {
         if (trained == null) {
+            Path lfw = null;
             try {
-                Path lfw = SyntheticLfw.write(Files.createTempDirectory("visage-store-lfw"), PEOPLE, 15, 3);
+                lfw = Files.createTempDirectory("visage-store-lfw");
+                SyntheticLfw.write(lfw, PEOPLE, 15, 3);
                 TrainingConfig config = new TrainingConfig(
                         PeopleSelection.top(PEOPLE),
                         3,
@@ -55,6 +58,8 @@ public final class StoreTestModels {
                 trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            } finally {
+                TemporaryFolders.delete(lfw);
             }
         }
         return trained;
@@ -96,15 +101,16 @@ public final class StoreTestModels {
         try {
             damage.accept(parameters);
             model.save(scratch, ModelStore.MODEL_NAME);
+            Files.copy(
+                    scratch.resolve(ModelStore.PARAMETERS),
+                    parameters(store, version),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } finally {
             for (int i = 0; i < parameters.size(); i++) {
                 parameters.get(i).getArray().set(originals.get(i));
             }
+            TemporaryFolders.delete(scratch);
         }
-        Files.copy(
-                scratch.resolve(ModelStore.PARAMETERS),
-                parameters(store, version),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         recordChecksum(store, version, ModelStore.PARAMETERS);
     }
 

@@ -140,9 +140,9 @@ def openset(net, args):
                 "strangerTestImages"):
         entries = split[key]
         files = [e["file"] if isinstance(e, dict) else e for e in entries]
-        e = descriptors(net, files, args.side)
-        labels = np.array([e["label"] for e in entries]) if entries and isinstance(entries[0], dict) else None
-        parts[key] = (e / np.linalg.norm(e, axis=1, keepdims=True), labels)
+        found = descriptors(net, files, args.side)
+        labels = np.array([x["label"] for x in entries]) if entries and isinstance(entries[0], dict) else None
+        parts[key] = (found / np.linalg.norm(found, axis=1, keepdims=True), labels)
     print(f"{sum(len(p[0]) for p in parts.values())} descriptors in {time.time() - start:.0f} s", flush=True)
 
     def report(name, score):
@@ -210,7 +210,6 @@ def main():
     o.add_argument("--acceptance", type=float, default=0.04)
     o.add_argument("--scale", type=float, default=16.0)
     args = parser.parse_args()
-    torch.manual_seed(0)
     net = FaceRecognitionNet(args.face_api)
     (pairs if args.command == "pairs" else openset)(net, args)
 

@@ -1,5 +1,6 @@
 package dev.visage.network;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -11,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.util.Pair;
+import java.util.Arrays;
 
 /** Builds the convolutional face classifier described by a {@link NetworkConfig}. */
 public final class FaceNetwork {
@@ -46,6 +48,22 @@ public final class FaceNetwork {
         }
         network.add(Linear.builder().setUnits(classes).build());
         return new MirrorAveragingBlock(network);
+    }
+
+    /**
+     * The people's probabilities in each row of a network's logits (N x outputs, the people's outputs first, then
+     * any background classes): the softmax over every output, of which the first {@code people} are kept, so the
+     * background classes' share is left to someone else. Serving answers with these, and the store's self-test
+     * checks them.
+     */
+    public static float[][] peopleProbabilities(NDArray logits, int people) {
+        int outputs = (int) logits.getShape().get(1);
+        float[] flat = logits.softmax(1).toFloatArray();
+        float[][] rows = new float[flat.length / outputs][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Arrays.copyOfRange(flat, i * outputs, i * outputs + people);
+        }
+        return rows;
     }
 
     /** Number of trainable values; the block must be initialized. */

@@ -6,13 +6,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import dev.visage.face.Preprocessing;
-import java.util.Arrays;
+import dev.visage.network.FaceNetwork;
 
 /**
  * Turns a batch of cropped faces (each CHW floats in [0, 1]) into one normalised input tensor, and the network's
- * logits into the people's probabilities: the softmax over every output, of which the first {@code people} are
- * kept, so the background classes' share is left to someone else. All arrays live in the predictor's per-call
- * context manager, so nothing outlives the call.
+ * logits into the people's probabilities ({@link FaceNetwork#peopleProbabilities}). All arrays live in the
+ * predictor's per-call context manager, so nothing outlives the call.
  */
 final class FaceBatchTranslator implements NoBatchifyTranslator<float[][], float[][]> {
 
@@ -39,13 +38,6 @@ final class FaceBatchTranslator implements NoBatchifyTranslator<float[][], float
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
-        NDArray probabilities = list.singletonOrThrow().softmax(1);
-        int classes = (int) probabilities.getShape().get(1);
-        float[] flat = probabilities.toFloatArray();
-        float[][] rows = new float[flat.length / classes][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = Arrays.copyOfRange(flat, i * classes, i * classes + people);
-        }
-        return rows;
+        return FaceNetwork.peopleProbabilities(list.singletonOrThrow(), people);
     }
 }

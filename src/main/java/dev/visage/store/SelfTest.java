@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.visage.face.Preprocessing;
+import dev.visage.network.FaceNetwork;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +26,8 @@ final class SelfTest {
     private SelfTest() {}
 
     /**
-     * The people's probabilities of each face, in order, then those of the noise image (the last row): the softmax
-     * over every output, background classes included, kept for the first {@code people} outputs as serving does.
+     * The people's probabilities ({@link FaceNetwork#peopleProbabilities}, as serving answers with) of each face, in
+     * order, then those of the noise image (the last row).
      */
     static float[][] probabilities(Model model, Preprocessing preprocessing, int people, List<float[]> faces) {
         int side = preprocessing.crop().imageSize();
@@ -44,13 +45,7 @@ final class SelfTest {
             NDArray logits = model.getBlock()
                     .forward(new ParameterStore(manager, false), new NDList(preprocessing.normalize(batch)), false)
                     .singletonOrThrow();
-            int classes = (int) logits.getShape().get(1);
-            float[] flat = logits.softmax(1).toFloatArray();
-            float[][] rows = new float[faces.size() + 1][];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = Arrays.copyOfRange(flat, i * classes, i * classes + people);
-            }
-            return rows;
+            return FaceNetwork.peopleProbabilities(logits, people);
         }
     }
 

@@ -1,5 +1,5 @@
 """Combines the latest train / serve / openset results into bench/results/latest.json and prints a markdown
-section for docs/benchmarks.md. Run alone to re-print it: /usr/bin/python3 bench/lib/report.py"""
+section for docs/benchmarks-log.md. Run alone to re-print it: /usr/bin/python3 bench/lib/report.py"""
 
 import json
 import os

@@ -1,5 +1,5 @@
 """Everything in order: training side by side, serving side by side, the open-set figure, real photos; then
-bench/results/latest.json and a markdown section for docs/benchmarks.md. See docs/benchmarks.md."""
+bench/results/latest.json and a markdown section for docs/benchmarks-log.md. See docs/benchmarks.md."""
 
 import argparse
 import os
@@ -54,7 +54,7 @@ def main(argv=None):
             b.log("Removed the work folder %s (--keep-work keeps it)" % work)
     latest = report.combine(train, serve, open_set, photos)
     print()
-    print("Wrote %s. Markdown for docs/benchmarks.md:" % os.path.relpath(os.path.join(b.RESULTS, "latest.json")))
+    print("Wrote %s. Markdown for docs/benchmarks-log.md (and the current tables of docs/benchmarks.md):" % os.path.relpath(os.path.join(b.RESULTS, "latest.json")))
     print()
     print(report.markdown(latest))
 

@@ -17,7 +17,7 @@
 # buildx. JDK_IMAGE must be a JDK 17 with its jmods (jlink) for x86_64; BASE_IMAGE a Debian bookworm (or Ubuntu
 # 22.04+: OpenCV's natives need glibc >= 2.35) with apt-get, bash (health check) and useradd:
 # eclipse-temurin:17-jdk and debian:bookworm-slim are, as are visage/jdk17:local and visage/debian-bookworm:slim
-# (.ci/docker.sh). Pin both by digest for repeatable builds (README, "Docker").
+# (.ci/docker.sh). Pin both by digest for repeatable builds (docs/deployment.md, "The image").
 #
 # What the image holds, and why it holds no more: a Java runtime made by jlink with the modules Visage uses
 # (jdeps, plus the ones reached by reflection: logging, crypto, DNS, zip file systems, JFR); LibTorch with its

@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,6 @@ import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.ImageFromDockerfile;
-import org.testcontainers.junit.jupiter.Testcontainers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  * parallel large uploads and decompression bombs (only 4xx and 503, memory back under a bound). A models volume
  * the image cannot write stops it at start-up with a message that says so.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@ExtendWith(BaseImages.class)
 class VisageContainerIT {
 
     private static final Logger log = LoggerFactory.getLogger(VisageContainerIT.class);
@@ -61,13 +62,19 @@ class VisageContainerIT {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    private static final ImageFromDockerfile IMAGE = new ImageFromDockerfile("visage-lifecycle-it", false)
-            .withDockerfile(Path.of("Dockerfile").toAbsolutePath())
-            .withBuildArg("JDK_IMAGE", System.getProperty("visage.docker.jdk-image", "eclipse-temurin:17-jdk"))
-            .withBuildArg("BASE_IMAGE", System.getProperty("visage.docker.base-image", "debian:bookworm-slim"));
+    private static ImageFromDockerfile image;
 
     @TempDir
     static Path work;
+
+    @BeforeAll
+    static void buildOnBaseImages() {
+        BaseImages.Names bases = BaseImages.resolve();
+        image = new ImageFromDockerfile("visage-lifecycle-it", false)
+                .withDockerfile(Path.of("Dockerfile").toAbsolutePath())
+                .withBuildArg("JDK_IMAGE", bases.jdk())
+                .withBuildArg("BASE_IMAGE", bases.base());
+    }
 
     @Test
     void twoReplicasShareOneStoreAndFollowItWithoutAFailedRequest() throws Exception {
@@ -194,7 +201,7 @@ class VisageContainerIT {
         Path data = Files.createDirectories(work.resolve("lfw-unwritable"));
         Path models = Files.createDirectories(work.resolve("models-root-owned"));
         Files.setPosixFilePermissions(models, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (GenericContainer<?> visage = new GenericContainer<>(IMAGE)
+        try (GenericContainer<?> visage = new GenericContainer<>(image)
                 .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
                 .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
                 .withEnv("VISAGE_LFW_DOWNLOAD", "false")
@@ -237,7 +244,7 @@ class VisageContainerIT {
     }
 
     private static GenericContainer<?> container(Path data, Path models) {
-        return new GenericContainer<>(IMAGE)
+        return new GenericContainer<>(image)
                 .withExposedPorts(API, MANAGEMENT)
                 .withCreateContainerCmdModifier(VisageContainerIT::hardened)
                 .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)

@@ -316,6 +316,60 @@ class IdentificationServiceTest {
     }
 
     @Test
+    void aRequestThatTimedOutCostsNoForwardPassAndItsModelClosesOnlyAfterItsLastPass() throws Exception {
+        ModelManifest first = TinyModels.storeInto(store);
+        TinyModels.storeInto(store);
+        IdentificationService service = service(new IdentifyProperties(
+                0f,
+                3,
+                DataSize.ofMegabytes(10),
+                40_000_000L,
+                10,
+                36,
+                32,
+                1,
+                0,
+                1024,
+                Duration.ofMillis(300),
+                Duration.ZERO));
+        RecordingModel model = loaded.get(0);
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            model.hold();
+            Future<Identification> inPass = clients.submit(() -> service.identify(photoOf(0, 1), 3, false, false));
+            model.awaitFirstPass();
+            Future<Identification> queued = clients.submit(() -> service.identify(photoOf(1, 2), 3, false, false));
+            // Both give up waiting (503): one while its pass is held, the other still in the queue behind it.
+            for (Future<Identification> request : List.of(inPass, queued)) {
+                assertThatThrownBy(() -> request.get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(ServiceBusyException.class);
+            }
+
+            currentModel.serve(first.version());
+
+            assertThat(model.isOpen())
+                    .as("swapped out, it stays open while a pass and a queued request hold it")
+                    .isTrue();
+            model.release();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (model.isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            model.release();
+            clients.shutdown();
+        }
+
+        assertThat(model.isOpen()).as("closed once the worker is done with it").isFalse();
+        assertThat(model.batchSizes())
+                .as("the pass held runs; the request that timed out in the queue is skipped")
+                .containsExactly(1);
+        assertThat(model.passesWhenClosed()).isZero();
+        assertThat(service.identify(photoOf(2, 3), 3, false, false).modelVersion())
+                .isEqualTo(first.version());
+    }
+
+    @Test
     void decodingErrorsPassThroughWithTheirReason() {
         TinyModels.storeInto(store);
         IdentificationService service = service(0f);

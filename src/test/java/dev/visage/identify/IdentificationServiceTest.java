@@ -85,7 +85,12 @@ class IdentificationServiceTest {
 
     /** @param minConfidence the operator's override of the model's threshold; null to serve the model's own */
     private IdentificationService service(Float minConfidence) {
-        return service(new IdentifyProperties(
+        return service(properties(minConfidence, Duration.ofSeconds(30)));
+    }
+
+    /** The settings of these tests, with the threshold override and the longest wait for a forward pass. */
+    private static IdentifyProperties properties(Float minConfidence, Duration timeout) {
+        return new IdentifyProperties(
                 minConfidence,
                 3,
                 DataSize.ofMegabytes(10),
@@ -96,8 +101,8 @@ class IdentificationServiceTest {
                 1,
                 0,
                 1024,
-                Duration.ofSeconds(30),
-                Duration.ZERO));
+                timeout,
+                Duration.ZERO);
     }
 
     /** A service over the model in service, which starts (with the store's current version) on first use. */
@@ -307,7 +312,7 @@ class IdentificationServiceTest {
         assertThat(service.identify(photoOf(0, 2), 3, false, false).modelVersion())
                 .isEqualTo(second.version());
 
-        currentModel.serve(first.version());
+        CurrentModels.serve(currentModel, store, first.version());
 
         assertThat(service.identify(photoOf(0, 3), 3, false, false).modelVersion())
                 .isEqualTo(first.version());
@@ -319,19 +324,7 @@ class IdentificationServiceTest {
     void aRequestThatTimedOutCostsNoForwardPassAndItsModelClosesOnlyAfterItsLastPass() throws Exception {
         ModelManifest first = TinyModels.storeInto(store);
         TinyModels.storeInto(store);
-        IdentificationService service = service(new IdentifyProperties(
-                0f,
-                3,
-                DataSize.ofMegabytes(10),
-                40_000_000L,
-                10,
-                36,
-                32,
-                1,
-                0,
-                1024,
-                Duration.ofMillis(300),
-                Duration.ZERO));
+        IdentificationService service = service(properties(0f, Duration.ofMillis(300)));
         RecordingModel model = loaded.get(0);
         ExecutorService clients = Executors.newFixedThreadPool(2);
         try {
@@ -345,7 +338,7 @@ class IdentificationServiceTest {
                         .hasCauseInstanceOf(ServiceBusyException.class);
             }
 
-            currentModel.serve(first.version());
+            CurrentModels.serve(currentModel, store, first.version());
 
             assertThat(model.isOpen())
                     .as("swapped out, it stays open while a pass and a queued request hold it")
@@ -526,7 +519,7 @@ class IdentificationServiceTest {
         assertThat(timed("identified")).isEqualTo(1 + queueCapacity);
         assertThat(timed("unavailable")).isEqualTo(refusals);
         // Every request, refused or answered, released the model: swapped out, it closes at once.
-        currentModel.serve(first.version());
+        CurrentModels.serve(currentModel, store, first.version());
         assertThat(model.realModel().getNDManager().isOpen()).isFalse();
     }
 

@@ -175,13 +175,16 @@ public class IdentificationService implements DisposableBean {
         return faces;
     }
 
+    /** Waits for the forward pass; a request given up on is cancelled, so that the worker skips it. */
     private float[][] await(CompletableFuture<float[][]> result) {
         try {
             return result.get(properties.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            result.cancel(false);
             Thread.currentThread().interrupt();
             throw new ServiceBusyException("Interrupted while waiting for the model");
         } catch (TimeoutException e) {
+            result.cancel(false);
             throw new ServiceBusyException("The model did not answer within " + properties.timeout());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof BatchingWorker.OverloadedException overloaded) {

@@ -45,15 +45,20 @@ public final class BatchingWorker implements AutoCloseable {
     }
 
     /**
-     * Queues the cropped faces of one photo for the given (acquired) model; they go through one forward pass.
+     * Queues the cropped faces of one photo for the given (acquired) model; they go through one forward pass. The
+     * request holds a reference of its own on the model until the worker is done with it, even when its caller
+     * stopped waiting; one cancelled by its caller before its turn is skipped, without a pass.
      *
      * @return the class probabilities of each face, or a future failed with {@link OverloadedException} when the
      *     queue is full
      */
     public CompletableFuture<float[][]> submit(ServingModel model, float[][] faces) {
+        if (!model.acquire()) {
+            throw new IllegalStateException("Model " + model.version() + " was closed before its request queued");
+        }
         Request request = new Request(model, faces, new CompletableFuture<>());
         if (!running || !queue.offer(request)) {
-            request.result().completeExceptionally(new OverloadedException());
+            request.refuse();
         }
         return request.result();
     }
@@ -62,25 +67,34 @@ public final class BatchingWorker implements AutoCloseable {
         List<Request> batch = new ArrayList<>();
         while (running) {
             try {
-                batch.add(queue.take());
+                Request first = queue.take();
+                if (first.skipped()) {
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            // Requests join while their faces fit in maxBatchSize; one larger than that still runs, alone. The
-            // peeked request is the one polled: this thread is the queue's only consumer.
+            // Requests join while their faces fit in maxBatchSize; one larger than that still runs, alone. Those
+            // given up on leave without taking room. The peeked request is the one polled: this thread is the
+            // queue's only consumer.
             int faces = batch.get(0).faces().length;
             for (Request next = queue.peek();
-                    next != null && faces + next.faces().length <= maxBatchSize;
+                    next != null && (next.result().isDone() || faces + next.faces().length <= maxBatchSize);
                     next = queue.peek()) {
-                batch.add(queue.poll());
-                faces += next.faces().length;
+                queue.poll();
+                if (!next.skipped()) {
+                    batch.add(next);
+                    faces += next.faces().length;
+                }
             }
             forward(batch);
+            batch.forEach(request -> request.model().release());
             batch.clear();
         }
         for (Request left = queue.poll(); left != null; left = queue.poll()) {
-            left.result().completeExceptionally(new OverloadedException());
+            left.refuse();
         }
     }
 
@@ -120,7 +134,24 @@ public final class BatchingWorker implements AutoCloseable {
         }
     }
 
-    private record Request(ServingModel model, float[][] faces, CompletableFuture<float[][]> result) {}
+    /** Faces waiting for a pass, holding a reference on their model until they leave the queue or their pass ends. */
+    private record Request(ServingModel model, float[][] faces, CompletableFuture<float[][]> result) {
+
+        /** Fails the request as overloaded and lets go of its model. */
+        void refuse() {
+            result.completeExceptionally(new OverloadedException());
+            model.release();
+        }
+
+        /** Whether its caller stopped waiting; its model is then let go, and it gets no pass. */
+        boolean skipped() {
+            if (result.isDone()) {
+                model.release();
+                return true;
+            }
+            return false;
+        }
+    }
 
     /** The queue of waiting requests is full: the service is past its capacity. */
     public static final class OverloadedException extends RuntimeException {

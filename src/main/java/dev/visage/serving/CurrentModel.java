@@ -10,9 +10,6 @@ import dev.visage.system.DjlEnvironment;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,8 +20,10 @@ import org.springframework.stereotype.Service;
  * The model in service, swapped without failing a request: each request {@link #acquire()}s the model it starts
  * with and releases it after, and a replaced model is closed after its last request.
  *
- * <p>Only a version that loads and passes its checks and self-test ever serves. At start-up that is the current
- * version or, when it is refused, the most recently promoted version that passes (logged loudly; the store's
+ * <p>Only a version that loads and passes its checks and self-test ever serves. Start-up, a promotion by training
+ * here and following the store all go through {@link #serveCurrent()}; an operator's promotion or roll-back hands
+ * over the version it loaded (so tested) before changing the store. When nothing serves, the current version
+ * serves or, when it is refused, the most recently promoted version that passes (logged loudly; the store's
  * {@code current} is left for an operator to fix). Refused versions are remembered with their reason, for health,
  * and not retried until their files change.
  */
@@ -34,25 +33,23 @@ public class CurrentModel implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(CurrentModel.class);
 
     private final ModelStore store;
-    private final AtomicReference<ServingModel> current = new AtomicReference<>();
+    private final ModelHolder holder = new ModelHolder();
+    private final RefusedVersions refused;
     private final Object swaps = new Object();
-    private final Map<String, Refusal> refused = new ConcurrentHashMap<>();
     /** What {@link #serveBest()} last reported when nothing could serve, so that polling does not repeat it. */
     private volatile String lastState;
 
     public CurrentModel(ModelStore store) {
         this.store = store;
+        this.refused = new RefusedVersions(store);
         // Loads LibTorch on a thread whose context class loader is Spring's (needed inside the fat jar).
         DjlEnvironment.loadEngine();
-        serveBest();
+        serveCurrent();
     }
-
-    /** A version this instance refused: why, and the state of its files then. */
-    private record Refusal(String reason, String files) {}
 
     /** The manifest of the model in service, if any. */
     public Optional<ModelManifest> manifest() {
-        return Optional.ofNullable(current.get()).map(ServingModel::manifest);
+        return holder.current().map(ServingModel::manifest);
     }
 
     /** The version in service, if any. */
@@ -62,89 +59,39 @@ public class CurrentModel implements DisposableBean {
 
     /** The versions this instance refused to serve, with the reason, by version. */
     public Map<String, String> refusals() {
-        Map<String, String> reasons = new TreeMap<>();
-        refused.forEach((version, refusal) -> reasons.put(version, refusal.reason()));
-        return reasons;
-    }
-
-    /**
-     * Loads a stored version and puts it in service; the previous model closes after its in-flight requests.
-     *
-     * @throws dev.visage.store.ModelStoreException if the version is missing or refused; the model in service
-     *     stays
-     */
-    public void serve(String version) {
-        synchronized (swaps) {
-            StoredModel loaded;
-            try {
-                loaded = store.load(version);
-            } catch (ModelStoreException e) {
-                String reason = e instanceof ModelRefusedException refusal ? refusal.reason() : e.getMessage();
-                refused.put(version, new Refusal(reason, StoreFiles.state(store, version)));
-                throw e;
-            }
-            serve(loaded);
-        }
-    }
-
-    /** Puts an already loaded (and so tested) model in service. */
-    public void serve(StoredModel loaded) {
-        ServingModel next;
-        try {
-            next = new ServingModel(loaded);
-        } catch (RuntimeException e) {
-            loaded.close();
-            throw e;
-        }
-        ServingModel previous;
-        synchronized (swaps) {
-            previous = current.getAndSet(next);
-            refused.remove(loaded.version());
-        }
-        log.info("Serving model {} ({} people)", loaded.version(), next.people().size());
-        if (previous != null) {
-            previous.release();
-        }
+        return refused.reasons();
     }
 
     /**
      * Serves the store's current version if it is not already in service, unless it was refused and its files
-     * have not changed since; when nothing serves, falls back as at start-up.
+     * have not changed since; when nothing serves, falls back to the most recently promoted version that passes.
+     * A version that cannot serve leaves the model in service serving.
      */
-    void followCurrent() {
+    void serveCurrent() {
         synchronized (swaps) {
-            Optional<String> wanted = store.currentVersion();
-            if (current.get() == null) {
+            Optional<String> serving = version();
+            if (serving.isEmpty()) {
                 serveBest();
                 return;
             }
-            if (wanted.isEmpty() || wanted.equals(version()) || isKnownRefused(wanted.get())) {
-                return;
-            }
-            String previous = version().orElse("none");
-            try {
-                serve(wanted.get());
-                log.info("Followed the store's current version: now serving {} (was {})", wanted.get(), previous);
-            } catch (RuntimeException e) {
-                log.error(
-                        "Current model {} cannot serve ({}); still serving {}", wanted.get(), e.getMessage(), previous);
+            Optional<String> wanted = store.currentVersion();
+            if (wanted.isPresent()
+                    && !wanted.equals(serving)
+                    && !refused.isUnchanged(wanted.get())
+                    && tryServe(wanted.get())) {
+                log.info("Now serving the store's current version {} (was {})", wanted.get(), serving.get());
             }
         }
-    }
-
-    private boolean isKnownRefused(String version) {
-        Refusal refusal = refused.get(version);
-        return refusal != null && refusal.files().equals(StoreFiles.state(store, version));
     }
 
     /** The current version, else the most recently promoted one that passes its checks. */
     private void serveBest() {
         Optional<String> wanted = store.currentVersion();
-        if (wanted.isPresent() && !isKnownRefused(wanted.get()) && tryServe(wanted.get())) {
+        if (wanted.isPresent() && !refused.isUnchanged(wanted.get()) && tryServe(wanted.get())) {
             return;
         }
         for (String fallback : fallbacks()) {
-            if (!isKnownRefused(fallback) && tryServe(fallback)) {
+            if (!refused.isUnchanged(fallback) && tryServe(fallback)) {
                 log.error(
                         "*** Serving model {} IN PLACE OF the current model {}, which is refused: {} ***",
                         fallback,
@@ -178,31 +125,55 @@ public class CurrentModel implements DisposableBean {
         }
     }
 
+    /** Loads a version and puts it in service; false if it cannot serve. */
     private boolean tryServe(String version) {
         try {
-            serve(version);
+            serve(load(version));
             return true;
         } catch (RuntimeException e) {
-            log.error("*** Model {} cannot serve: {} ***", version, e.getMessage());
+            log.error(
+                    "*** Model {} cannot serve: {}; serving {} ***",
+                    version,
+                    e.getMessage(),
+                    version().orElse("none"));
             return false;
         }
+    }
+
+    /** Loads a version, remembering why if it is refused. */
+    private StoredModel load(String version) {
+        try {
+            return store.load(version);
+        } catch (ModelStoreException e) {
+            refused.add(version, e instanceof ModelRefusedException refusal ? refusal.reason() : e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Puts a model already loaded (and so tested) in service; the previous one closes after its last request. */
+    void serve(StoredModel loaded) {
+        ServingModel next;
+        try {
+            next = new ServingModel(loaded);
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        synchronized (swaps) {
+            holder.replace(next);
+            refused.remove(loaded.version());
+        }
+        log.info("Serving model {} ({} people)", loaded.version(), next.people().size());
     }
 
     /** Switches to a model that training just promoted; a model that fails to load leaves the current one serving. */
     @EventListener
     void onModelStored(ModelStoredEvent event) {
         try {
-            synchronized (swaps) {
-                if (!version().filter(event.manifest().version()::equals).isPresent()) {
-                    serve(event.manifest().version());
-                }
-            }
+            serveCurrent();
         } catch (RuntimeException e) {
             log.error(
-                    "New model {} could not be put in service; still serving {}",
-                    event.manifest().version(),
-                    version().orElse("none"),
-                    e);
+                    "New model {} could not be put in service", event.manifest().version(), e);
         }
     }
 
@@ -212,23 +183,11 @@ public class CurrentModel implements DisposableBean {
      * @throws ModelNotReadyException if no model serves yet
      */
     public ServingModel acquire() {
-        while (true) {
-            ServingModel model = current.get();
-            if (model == null) {
-                throw new ModelNotReadyException();
-            }
-            if (model.acquire()) {
-                return model;
-            }
-            // Swapped out and closed between get() and acquire(): the next read sees its successor.
-        }
+        return holder.acquire();
     }
 
     @Override
     public void destroy() {
-        ServingModel model = current.getAndSet(null);
-        if (model != null) {
-            model.release();
-        }
+        holder.replace(null);
     }
 }

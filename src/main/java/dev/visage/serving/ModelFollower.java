@@ -54,7 +54,7 @@ class ModelFollower {
 
     private void poll() {
         try {
-            model.followCurrent();
+            model.serveCurrent();
             if (System.nanoTime() - lastSweep >= staleAfter.toNanos()) {
                 lastSweep = System.nanoTime();
                 store.removeStaleTemporaries(staleAfter);

@@ -85,7 +85,12 @@ class IdentificationServiceTest {
 
     /** @param minConfidence the operator's override of the model's threshold; null to serve the model's own */
     private IdentificationService service(Float minConfidence) {
-        return service(new IdentifyProperties(
+        return service(properties(minConfidence, Duration.ofSeconds(30)));
+    }
+
+    /** The settings of these tests, with the threshold override and the longest wait for a forward pass. */
+    private static IdentifyProperties properties(Float minConfidence, Duration timeout) {
+        return new IdentifyProperties(
                 minConfidence,
                 3,
                 DataSize.ofMegabytes(10),
@@ -96,8 +101,8 @@ class IdentificationServiceTest {
                 1,
                 0,
                 1024,
-                Duration.ofSeconds(30),
-                Duration.ZERO));
+                timeout,
+                Duration.ZERO);
     }
 
     /** A service over the model in service, which starts (with the store's current version) on first use. */
@@ -307,12 +312,54 @@ class IdentificationServiceTest {
         assertThat(service.identify(photoOf(0, 2), 3, false, false).modelVersion())
                 .isEqualTo(second.version());
 
-        currentModel.serve(first.version());
+        CurrentModels.serve(currentModel, store, first.version());
 
         assertThat(service.identify(photoOf(0, 3), 3, false, false).modelVersion())
                 .isEqualTo(first.version());
         // The request on the replaced model released it, so it closed when it was swapped out.
         assertThat(loaded.get(0).realModel().getNDManager().isOpen()).isFalse();
+    }
+
+    @Test
+    void aRequestThatTimedOutCostsNoForwardPassAndItsModelClosesOnlyAfterItsLastPass() throws Exception {
+        ModelManifest first = TinyModels.storeInto(store);
+        TinyModels.storeInto(store);
+        IdentificationService service = service(properties(0f, Duration.ofMillis(300)));
+        RecordingModel model = loaded.get(0);
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            model.hold();
+            Future<Identification> inPass = clients.submit(() -> service.identify(photoOf(0, 1), 3, false, false));
+            model.awaitFirstPass();
+            Future<Identification> queued = clients.submit(() -> service.identify(photoOf(1, 2), 3, false, false));
+            // Both give up waiting (503): one while its pass is held, the other still in the queue behind it.
+            for (Future<Identification> request : List.of(inPass, queued)) {
+                assertThatThrownBy(() -> request.get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(ServiceBusyException.class);
+            }
+
+            CurrentModels.serve(currentModel, store, first.version());
+
+            assertThat(model.isOpen())
+                    .as("swapped out, it stays open while a pass and a queued request hold it")
+                    .isTrue();
+            model.release();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (model.isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } finally {
+            model.release();
+            clients.shutdown();
+        }
+
+        assertThat(model.isOpen()).as("closed once the worker is done with it").isFalse();
+        assertThat(model.batchSizes())
+                .as("the pass held runs; the request that timed out in the queue is skipped")
+                .containsExactly(1);
+        assertThat(model.passesWhenClosed()).isZero();
+        assertThat(service.identify(photoOf(2, 3), 3, false, false).modelVersion())
+                .isEqualTo(first.version());
     }
 
     @Test
@@ -472,7 +519,7 @@ class IdentificationServiceTest {
         assertThat(timed("identified")).isEqualTo(1 + queueCapacity);
         assertThat(timed("unavailable")).isEqualTo(refusals);
         // Every request, refused or answered, released the model: swapped out, it closes at once.
-        currentModel.serve(first.version());
+        CurrentModels.serve(currentModel, store, first.version());
         assertThat(model.realModel().getNDManager().isOpen()).isFalse();
     }
 

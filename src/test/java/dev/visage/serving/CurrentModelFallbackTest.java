@@ -126,7 +126,7 @@ class CurrentModelFallbackTest {
 
         // Another instance promotes a new version: this one follows.
         String second = StoreTestModels.storeCurrent(new ModelStore(root, 10)).version();
-        model.followCurrent();
+        model.serveCurrent();
         assertThat(model.version()).contains(second);
         assertThat(health().getDetails()).doesNotContainKeys("current", "refused");
 
@@ -134,8 +134,8 @@ class CurrentModelFallbackTest {
         String damaged = StoreTestModels.storeCandidate(store).version();
         StoreTestModels.rewriteWeights(store, damaged, StoreTestModels::negateLastLayer);
         store.promote(damaged, "test");
-        model.followCurrent();
-        model.followCurrent();
+        model.serveCurrent();
+        model.serveCurrent();
         assertThat(model.version()).contains(second);
         assertThat(model.refusals()).containsOnlyKeys(damaged);
         assertThat(model.refusals().get(damaged)).startsWith("self-test: ");
@@ -143,7 +143,7 @@ class CurrentModelFallbackTest {
 
         // Rolled back: nothing to do, and the refused version stays listed for the operator.
         store.rollBack(second);
-        model.followCurrent();
+        model.serveCurrent();
         assertThat(model.version()).contains(second);
         assertThat(model.refusals()).isEqualTo(Map.of(damaged, model.refusals().get(damaged)));
     }
@@ -151,15 +151,15 @@ class CurrentModelFallbackTest {
     @Test
     void pollingAnEmptyOrHopelessStoreSaysSoOnce(CapturedOutput output) throws IOException {
         model = new CurrentModel(store);
-        model.followCurrent();
-        model.followCurrent();
+        model.serveCurrent();
+        model.serveCurrent();
         assertThat(output.getOut().split("No model in " + root + " yet", -1)).hasSize(2);
 
         String only = StoreTestModels.storeCurrent(store).version();
         truncate(StoreTestModels.parameters(store, only));
-        model.followCurrent();
-        model.followCurrent();
-        model.followCurrent();
+        model.serveCurrent();
+        model.serveCurrent();
+        model.serveCurrent();
         assertThat(output.getOut().split("No stored model in " + root + " passes its checks", -1))
                 .hasSize(2);
         assertThat(output.getOut().split("Model " + only + " cannot serve", -1)).hasSize(2);
@@ -174,11 +174,11 @@ class CurrentModelFallbackTest {
         scribble(weights);
         model = new CurrentModel(store);
         store.promote(later, "test");
-        model.followCurrent();
+        model.serveCurrent();
         assertThat(model.version()).contains(good);
 
         java.nio.file.Files.write(weights, original);
-        model.followCurrent();
+        model.serveCurrent();
 
         assertThat(model.version()).contains(later);
         assertThat(model.refusals()).isEmpty();

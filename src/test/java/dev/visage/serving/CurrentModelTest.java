@@ -9,6 +9,8 @@ import dev.visage.face.TestCrops;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import dev.visage.store.ModelStoredEvent;
+import dev.visage.store.StoreTestModels;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +117,7 @@ class CurrentModelTest {
         CurrentModel current = currentModel();
 
         ModelManifest stored = TinyModels.storeInto(store);
-        current.serve(stored.version());
+        current.serveCurrent();
 
         assertThat(current.manifest()).hasValueSatisfying(manifest -> {
             assertThat(manifest.version()).isEqualTo(stored.version());
@@ -145,17 +147,13 @@ class CurrentModelTest {
     void keepsServingWhenAStoredModelCannotBeLoaded() throws Exception {
         ModelManifest serving = TinyModels.storeInto(store);
         CurrentModel current = currentModel();
-        ModelManifest missing = new ModelManifest(
-                serving.format(),
-                "20250101-000000-000",
-                serving.people(),
-                serving.network(),
-                serving.preprocessing(),
-                serving.trainedAt());
+        ModelManifest broken = TinyModels.storeInto(store);
+        Files.delete(StoreTestModels.parameters(store, broken.version()));
 
-        current.onModelStored(new ModelStoredEvent(missing));
+        current.onModelStored(new ModelStoredEvent(broken));
 
         assertThat(current.manifest()).map(ModelManifest::version).hasValue(serving.version());
+        assertThat(current.refusals()).containsOnlyKeys(broken.version());
         assertThat(isOpen(loaded.get(0))).isTrue();
         assertThat(request(current, 2, 4)).isEqualTo(serving.version());
     }
@@ -172,7 +170,7 @@ class CurrentModelTest {
             Future<String> inFlight = client.submit(() -> request(current, 0, 21));
             old.awaitFirstPass();
 
-            current.serve(first.version());
+            current.serve(store.load(first.version()));
 
             assertThat(current.manifest()).map(ModelManifest::version).hasValue(first.version());
             assertThat(isOpen(old)).as("open while a request uses it").isTrue();
@@ -233,7 +231,7 @@ class CurrentModelTest {
                     while (completed.get() < next) {
                         Thread.sleep(1);
                     }
-                    current.serve(s % 2 == 1 ? first.version() : second.version());
+                    current.serve(store.load(s % 2 == 1 ? first.version() : second.version()));
                     next = completed.get() + 2 * threads;
                 }
                 swapped.countDown();

@@ -11,4 +11,9 @@ public final class CurrentModels {
     public static CurrentModel over(ModelStore store) {
         return new CurrentModel(store);
     }
+
+    /** Loads {@code version} from {@code store} and puts it in service, as an operator's promotion does. */
+    public static void serve(CurrentModel model, ModelStore store, String version) {
+        model.serve(store.load(version));
+    }
 }

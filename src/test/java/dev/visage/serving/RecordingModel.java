@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wraps a loaded model so that the predictors made from it record every forward pass (the faces in it) and, while
@@ -30,6 +31,7 @@ public final class RecordingModel {
     private final StoredModel wrapped;
     private final List<float[][]> passes = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch entered = new CountDownLatch(1);
+    private final AtomicInteger passesWhenClosed = new AtomicInteger();
     private volatile CountDownLatch gate;
 
     public RecordingModel(StoredModel real) {
@@ -114,6 +116,16 @@ public final class RecordingModel {
         }
     }
 
+    /** Forward passes that went ahead (after any hold) on this model when it was already closed. */
+    public int passesWhenClosed() {
+        return passesWhenClosed.get();
+    }
+
+    /** Whether the model's native memory is still open, that is, it was not closed. */
+    public boolean isOpen() {
+        return real.model().getNDManager().isOpen();
+    }
+
     private final class Recording extends Predictor<float[][], float[][]> {
 
         Recording(Model model, Translator<float[][], float[][]> translator, Device device) {
@@ -134,6 +146,9 @@ public final class RecordingModel {
                     // Closing the worker interrupts it; go on with this pass as a real one would.
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (!isOpen()) {
+                passesWhenClosed.incrementAndGet();
             }
             return super.predict(faces);
         }

@@ -229,8 +229,8 @@ async function loadModel() {
   $('model-details').hidden = true;
   if (result.status === 503) {
     const wait = result.retryAfter ?? 30;
-    setStatus(status, `No model yet: the first one may be training (see Training below). `
-      + `Checking again in ${seconds(wait)}.`);
+    // The detail says why: the first model may be training (see Training below), or its training failed.
+    setStatus(status, `${result.body.detail || 'No model yet.'} Checking again in ${seconds(wait)}.`);
     modelRetry = setTimeout(loadModel, wait * 1000);
   } else {
     setStatus(status, `Cannot read the model (HTTP ${result.status}).${sentence(result.body.detail)}`, true);

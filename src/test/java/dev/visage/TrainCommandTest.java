@@ -20,7 +20,7 @@ class TrainCommandTest {
         Path lfw = SyntheticLfw.write(root.resolve("lfw"), 3, 20, 42);
         Path models = root.resolve("models");
 
-        ConfigurableApplicationContext context = VisageApplication.trainCommand()
+        ConfigurableApplicationContext context = VisageApplication.command(VisageApplication.TRAIN_COMMAND, System.out)
                 .run(
                         "--visage.lfw.dir=" + lfw,
                         "--visage.lfw.download=false",

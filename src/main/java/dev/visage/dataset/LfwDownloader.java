@@ -4,6 +4,7 @@ import dev.visage.system.Folders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * Makes an LFW variant available as a folder of person folders: downloads the archive, verifies its checksum and
@@ -114,7 +116,16 @@ public final class LfwDownloader {
         log.info("Downloading LFW {} from {}", variant, url);
         HttpRequest request =
                 HttpRequest.newBuilder(url).timeout(RESPONSE_TIMEOUT).GET().build();
-        HttpResponse<InputStream> response = httpClient.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = httpClient.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException ex) {
+            // The client's exceptions have no message; the innermost one tells an unknown host from a closed port.
+            throw new LfwDownloadException(
+                    "Cannot connect to " + url + " (" + NestedExceptionUtils.getMostSpecificCause(ex)
+                            + "): no network, or a wrong address",
+                    ex);
+        }
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             if (status < 200 || status >= 300) {

@@ -39,6 +39,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
      * Decodes and crops every image (in parallel) into tensors owned by {@code manager}.
      *
      * @param framing where each photo's face is framed (see {@link LfwFrame})
+     * @param decoded run after each image, from the decoding threads
      */
     public static LfwImages decode(
             Path root,
@@ -46,6 +47,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
             FaceCrop crop,
             int margin,
             Function<Photo, LfwFrame> framing,
+            Runnable decoded,
             NDManager manager)
             throws IOException {
         if (margin < 0) {
@@ -64,6 +66,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
                     values[i * perImage + k] = (byte) Math.round(Math.min(1f, Math.max(0f, face[k])) * 255);
                 }
                 classes[i] = image.label();
+                decoded.run();
             });
         } catch (UncheckedIOException e) {
             // The message names the file; the cause alone would not.

@@ -21,11 +21,6 @@ public class LfwSource {
         this.downloader = downloader;
     }
 
-    /** Whether images are on disk already, or can be downloaded. */
-    public boolean isAvailable() {
-        return properties.download() || LfwCatalog.holdsPeople(properties.dir());
-    }
-
     /** The folder of people folders, after downloading it if needed and allowed. */
     public Path folder() {
         return folder(properties.variant());
@@ -41,9 +36,19 @@ public class LfwSource {
         }
         if (!properties.download()) {
             throw new IllegalArgumentException("LFW folder " + dir.toAbsolutePath() + " is missing or empty and "
-                    + "downloading is off (visage.lfw.download=false); set visage.lfw.dir / VISAGE_LFW_DIR");
+                    + "downloading is off (visage.lfw.download=false). " + whatToDo(dir));
         }
-        return downloader.ensureExtracted(
-                dir, variant, variant == properties.variant() ? properties.downloadUrl() : null, null);
+        try {
+            return downloader.ensureExtracted(
+                    dir, variant, variant == properties.variant() ? properties.downloadUrl() : null, null);
+        } catch (LfwDownloadException e) {
+            throw new LfwDownloadException(e.getMessage() + ". " + whatToDo(dir), e);
+        }
+    }
+
+    private static String whatToDo(Path dir) {
+        return "Put LFW's people folders (one folder of JPEGs per person) into " + dir.toAbsolutePath()
+                + ", or point visage.lfw.dir (VISAGE_LFW_DIR) at such a folder, or set visage.lfw.download-url "
+                + "(VISAGE_LFW_DOWNLOADURL) to a mirror of the archive";
     }
 }

@@ -1,6 +1,5 @@
 package dev.visage.jobs;
 
-import dev.visage.dataset.LfwSource;
 import dev.visage.store.ModelStore;
 import dev.visage.store.TrainingLock;
 import dev.visage.store.TrainingLockedException;
@@ -18,9 +17,9 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Gives a fresh service something to serve: once it is ready, and if {@code visage.train-on-startup} is on, the
- * store is empty (no version at all) and LFW is on disk or may be downloaded, it starts a training job with the
- * defaults. When several instances share the store, the first to take the store's training lock trains; the
+ * Gives a fresh service something to serve: once it is ready, and if {@code visage.train-on-startup} is on and
+ * the store is empty (no version at all), it starts a training job with the defaults. Should LFW be neither on
+ * disk nor downloadable, the job fails saying so, and {@code GET /model} shows why until a model serves. When several instances share the store, the first to take the store's training lock trains; the
  * others wait, and serve the model once it is promoted (serving follows {@code current}). They try again now
  * and then, so that one of them takes over if the trainer dies and its lock goes stale. Only in the web service;
  * the {@code train} command trains by itself.
@@ -33,7 +32,6 @@ class StartupTraining {
 
     private final StartupTrainingProperties properties;
     private final ModelStore store;
-    private final LfwSource lfw;
     private final TrainingJobs jobs;
     private final Duration retryEvery;
     private volatile boolean waiting;
@@ -44,24 +42,13 @@ class StartupTraining {
     });
 
     @Autowired
-    StartupTraining(
-            StartupTrainingProperties properties,
-            ModelStore store,
-            LfwSource lfw,
-            TrainingJobs jobs,
-            TrainingLock lock) {
-        this(properties, store, lfw, jobs, lock.heartbeatInterval());
+    StartupTraining(StartupTrainingProperties properties, ModelStore store, TrainingJobs jobs, TrainingLock lock) {
+        this(properties, store, jobs, lock.heartbeatInterval());
     }
 
-    StartupTraining(
-            StartupTrainingProperties properties,
-            ModelStore store,
-            LfwSource lfw,
-            TrainingJobs jobs,
-            Duration retryEvery) {
+    StartupTraining(StartupTrainingProperties properties, ModelStore store, TrainingJobs jobs, Duration retryEvery) {
         this.properties = properties;
         this.store = store;
-        this.lfw = lfw;
         this.jobs = jobs;
         this.retryEvery = retryEvery;
     }
@@ -69,13 +56,6 @@ class StartupTraining {
     @EventListener(ApplicationReadyEvent.class)
     void trainWhenNoModel() {
         if (!properties.trainOnStartup() || !isEmpty()) {
-            return;
-        }
-        if (!lfw.isAvailable()) {
-            log.warn(
-                    "No model in {} and no LFW images to train one; set visage.lfw.dir or allow downloading, "
-                            + "then POST /train",
-                    store.root());
             return;
         }
         try {

@@ -104,17 +104,7 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
         @Override
         public void onEpoch(EpochSummary summary) {
             bar.end();
-            System.out.printf(
-                    Locale.ROOT,
-                    "epoch %3d/%d  loss %.4f  train acc %.4f  val acc %.4f  lr %.5f  %.1f s  ETA %.0f s%n",
-                    summary.epoch(),
-                    summary.epochs(),
-                    summary.trainLoss(),
-                    summary.trainAccuracy(),
-                    summary.validationAccuracy(),
-                    summary.learningRate(),
-                    summary.seconds(),
-                    summary.etaSeconds());
+            System.out.println(summary);
         }
     }
 }

@@ -12,13 +12,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One training run's state. The training thread writes it through the listener methods and the life-cycle
  * methods, HTTP threads read it through {@link #view()}; all state is guarded by {@code this}, so a view never
  * mixes two moments. The cancellation flag is volatile on its own, as the pipeline polls it after every batch.
+ * Logs each stage and each epoch's figures.
  */
 final class TrainingJob implements TrainingProgressListener {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingJob.class);
 
     private final String id;
     private final TrainingConfig config;
@@ -31,6 +36,8 @@ final class TrainingJob implements TrainingProgressListener {
     private State state = State.QUEUED;
     private TrainingStage stage;
     private String stageDetail;
+    private int decoded;
+    private int images;
     private int epoch;
     private int batch;
     private int batches;
@@ -156,6 +163,13 @@ final class TrainingJob implements TrainingProgressListener {
         }
         stage = newStage;
         stageDetail = detail;
+        log.info("Training job {}: {}", id, detail);
+    }
+
+    @Override
+    public synchronized void onDecoded(int done, int total) {
+        decoded = Math.max(decoded, done);
+        images = total;
     }
 
     @Override
@@ -171,12 +185,19 @@ final class TrainingJob implements TrainingProgressListener {
     @Override
     public synchronized void onEpoch(EpochSummary summary) {
         history.add(summary);
+        log.info("Training job {}: {}", id, summary);
     }
 
-    /** Share of the planned training steps done, 0..1; 1 once the job succeeded (also after an early stop). */
+    /**
+     * Share of the running stage done, 0..1: of the images while decoding them, of the planned training steps
+     * from then on; 1 once the job succeeded (also after an early stop).
+     */
     synchronized double progress() {
         if (state == State.SUCCEEDED) {
             return 1;
+        }
+        if (stage == TrainingStage.DECODING) {
+            return images == 0 ? 0 : (double) decoded / images;
         }
         return batches == 0 ? 0 : (epoch - 1 + (double) batch / batches) / config.epochs();
     }

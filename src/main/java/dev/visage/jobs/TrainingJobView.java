@@ -18,7 +18,8 @@ import java.util.List;
  * @param epochs planned epochs
  * @param batch the last finished batch of the current epoch
  * @param batches batches per epoch; 0 before training
- * @param progress share of the planned training steps done, 0..1
+ * @param progress share of the running stage done, 0..1: of the images while {@code DECODING}, of the planned
+ *     training steps from {@code TRAINING} on
  * @param etaSeconds estimated seconds until the last planned epoch ends; null when unknown
  * @param history figures of the finished epochs
  * @param submittedAt when the job was submitted

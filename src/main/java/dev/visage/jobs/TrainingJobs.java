@@ -35,7 +35,8 @@ import org.springframework.stereotype.Service;
  * SUCCEEDED. Cancelling a job leaves the store and the served model as they were, since the pipeline stores only
  * at its end.
  *
- * <p>Metrics: {@code visage.training.progress} (gauge, the running job's progress, 0 when none runs),
+ * <p>Metrics: {@code visage.training.progress} (gauge, the running job's progress through its stage, 0 when none
+ * runs),
  * {@code visage.training.duration} (timer of jobs that started) and {@code visage.training.jobs} (counter of
  * finished jobs), both tagged with the {@code outcome}: succeeded, failed or cancelled.
  */
@@ -88,7 +89,7 @@ public class TrainingJobs {
         this.meters = meters;
         this.executor = executor;
         Gauge.builder("visage.training.progress", this, TrainingJobs::runningProgress)
-                .description("Progress of the running training job, 0..1; 0 when none runs")
+                .description("Progress of the running training job's stage, 0..1; 0 when none runs")
                 .register(meters);
         JobMetrics.register(meters);
     }

@@ -1,6 +1,8 @@
 package dev.visage.serving;
 
 import dev.visage.face.Preprocessing;
+import dev.visage.jobs.TrainingJobView;
+import dev.visage.jobs.TrainingJobs;
 import dev.visage.network.NetworkConfig;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
@@ -20,6 +22,7 @@ class ModelController {
 
     private final CurrentModel currentModel;
     private final ModelStore store;
+    private final TrainingJobs jobs;
     private final Float minConfidence;
 
     /**
@@ -29,18 +32,22 @@ class ModelController {
     ModelController(
             CurrentModel currentModel,
             ModelStore store,
+            TrainingJobs jobs,
             @Value("${visage.identify.min-confidence:#{null}}") Float minConfidence) {
         this.currentModel = currentModel;
         this.store = store;
+        this.jobs = jobs;
         this.minConfidence = minConfidence;
     }
 
     @Operation(summary = "The model in service: people, architecture, preprocessing and test metrics")
     @ApiResponse(responseCode = "200", description = "The current model")
-    @ApiResponse(responseCode = "503", description = "No model loaded yet")
+    @ApiResponse(
+            responseCode = "503",
+            description = "No model loaded yet: the first may be training, or the detail says why its training failed")
     @GetMapping(path = "/model", produces = MediaType.APPLICATION_JSON_VALUE)
     ModelView model() {
-        ModelManifest manifest = currentModel.manifest().orElseThrow(ModelNotReadyException::new);
+        ModelManifest manifest = currentModel.manifest().orElseThrow(this::notReady);
         int size = manifest.preprocessing().crop().imageSize();
         return new ModelView(
                 manifest.version(),
@@ -51,6 +58,15 @@ class ModelController {
                 manifest.trainedAt(),
                 ServingModel.minConfidence(manifest, minConfidence),
                 store.metrics(manifest.version()));
+    }
+
+    /** No model serves: why, when the newest training job failed (say, the start-up training found no LFW). */
+    private ModelNotReadyException notReady() {
+        return jobs.recent().stream()
+                .findFirst()
+                .filter(job -> job.state() == TrainingJobView.State.FAILED)
+                .map(job -> new ModelNotReadyException(job.id(), job.error()))
+                .orElseGet(ModelNotReadyException::new);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,18 +68,21 @@ record DecodedParts(
                 + shown.images()
                 + split.outlierValidationImages().size()
                 + split.strangerTestImages().size();
-        listener.onStage(TrainingStage.LOADING_DATA, "Decoding and framing " + total + " images");
+        listener.onStage(TrainingStage.DECODING, "Decoding and framing " + total + " images");
+        AtomicInteger done = new AtomicInteger();
+        Runnable decoded = () -> listener.onDecoded(done.incrementAndGet(), total);
         FaceCrop crop = config.crop();
         Function<Photo, LfwFrame> framing = detectedFraming == null
                 ? photo -> LfwFrame.centred(photo.width(), photo.height())
                 : detectedFraming::frame;
         int margin = config.augmentation().margin(crop.imageSize());
-        LfwImages trainImages = LfwImages.decode(root, train, crop, margin, framing, manager);
-        LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, manager);
-        LfwImages test = LfwImages.decode(root, split.test(), crop, 0, framing, manager);
+        LfwImages trainImages = LfwImages.decode(root, train, crop, margin, framing, decoded, manager);
+        LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, decoded, manager);
+        LfwImages test = LfwImages.decode(root, split.test(), crop, 0, framing, decoded, manager);
         LfwImages outlierValidation =
-                LfwImages.decode(root, outsiders(split.outlierValidationImages()), crop, 0, framing, manager);
-        LfwImages strangers = LfwImages.decode(root, outsiders(split.strangerTestImages()), crop, 0, framing, manager);
+                LfwImages.decode(root, outsiders(split.outlierValidationImages()), crop, 0, framing, decoded, manager);
+        LfwImages strangers =
+                LfwImages.decode(root, outsiders(split.strangerTestImages()), crop, 0, framing, decoded, manager);
         double dataSeconds = (System.nanoTime() - dataStart) / 1e9;
         TrainingMetrics.Framing framed = detectedFraming == null
                 ? new TrainingMetrics.Framing(0, total)

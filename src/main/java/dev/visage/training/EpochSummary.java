@@ -1,5 +1,7 @@
 package dev.visage.training;
 
+import java.util.Locale;
+
 /**
  * Figures of one finished epoch.
  *
@@ -20,4 +22,21 @@ public record EpochSummary(
         float validationAccuracy,
         float learningRate,
         double seconds,
-        double etaSeconds) {}
+        double etaSeconds) {
+
+    /** One line for a log or a console. */
+    @Override
+    public String toString() {
+        return String.format(
+                Locale.ROOT,
+                "epoch %3d/%d  loss %.4f  train acc %.4f  val acc %.4f  lr %.5f  %.1f s  ETA %.0f s",
+                epoch,
+                epochs,
+                trainLoss,
+                trainAccuracy,
+                validationAccuracy,
+                learningRate,
+                seconds,
+                etaSeconds);
+    }
+}

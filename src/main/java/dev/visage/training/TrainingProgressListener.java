@@ -6,6 +6,9 @@ public interface TrainingProgressListener {
     /** The run entered a new stage; {@code detail} says what happens in it, for people. */
     default void onStage(TrainingStage stage, String detail) {}
 
+    /** Fired as the images are decoded, in no strict order: {@code images} of {@code total} are done. */
+    default void onDecoded(int images, int total) {}
+
     /** Fired after each optimizer step. */
     default void onBatch(int epoch, int batch, int batches, float loss) {}
 
@@ -14,6 +17,7 @@ public interface TrainingProgressListener {
     /** The stages of a run, in order. */
     enum TrainingStage {
         LOADING_DATA,
+        DECODING,
         TRAINING,
         EVALUATING,
         STORING

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,9 +58,18 @@ class LfwImagesTest {
         manager.close();
     }
 
+    /** Images reported decoded. */
+    private final AtomicInteger reported = new AtomicInteger();
+
     private LfwImages decode(int margin) throws IOException {
         return LfwImages.decode(
-                dir, images, CROP, margin, photo -> LfwFrame.centred(photo.width(), photo.height()), manager);
+                dir,
+                images,
+                CROP,
+                margin,
+                photo -> LfwFrame.centred(photo.width(), photo.height()),
+                reported::incrementAndGet,
+                manager);
     }
 
     @Test
@@ -72,6 +82,7 @@ class LfwImagesTest {
         assertThat(decoded.size()).isEqualTo(images.size());
         assertThat(decoded.labels().toFloatArray()).containsExactly(0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2);
         assertThat(decoded.classes()).containsExactly(0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2);
+        assertThat(reported).hasValue(images.size());
 
         // Decoding runs in parallel, yet each slot holds its own image.
         for (int i : new int[] {0, 4, images.size() - 1}) {

@@ -250,6 +250,16 @@ class IdentifyEndToEndTest {
     }
 
     @Test
+    void titlesTheOpenApiDocumentWithTheBuildsVersion() throws Exception {
+        JsonNode info = json(get("/v3/api-docs")).path("info");
+
+        assertThat(info.path("title").asString()).isEqualTo("Visage");
+        // The project's version, which Maven writes into application.properties.
+        assertThat(info.path("version").asString()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(info.path("description").asString()).contains("Labeled Faces in the Wild");
+    }
+
+    @Test
     void documentsTheAdminTokenOnTheTrainingEndpointsOnly() throws Exception {
         JsonNode api = json(get("/v3/api-docs"));
 

@@ -8,7 +8,6 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
-import dev.visage.dataset.LfwSource;
 import dev.visage.jobs.TrainingJobView.State;
 import dev.visage.store.LockHolder;
 import dev.visage.store.ModelStore;
@@ -36,14 +35,12 @@ class StartupTrainingTest {
     private static final StartupTrainingProperties ON = new StartupTrainingProperties(true);
 
     private final ModelStore store = mock(ModelStore.class);
-    private final LfwSource lfw = mock(LfwSource.class);
     private final TrainingJobs jobs = mock(TrainingJobs.class);
 
     @BeforeEach
     void freshService() {
         when(store.root()).thenReturn(Path.of("models"));
         when(store.currentVersion()).thenReturn(Optional.empty());
-        when(lfw.isAvailable()).thenReturn(true);
     }
 
     @Test
@@ -65,19 +62,10 @@ class StartupTrainingTest {
     }
 
     @Test
-    void needsLfw() {
-        when(lfw.isAvailable()).thenReturn(false);
-
-        startup(ON).trainWhenNoModel();
-
-        verifyNoInteractions(jobs);
-    }
-
-    @Test
     void canBeSwitchedOff() {
         startup(new StartupTrainingProperties(false)).trainWhenNoModel();
 
-        verifyNoInteractions(jobs, store, lfw);
+        verifyNoInteractions(jobs, store);
     }
 
     @Test
@@ -90,7 +78,7 @@ class StartupTrainingTest {
     }
 
     private StartupTraining startup(StartupTrainingProperties properties) {
-        return new StartupTraining(properties, store, lfw, jobs, Duration.ofMillis(50));
+        return new StartupTraining(properties, store, jobs, Duration.ofMillis(50));
     }
 
     @Test
@@ -192,11 +180,6 @@ class StartupTrainingTest {
         @Bean
         ModelStore modelStore() {
             return mock(ModelStore.class);
-        }
-
-        @Bean
-        LfwSource lfwSource() {
-            return mock(LfwSource.class);
         }
 
         @Bean

@@ -191,6 +191,45 @@ class TrainingJobsTest {
     }
 
     @Test
+    void decodingJobShowsHowManyImagesAreDone() throws InterruptedException {
+        TrainingJobs jobs = onThread();
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
+            listener.onStage(TrainingStage.DECODING, "Decoding and framing 120 images");
+            // Decoding threads may report out of order: the highest count stands.
+            listener.onDecoded(30, 120);
+            listener.onDecoded(29, 120);
+            return awaitRelease();
+        }));
+
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        TrainingJobView job = jobs.find(id).orElseThrow();
+
+        assertThat(job.stage()).isEqualTo(TrainingStage.DECODING);
+        assertThat(job.stageDetail()).isEqualTo("Decoding and framing 120 images");
+        assertThat(job.progress()).isEqualTo(0.25);
+        assertThat(meters.get("visage.training.progress").gauge().value()).isEqualTo(0.25);
+    }
+
+    @Test
+    void logsEveryStageAndEpoch(CapturedOutput output) {
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
+            listener.onStage(TrainingStage.DECODING, "Decoding and framing 120 images");
+            listener.onStage(TrainingStage.TRAINING, "Training up to 2 epochs");
+            listener.onEpoch(new EpochSummary(1, 2, 1.5f, 0.4f, 0.5f, 0.003f, 1, 12));
+            return RESULT;
+        }));
+
+        String id = inline().submit(TrainingRequest.DEFAULTS).id();
+
+        assertThat(output.getOut())
+                .contains("Training job " + id + ": Decoding and framing 120 images")
+                .contains("Training job " + id + ": Training up to 2 epochs")
+                .contains("Training job " + id + ": epoch   1/2  loss 1.5000  train acc 0.4000  val acc 0.5000"
+                        + "  lr 0.00300  1.0 s  ETA 12 s");
+    }
+
+    @Test
     void secondJobIsRefusedWhileOneRuns() throws InterruptedException {
         TrainingJobs jobs = onThread();
         when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> awaitRelease()));

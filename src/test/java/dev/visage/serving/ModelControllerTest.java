@@ -14,6 +14,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.visage.face.FaceCrop;
 import dev.visage.face.Preprocessing;
+import dev.visage.jobs.TrainingJobView;
+import dev.visage.jobs.TrainingJobView.State;
+import dev.visage.jobs.TrainingJobs;
 import dev.visage.network.NetworkConfig;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
@@ -42,6 +45,9 @@ class ModelControllerTest {
 
     @MockitoBean
     private ModelStore store;
+
+    @MockitoBean
+    private TrainingJobs jobs;
 
     private static ModelManifest manifest() {
         return new ModelManifest(
@@ -116,5 +122,24 @@ class ModelControllerTest {
                 .andExpect(jsonPath("$.title").value("No model yet"))
                 .andExpect(jsonPath("$.detail").value("No model is loaded yet; one may be training. Try again later."));
         verify(store, never()).metrics(anyString());
+    }
+
+    @Test
+    void saysWhyWhenTheNewestTrainingJobFailed() throws Exception {
+        when(currentModel.manifest()).thenReturn(Optional.empty());
+        when(jobs.recent()).thenReturn(List.of(failedJob("job-7", "LFW folder /x is missing")));
+
+        mvc.perform(get("/model"))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-model"))
+                .andExpect(jsonPath("$.detail")
+                        .value("No model is loaded yet: training job job-7 failed: LFW folder /x is missing. Once"
+                                + " that is fixed, train again (POST /train, or restart the service)."));
+    }
+
+    private static TrainingJobView failedJob(String id, String error) {
+        Instant at = Instant.EPOCH;
+        return new TrainingJobView(
+                id, State.FAILED, false, null, null, null, 0, 1, 0, 0, 0, null, List.of(), at, at, at, error, null);
     }
 }

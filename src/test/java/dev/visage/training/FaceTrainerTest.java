@@ -21,7 +21,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,10 +51,18 @@ class FaceTrainerTest {
         final List<TrainingStage> stages = Collections.synchronizedList(new ArrayList<>());
         final List<EpochSummary> epochs = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger batches = new AtomicInteger();
+        final List<Integer> decoded = Collections.synchronizedList(new ArrayList<>());
+        final Set<Integer> decodingTotals = ConcurrentHashMap.newKeySet();
 
         @Override
         public void onStage(TrainingStage stage, String detail) {
             stages.add(stage);
+        }
+
+        @Override
+        public void onDecoded(int images, int total) {
+            decoded.add(images);
+            decodingTotals.add(total);
         }
 
         @Override
@@ -162,9 +173,20 @@ class FaceTrainerTest {
     void listenerHearsEveryStageBatchAndEpoch() {
         assertThat(recorder.stages)
                 .startsWith(TrainingStage.LOADING_DATA)
-                .containsSubsequence(TrainingStage.LOADING_DATA, TrainingStage.TRAINING, TrainingStage.EVALUATING)
+                .containsSubsequence(
+                        TrainingStage.LOADING_DATA,
+                        TrainingStage.DECODING,
+                        TrainingStage.TRAINING,
+                        TrainingStage.EVALUATING)
                 .doesNotContain(TrainingStage.STORING);
         assertThat(recorder.stages.get(recorder.stages.size() - 1)).isEqualTo(TrainingStage.EVALUATING);
+        // Every image reported once as it is decoded, counting up to all of them (at least the people's 30 each).
+        assertThat(recorder.decodingTotals).hasSize(1);
+        int total = recorder.decodingTotals.iterator().next();
+        assertThat(total).isGreaterThanOrEqualTo(PEOPLE * 30);
+        assertThat(recorder.decoded)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.rangeClosed(1, total).boxed().toList());
         // 63 training images in batches of 16: 4 steps per epoch.
         assertThat(recorder.batches.get()).isEqualTo(EPOCHS * 4);
         assertThat(recorder.epochs).isEqualTo(trained.metrics().history());

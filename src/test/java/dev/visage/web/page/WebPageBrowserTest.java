@@ -13,6 +13,10 @@ import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingProgressListener;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +146,14 @@ class WebPageBrowserTest {
         assertThat(cells.get(0).getDomAttribute("aria-label"))
                 .startsWith("True P01 Alice Synthetic, predicted " + "P01 Alice Synthetic: ");
 
+        // Every link off the page (the footer's) leads somewhere that answers.
+        List<String> links = browser.findElements(By.cssSelector("a[href]:not([href^='#'])")).stream()
+                .map(link -> link.getDomProperty("href"))
+                .toList();
+        assertThat(links)
+                .isNotEmpty()
+                .allSatisfy(link -> assertThat(status(link)).as(link).isEqualTo(200));
+
         // A file that is not an image: the 400 problem becomes a readable message.
         Path notAnImage = Files.writeString(temp.resolve("notes.jpg"), "not a photo", StandardCharsets.UTF_8);
         upload(notAnImage);
@@ -206,6 +218,12 @@ class WebPageBrowserTest {
         Path synthetic = temp.resolve("face.jpg");
         SyntheticLfw.writeImage(synthetic, 0, new Random(1));
         return synthetic;
+    }
+
+    private static int status(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private String text(String id) {

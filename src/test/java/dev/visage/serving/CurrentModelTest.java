@@ -151,7 +151,10 @@ class CurrentModelTest {
                 serving.people(),
                 serving.network(),
                 serving.preprocessing(),
-                serving.trainedAt());
+                serving.trainedAt(),
+                serving.sha256(),
+                serving.minConfidence(),
+                serving.backgroundClasses());
 
         current.onModelStored(new ModelStoredEvent(missing));
 

@@ -51,7 +51,10 @@ class ModelControllerTest {
                 new NetworkConfig(List.of(16, 32, 64), 128, 0.3f, false),
                 new Preprocessing(
                         FaceCrop.of(128, 64), new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.25f, 0.2f, 0.125f}),
-                Instant.parse("2025-01-02T03:04:05.006Z"));
+                Instant.parse("2025-01-02T03:04:05.006Z"),
+                Map.of(),
+                null,
+                0);
     }
 
     @Test
@@ -76,7 +79,7 @@ class ModelControllerTest {
                 .andExpect(jsonPath("$.preprocessing.mean", contains(0.5, 0.4, 0.3)))
                 .andExpect(jsonPath("$.preprocessing.std", contains(0.25, 0.2, 0.125)))
                 .andExpect(jsonPath("$.trainedAt").value("2025-01-02T03:04:05.006Z"))
-                // No calibrated threshold in this manifest: the one Visage served before calibration.
+                // No calibrated threshold in this manifest (trained without outsiders): the fixed one.
                 .andExpect(jsonPath("$.minConfidence")
                         .value(Double.parseDouble(Float.toString(ServingModel.UNCALIBRATED_MIN_CONFIDENCE))))
                 .andExpect(jsonPath("$.metrics.testAccuracy").value(0.875))

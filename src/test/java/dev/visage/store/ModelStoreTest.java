@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,22 +159,6 @@ class ModelStoreTest {
         }
     }
 
-    @Test
-    void loadsAModelStoredBeforeBackgroundClassesAsOneWithout() throws IOException {
-        ModelStore store = new ModelStore(root, 5);
-        save(store, TRAINED_AT);
-        Path manifest = root.resolve(VERSION).resolve(ModelStore.MANIFEST);
-        String written = Files.readString(manifest);
-        String older = written.replaceAll(",\\s*\"backgroundClasses\"\\s*:\\s*0", "");
-        assertThat(older).isNotEqualTo(written).doesNotContain("backgroundClasses");
-        Files.writeString(manifest, older);
-
-        try (StoredModel loaded = store.load(VERSION)) {
-            assertThat(loaded.manifest().backgroundClasses()).isZero();
-            assertThat(loaded.manifest().outputs()).isEqualTo(3);
-        }
-    }
-
     private static float[] logits(Model model, NDManager manager, NDArray input) {
         Block block = model.getBlock();
         return block.forward(new ParameterStore(manager, false), new NDList(input), false)
@@ -207,15 +192,51 @@ class ModelStoreTest {
     void refusesAManifestOfAnotherFormat() throws IOException {
         ModelStore store = new ModelStore(root, 5);
         save(store, TRAINED_AT);
-        Path manifest = root.resolve(VERSION).resolve("model.json");
-        JsonMapper json = new JsonMapper();
-        ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
-        node.put("format", ModelManifest.FORMAT + 1);
-        json.writeValue(manifest.toFile(), node);
+        editManifest(node -> node.put("format", ModelManifest.FORMAT + 1));
 
         assertThatThrownBy(() -> store.load(VERSION))
                 .isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("format " + (ModelManifest.FORMAT + 1));
+    }
+
+    @Test
+    void refusesAFolderOfTheOldFormatAndSaysHowToReplaceIt() throws IOException {
+        ModelStore store = new ModelStore(root, 5);
+        save(store, TRAINED_AT);
+        ObjectNode manifest = editManifest(node -> {
+            node.put("format", 1);
+            node.remove(List.of("sha256", "minConfidence", "backgroundClasses"));
+        });
+        assertThat(manifest.has("backgroundClasses")).isFalse();
+
+        assertThatThrownBy(() -> store.load(VERSION))
+                .isInstanceOf(ModelRefusedException.class)
+                .extracting(e -> ((ModelRefusedException) e).reason())
+                .isEqualTo("model format 1 is no longer supported; retrain with POST /train or "
+                        + "`java -jar visage.jar train`");
+        assertThatThrownBy(() -> store.manifest(VERSION)).hasMessageContaining("no longer supported");
+    }
+
+    @Test
+    void loadsAFormat1FolderStoredSinceBackgroundClasses() throws IOException {
+        ModelStore store = new ModelStore(root, 5);
+        ModelManifest saved = save(store, TRAINED_AT);
+        editManifest(node -> node.put("format", 1));
+
+        try (StoredModel loaded = store.load(VERSION)) {
+            assertThat(loaded.manifest().format()).isEqualTo(1);
+            assertThat(loaded.manifest().sha256()).isEqualTo(saved.sha256());
+        }
+    }
+
+    /** Rewrites the stored version's {@code model.json}; returns what it now holds. */
+    private ObjectNode editManifest(Consumer<ObjectNode> edit) throws IOException {
+        Path manifest = root.resolve(VERSION).resolve("model.json");
+        JsonMapper json = new JsonMapper();
+        ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
+        edit.accept(node);
+        json.writeValue(manifest.toFile(), node);
+        return node;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.visage.store;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public record ModelManifest(
         NetworkConfig network,
         Preprocessing preprocessing,
         Instant trainedAt,
-        Map<String, String> sha256,
+        @JsonProperty(required = true) Map<String, String> sha256,
         Float minConfidence,
         int backgroundClasses) {
 

@@ -50,7 +50,7 @@ class ModelController {
                 manifest.preprocessing(),
                 manifest.trainedAt(),
                 ServingModel.minConfidence(manifest, minConfidence),
-                store.metrics(manifest.version()));
+                store.metrics(manifest.version(), JsonNode.class));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.visage.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -27,6 +28,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @WebMvcTest(controllers = ModelController.class)
@@ -60,7 +62,7 @@ class ModelControllerTest {
     @Test
     void describesTheModelInService() throws Exception {
         when(currentModel.manifest()).thenReturn(Optional.of(manifest()));
-        when(store.metrics(VERSION))
+        when(store.metrics(VERSION, JsonNode.class))
                 .thenReturn(JsonMapper.builder()
                         .build()
                         .readTree("{\"testAccuracy\":0.875,\"bestEpoch\":7,\"test\":{\"people\":[\"Ann_A\"]}}"));
@@ -118,6 +120,6 @@ class ModelControllerTest {
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-model"))
                 .andExpect(jsonPath("$.title").value("No model yet"))
                 .andExpect(jsonPath("$.detail").value("No model is loaded yet; one may be training. Try again later."));
-        verify(store, never()).metrics(anyString());
+        verify(store, never()).metrics(anyString(), any());
     }
 }

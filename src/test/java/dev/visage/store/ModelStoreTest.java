@@ -17,6 +17,7 @@ import dev.visage.network.NetworkConfig;
 import dev.visage.training.FaceTrainer;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Storing, reloading, validating and pruning model versions, with a tiny model trained on synthetic faces. */
 class ModelStoreTest {
@@ -127,11 +126,12 @@ class ModelStoreTest {
         assertThat(read.preprocessing()).isEqualTo(trained.preprocessing());
         assertThat(read.network()).isEqualTo(trained.network());
         assertThat(read.trainedAt()).isEqualTo(TRAINED_AT);
-        JsonNode metrics = store.metrics(VERSION);
-        assertThat(metrics.get("testAccuracy").asDouble())
-                .isEqualTo(trained.metrics().testAccuracy());
-        assertThat(metrics.get("history").size())
-                .isEqualTo(trained.metrics().history().size());
+        TrainingMetrics metrics = store.metrics(VERSION, TrainingMetrics.class);
+        assertThat(metrics).usingRecursiveComparison().isEqualTo(trained.metrics());
+        JsonMapper json = new JsonMapper();
+        assertThat(json.readTree(json.writeValueAsString(metrics)))
+                .as("the record written again is metrics.json as stored")
+                .isEqualTo(store.metrics(VERSION, JsonNode.class));
         JsonNode split = new JsonMapper()
                 .readTree(root.resolve(VERSION).resolve("split.json").toFile());
         assertThat(split.get("test").size()).isEqualTo(trained.split().test().size());
@@ -192,7 +192,7 @@ class ModelStoreTest {
     void refusesAManifestOfAnotherFormat() throws IOException {
         ModelStore store = new ModelStore(root, 5);
         save(store, TRAINED_AT);
-        editManifest(node -> node.put("format", ModelManifest.FORMAT + 1));
+        StoreTestModels.editManifest(store, VERSION, node -> node.put("format", ModelManifest.FORMAT + 1));
 
         assertThatThrownBy(() -> store.load(VERSION))
                 .isInstanceOf(ModelStoreException.class)
@@ -203,11 +203,10 @@ class ModelStoreTest {
     void refusesAFolderOfTheOldFormatAndSaysHowToReplaceIt() throws IOException {
         ModelStore store = new ModelStore(root, 5);
         save(store, TRAINED_AT);
-        ObjectNode manifest = editManifest(node -> {
-            node.put("format", 1);
-            node.remove(List.of("sha256", "minConfidence", "backgroundClasses"));
-        });
-        assertThat(manifest.has("backgroundClasses")).isFalse();
+        StoreTestModels.makeOldFormat(store, VERSION);
+        assertThat(Files.readString(root.resolve(VERSION).resolve(ModelStore.MANIFEST)))
+                .doesNotContain("backgroundClasses")
+                .contains("\"format\":1");
 
         assertThatThrownBy(() -> store.load(VERSION))
                 .isInstanceOf(ModelRefusedException.class)
@@ -221,22 +220,12 @@ class ModelStoreTest {
     void loadsAFormat1FolderStoredSinceBackgroundClasses() throws IOException {
         ModelStore store = new ModelStore(root, 5);
         ModelManifest saved = save(store, TRAINED_AT);
-        editManifest(node -> node.put("format", 1));
+        StoreTestModels.editManifest(store, VERSION, node -> node.put("format", 1));
 
         try (StoredModel loaded = store.load(VERSION)) {
             assertThat(loaded.manifest().format()).isEqualTo(1);
             assertThat(loaded.manifest().sha256()).isEqualTo(saved.sha256());
         }
-    }
-
-    /** Rewrites the stored version's {@code model.json}; returns what it now holds. */
-    private ObjectNode editManifest(Consumer<ObjectNode> edit) throws IOException {
-        Path manifest = root.resolve(VERSION).resolve("model.json");
-        JsonMapper json = new JsonMapper();
-        ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
-        edit.accept(node);
-        json.writeValue(manifest.toFile(), node);
-        return node;
     }
 
     @Test

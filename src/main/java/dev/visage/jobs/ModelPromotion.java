@@ -4,6 +4,7 @@ import dev.visage.store.ModelRefusedException;
 import dev.visage.store.ModelStore;
 import dev.visage.store.ModelStoreException;
 import dev.visage.store.StoredModel;
+import dev.visage.training.TrainingMetrics;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ public class ModelPromotion {
         if (promotion == Promotion.FORCE) {
             why = "forced (promote: force); self-test passed";
         } else {
-            QualityGate.Verdict verdict = gate.judge(store.metrics(version), serving(version));
+            QualityGate.Verdict verdict = gate.judge(store.metrics(version, TrainingMetrics.class), serving(version));
             if (!verdict.passed()) {
                 return reject(version, "quality gate: " + String.join("; ", verdict.reasons()));
             }
@@ -70,7 +71,7 @@ public class ModelPromotion {
                 .filter(current -> !current.equals(candidate))
                 .map(current -> {
                     try {
-                        return new QualityGate.Serving(current, store.metrics(current));
+                        return new QualityGate.Serving(current, store.metrics(current, TrainingMetrics.class));
                     } catch (ModelStoreException e) {
                         log.warn(
                                 "The metrics of current model {} cannot be read ({}); comparing with none",

@@ -1,18 +1,15 @@
 package dev.visage.jobs;
 
+import dev.visage.training.TrainingMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Decides from two {@code metrics.json} whether a new model may replace the serving one: its test accuracy must
- * reach {@code visage.gate.min-accuracy} and be no more than {@code visage.gate.tolerance} below the serving
- * model's, and so must every open-set figure that both models have (the numbers in {@code metrics.json}'s
- * {@code openSet} object, each one higher-is-better, such as the share of strangers answered "unknown").
+ * reach {@code visage.gate.min-accuracy}, and no {@link GateFigure} that both models have may be more than
+ * {@code visage.gate.tolerance} worse than the serving model's.
  */
 @Component
 class QualityGate {
@@ -29,7 +26,7 @@ class QualityGate {
      * @param version its version
      * @param metrics its {@code metrics.json}
      */
-    record Serving(String version, JsonNode metrics) {}
+    record Serving(String version, TrainingMetrics metrics) {}
 
     /**
      * The gate's verdict.
@@ -39,10 +36,10 @@ class QualityGate {
      */
     record Verdict(boolean passed, List<String> reasons) {}
 
-    Verdict judge(JsonNode candidate, Serving serving) {
+    Verdict judge(TrainingMetrics candidate, Serving serving) {
         List<String> failures = new ArrayList<>();
         List<String> passes = new ArrayList<>();
-        double accuracy = figure(candidate, "testAccuracy");
+        double accuracy = candidate.testAccuracy();
         check(
                 accuracy >= properties.minAccuracy(),
                 String.format(
@@ -54,17 +51,11 @@ class QualityGate {
                 passes,
                 failures);
         if (serving != null) {
-            compare("test accuracy", accuracy, figure(serving.metrics(), "testAccuracy"), serving, passes, failures);
-            for (Map.Entry<String, JsonNode> figure : openSet(serving.metrics()).properties()) {
-                JsonNode mine = openSet(candidate).get(figure.getKey());
-                if (mine != null && mine.isNumber() && figure.getValue().isNumber()) {
-                    compare(
-                            "open-set " + figure.getKey(),
-                            mine.asDouble(),
-                            figure.getValue().asDouble(),
-                            serving,
-                            passes,
-                            failures);
+            for (GateFigure figure : GateFigure.values()) {
+                Double mine = figure.of(candidate);
+                Double theirs = figure.of(serving.metrics());
+                if (mine != null && theirs != null) {
+                    compare(figure, mine, theirs, serving, passes, failures);
                 }
             }
         }
@@ -72,21 +63,23 @@ class QualityGate {
     }
 
     private void compare(
-            String name, double mine, double theirs, Serving serving, List<String> passes, List<String> failures) {
-        if (Double.isNaN(theirs)) {
-            passes.add("the serving model " + serving.version() + " has no " + name + " to compare with");
-            return;
-        }
-        boolean ok = mine >= theirs - properties.tolerance();
+            GateFigure figure,
+            double mine,
+            double theirs,
+            Serving serving,
+            List<String> passes,
+            List<String> failures) {
+        boolean ok = figure.better.within(properties.tolerance(), mine, theirs);
         check(
                 ok,
                 String.format(
                         Locale.ROOT,
-                        "%s %.4f is %s %.4f below the serving model %s's %.4f",
-                        name,
+                        "%s %.4f is %s %.4f %s the serving model %s's %.4f",
+                        figure.label,
                         mine,
                         ok ? "not more than" : "more than",
                         properties.tolerance(),
+                        figure.better.worseSide,
                         serving.version(),
                         theirs),
                 passes,
@@ -95,15 +88,5 @@ class QualityGate {
 
     private static void check(boolean ok, String reason, List<String> passes, List<String> failures) {
         (ok ? passes : failures).add(reason);
-    }
-
-    private static double figure(JsonNode metrics, String name) {
-        JsonNode value = metrics.get(name);
-        return value != null && value.isNumber() ? value.asDouble() : Double.NaN;
-    }
-
-    private static JsonNode openSet(JsonNode metrics) {
-        JsonNode openSet = metrics.get("openSet");
-        return openSet != null && openSet.isObject() ? openSet : JsonNodeFactory.instance.objectNode();
     }
 }

@@ -57,7 +57,7 @@ class ModelController {
                 manifest.preprocessing(),
                 manifest.trainedAt(),
                 ServingModel.minConfidence(manifest, minConfidence),
-                store.metrics(manifest.version()));
+                store.metrics(manifest.version(), JsonNode.class));
     }
 
     /** No model serves: why, when the newest training job failed (say, the start-up training found no LFW). */

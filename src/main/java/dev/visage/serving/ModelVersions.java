@@ -1,5 +1,6 @@
 package dev.visage.serving;
 
+import dev.visage.serving.ModelsView.Status;
 import dev.visage.store.Lifecycle;
 import dev.visage.store.ModelConflictException;
 import dev.visage.store.ModelManifest;
@@ -7,13 +8,13 @@ import dev.visage.store.ModelStore;
 import dev.visage.store.ModelStoreException;
 import dev.visage.store.StoredModel;
 import dev.visage.store.TrainingLock;
+import dev.visage.training.TrainingMetrics;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The operator's view of the store and the changes they may make: promote any version, roll back to the previous
@@ -46,13 +47,13 @@ public class ModelVersions {
         List<String> newestFirst = new ArrayList<>(existing);
         Collections.reverse(newestFirst);
         for (String version : newestFirst) {
-            String status = version.equals(current)
-                    ? "current"
+            Status status = version.equals(current)
+                    ? Status.CURRENT
                     : version.equals(target)
-                            ? "previous"
+                            ? Status.PREVIOUS
                             : lifecycle.rejected().containsKey(version)
-                                    ? "rejected"
-                                    : lifecycle.promoted().contains(version) ? "retired" : "candidate";
+                                    ? Status.REJECTED
+                                    : lifecycle.promoted().contains(version) ? Status.RETIRED : Status.CANDIDATE;
             String note = refused.getOrDefault(version, lifecycle.rejected().get(version));
             versions.add(describe(version, status, version.equals(serving), note));
         }
@@ -64,30 +65,25 @@ public class ModelVersions {
         return new ModelsView(current, serving, target, holder, versions, events);
     }
 
-    private ModelsView.Version describe(String version, String status, boolean serving, String note) {
+    private ModelsView.Version describe(String version, Status status, boolean serving, String note) {
         try {
             ModelManifest manifest = store.manifest(version);
-            JsonNode metrics = store.metrics(version);
+            TrainingMetrics metrics = store.metrics(version, TrainingMetrics.class);
             return new ModelsView.Version(
                     version,
                     status,
                     serving,
                     manifest.trainedAt(),
                     manifest.people().size(),
-                    number(metrics, "testAccuracy"),
-                    number(metrics, "balancedAccuracy"),
-                    number(metrics, "macroF1"),
-                    metrics.get("openSet"),
+                    metrics.testAccuracy(),
+                    metrics.balancedAccuracy(),
+                    metrics.macroF1(),
+                    metrics.openSet(),
                     note);
         } catch (ModelStoreException e) {
             return new ModelsView.Version(
                     version, status, serving, null, null, null, null, null, null, note != null ? note : e.getMessage());
         }
-    }
-
-    private static Double number(JsonNode metrics, String name) {
-        JsonNode value = metrics.get(name);
-        return value != null && value.isNumber() ? value.asDouble() : null;
     }
 
     /**

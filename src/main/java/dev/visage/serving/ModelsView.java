@@ -1,10 +1,12 @@
 package dev.visage.serving;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.visage.store.Lifecycle;
 import dev.visage.store.LockHolder;
+import dev.visage.training.OpenSetMetrics;
 import java.time.Instant;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
+import java.util.Locale;
 
 /**
  * {@code GET /models}: the store's versions and what each is.
@@ -29,9 +31,7 @@ public record ModelsView(
      * One stored version.
      *
      * @param version its name
-     * @param status {@code current}; {@code previous} (the roll-back target); {@code retired} (was current
-     *        before); {@code candidate} (never promoted); {@code rejected} (the quality gate or its self-test
-     *        turned it down)
+     * @param status what the version is to the store
      * @param serving whether this instance serves it
      * @param trainedAt when it was trained
      * @param people how many people it tells apart
@@ -43,15 +43,34 @@ public record ModelsView(
      */
     public record Version(
             String version,
-            String status,
+            Status status,
             boolean serving,
             Instant trainedAt,
             Integer people,
             Double testAccuracy,
             Double balancedAccuracy,
             Double macroF1,
-            JsonNode openSet,
+            OpenSetMetrics openSet,
             String note) {}
+
+    /** What a version is to the store; in JSON, the lower-case name. */
+    public enum Status {
+        /** The one {@code current} names. */
+        CURRENT,
+        /** The roll-back target. */
+        PREVIOUS,
+        /** Was current before. */
+        RETIRED,
+        /** Never promoted. */
+        CANDIDATE,
+        /** The quality gate or its self-test turned it down. */
+        REJECTED;
+
+        @JsonValue
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * The training lock's holder.

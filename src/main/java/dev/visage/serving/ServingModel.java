@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServingModel {
 
-    /** The threshold of models without a calibrated one: Visage's fixed default before calibration. */
+    /** The threshold of a model whose training sampled no outsiders to calibrate one on. */
     public static final float UNCALIBRATED_MIN_CONFIDENCE = 0.4f;
 
     private final StoredModel stored;
@@ -45,7 +45,7 @@ public final class ServingModel {
     /**
      * The top probability below which this model's answer is "unknown": the operator's {@code override}
      * ({@code visage.identify.min-confidence}) when set, else the threshold calibrated in its training, else
-     * {@link #UNCALIBRATED_MIN_CONFIDENCE} for a model stored before Visage calibrated one.
+     * {@link #UNCALIBRATED_MIN_CONFIDENCE} for a model trained without outsiders.
      */
     public float minConfidence(Float override) {
         return minConfidence(stored.manifest(), override);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -94,19 +95,14 @@ final class ModelLoader {
         }
         ModelManifest manifest;
         try {
-            manifest = json.readValue(folder.resolve(ModelStore.MANIFEST).toFile(), ModelManifest.class);
+            JsonNode file = json.readTree(folder.resolve(ModelStore.MANIFEST).toFile());
+            checkFormat(version, file);
+            manifest = json.treeToValue(file, ModelManifest.class);
         } catch (JacksonException | IllegalArgumentException e) {
             throw new ModelRefusedException(
                     version,
                     "model folder " + folder + " has an unreadable " + ModelStore.MANIFEST + ": " + e.getMessage(),
                     e);
-        }
-        if (manifest.format() != ModelManifest.FORMAT) {
-            throw new ModelRefusedException(
-                    version,
-                    "model " + version + " has format " + manifest.format() + "; this Visage reads format "
-                            + ModelManifest.FORMAT,
-                    null);
         }
         if (!version.equals(manifest.version())
                 || manifest.people().size() < 2
@@ -116,6 +112,24 @@ final class ModelLoader {
                     version, "model folder " + folder + " has an inconsistent " + ModelStore.MANIFEST, null);
         }
         return manifest;
+    }
+
+    /** Refuses a manifest of a format this Visage does not read (see {@link ModelManifest#FORMAT}). */
+    private static void checkFormat(String version, JsonNode manifest) {
+        int format = manifest.path("format").asInt();
+        if (format == ModelManifest.FORMAT || format == 1 && manifest.has("backgroundClasses")) {
+            return;
+        }
+        throw new ModelRefusedException(
+                version,
+                format < ModelManifest.FORMAT
+                        ? "model format " + format
+                                + " without backgroundClasses (stored before them) is no longer supported; "
+                                + "retrain with POST /train or "
+                                + "`java -jar visage.jar train`"
+                        : "model " + version + " has format " + format + "; this Visage reads format "
+                                + ModelManifest.FORMAT,
+                null);
     }
 
     static String describe(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.visage.store;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.NetworkConfig;
 import java.time.Instant;
@@ -12,19 +13,19 @@ import java.util.TreeMap;
  * {@code model.json}: what a stored model is and how to feed it. Serving builds the network and the input
  * pipeline from this file alone.
  *
- * @param format version of this file's layout, checked on load
+ * @param format version of this file's layout, checked on load ({@link #FORMAT})
  * @param version the model version (its folder name)
  * @param people names in class order: output i of the network is people[i]
  * @param network network shape, to rebuild the block before loading the weights
  * @param preprocessing crop geometry and normalisation the model was trained with
  * @param trainedAt when training finished
  * @param sha256 SHA-256 (hex) of the version's weights and self-test files, by file name relative to the version
- *        folder; checked on every load. Empty for models stored before Visage recorded them
+ *        folder; checked on every load
  * @param minConfidence the threshold on the top probability calibrated for this model, below which the answer is
- *        "unknown"; null for models stored before Visage calibrated one
+ *        "unknown"; null when its training sampled no outsiders to calibrate one on
  * @param backgroundClasses outputs of the network after the people's: background people that training showed as
  *        classes of their own. Answers name only the people; the background's probability counts as someone else's
- *        ({@code otherProbability}). 0 for models stored before Visage trained any
+ *        ({@code otherProbability})
  */
 public record ModelManifest(
         int format,
@@ -33,31 +34,22 @@ public record ModelManifest(
         NetworkConfig network,
         Preprocessing preprocessing,
         Instant trainedAt,
-        Map<String, String> sha256,
+        @JsonProperty(required = true) Map<String, String> sha256,
         Float minConfidence,
-        Integer backgroundClasses) {
+        int backgroundClasses) {
 
-    public static final int FORMAT = 1;
+    /**
+     * The layout this Visage writes and reads. Format 1 folders stored since {@code backgroundClasses} have the same
+     * layout and still load; older ones, from before Visage trained background classes, are refused.
+     */
+    public static final int FORMAT = 2;
 
     public ModelManifest {
         people = List.copyOf(people);
-        sha256 = Collections.unmodifiableMap(new TreeMap<>(sha256 == null ? Map.of() : sha256));
-        // Absent from the files of models stored before Visage trained any.
-        backgroundClasses = backgroundClasses == null ? 0 : backgroundClasses;
+        sha256 = Collections.unmodifiableMap(new TreeMap<>(sha256));
         if (backgroundClasses < 0) {
             throw new IllegalArgumentException("backgroundClasses must be >= 0: " + backgroundClasses);
         }
-    }
-
-    /** A manifest without checksums, as Visage wrote them before it recorded any. */
-    public ModelManifest(
-            int format,
-            String version,
-            List<String> people,
-            NetworkConfig network,
-            Preprocessing preprocessing,
-            Instant trainedAt) {
-        this(format, version, people, network, preprocessing, trainedAt, Map.of(), null, 0);
     }
 
     /** The manifest of a model about to be stored: the store assigns the version and the checksums. */

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -130,10 +129,10 @@ public final class ModelStore {
         return loader.manifest(version);
     }
 
-    /** A version's {@code metrics.json}. */
-    public JsonNode metrics(String version) {
+    /** A version's {@code metrics.json}, read as {@code type} (training's metrics record, or a JSON tree). */
+    public <T> T metrics(String version, Class<T> type) {
         try {
-            return json.readTree(loader.folder(version).resolve(METRICS).toFile());
+            return json.readValue(loader.folder(version).resolve(METRICS).toFile(), type);
         } catch (JacksonException e) {
             throw new ModelStoreException("Cannot read the metrics of model " + version + ": " + e.getMessage(), e);
         }

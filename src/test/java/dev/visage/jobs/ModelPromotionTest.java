@@ -12,17 +12,16 @@ import static org.mockito.Mockito.when;
 import dev.visage.store.ModelRefusedException;
 import dev.visage.store.ModelStore;
 import dev.visage.store.StoredModel;
+import dev.visage.training.TrainingMetrics;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /** What becomes of a stored candidate, for each promotion mode; the store is a mock. */
 class ModelPromotionTest {
 
     private static final String SERVING = "20250101-000000-000";
     private static final String CANDIDATE = "20250102-000000-000";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ModelStore store = mock(ModelStore.class);
     private final StoredModel loaded = mock(StoredModel.class);
@@ -31,12 +30,12 @@ class ModelPromotionTest {
     @BeforeEach
     void servingModelAt99() {
         when(store.currentVersion()).thenReturn(Optional.of(SERVING));
-        when(store.metrics(SERVING)).thenReturn(JSON.readTree("{\"testAccuracy\": 0.99}"));
+        when(store.metrics(SERVING, TrainingMetrics.class)).thenReturn(QualityGateTest.metrics(0.99));
         when(store.load(CANDIDATE)).thenReturn(loaded);
     }
 
     private void candidateScores(double accuracy) {
-        when(store.metrics(CANDIDATE)).thenReturn(JSON.readTree("{\"testAccuracy\": " + accuracy + "}"));
+        when(store.metrics(CANDIDATE, TrainingMetrics.class)).thenReturn(QualityGateTest.metrics(accuracy));
     }
 
     @Test

@@ -2,28 +2,37 @@ package dev.visage.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.training.OpenSetMetrics;
+import dev.visage.training.TrainingMetrics;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The gate's arithmetic, on the figures the issue reported. */
 class QualityGateTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private final QualityGate gate = new QualityGate(new GateProperties(0.005, 0.5));
 
-    private static JsonNode metrics(String json) {
-        return JSON.readTree(json);
+    /** A model's figures: its test accuracy, and no open-set figures. */
+    static TrainingMetrics metrics(double testAccuracy) {
+        return metrics(testAccuracy, null);
+    }
+
+    private static TrainingMetrics metrics(double testAccuracy, OpenSetMetrics openSet) {
+        return new TrainingMetrics(testAccuracy, 0, 0, null, 0, 1, 1, 0, 0, 0, null, 0, 0, List.of(), openSet);
+    }
+
+    private static OpenSetMetrics openSet(double auroc, double knownCorrect, double strangersUnknown) {
+        return new OpenSetMetrics(auroc, knownCorrect, strangersUnknown, null, null);
     }
 
     private static QualityGate.Serving serving(double accuracy) {
-        return new QualityGate.Serving("v-serving", metrics("{\"testAccuracy\": " + accuracy + "}"));
+        return new QualityGate.Serving("v-serving", metrics(accuracy));
     }
 
     @Test
     void aWorseModelThanTheServingOneIsTurnedDownWithTheFiguresInTheReason() {
         for (double weak : new double[] {0.45, 0.57, 0.984}) {
-            QualityGate.Verdict verdict = gate.judge(metrics("{\"testAccuracy\": " + weak + "}"), serving(0.99));
+            QualityGate.Verdict verdict = gate.judge(metrics(weak), serving(0.99));
 
             assertThat(verdict.passed()).as("%s", weak).isFalse();
             assertThat(verdict.reasons())
@@ -35,7 +44,7 @@ class QualityGateTest {
     @Test
     void aModelWithinTheToleranceOrBetterPasses() {
         for (double good : new double[] {0.9851, 0.99, 1.0}) {
-            QualityGate.Verdict verdict = gate.judge(metrics("{\"testAccuracy\": " + good + "}"), serving(0.99));
+            QualityGate.Verdict verdict = gate.judge(metrics(good), serving(0.99));
 
             assertThat(verdict.passed()).as("%s", good).isTrue();
             assertThat(verdict.reasons()).hasSize(2).anyMatch(reason -> reason.contains("reaches the floor"));
@@ -44,40 +53,49 @@ class QualityGateTest {
 
     @Test
     void aFirstModelNeedsOnlyTheFloor() {
-        assertThat(gate.judge(metrics("{\"testAccuracy\": 0.6}"), null).passed())
-                .isTrue();
+        assertThat(gate.judge(metrics(0.6), null).passed()).isTrue();
 
-        QualityGate.Verdict weak = gate.judge(metrics("{\"testAccuracy\": 0.18}"), null);
+        QualityGate.Verdict weak = gate.judge(metrics(0.18), null);
         assertThat(weak.passed()).isFalse();
         assertThat(weak.reasons()).containsExactly("test accuracy 0.1800 is below the floor of 0.5000");
-        assertThat(gate.judge(metrics("{}"), null).passed())
-                .as("no accuracy at all")
-                .isFalse();
     }
 
     @Test
     void openSetFiguresThatBothModelsHaveMustNotGetWorse() {
-        QualityGate.Serving withOpenSet = new QualityGate.Serving(
-                "v-serving", metrics("{\"testAccuracy\": 0.9, \"openSet\": {\"strangersUnknown\": 0.60}}"));
+        QualityGate.Serving withOpenSet = new QualityGate.Serving("v-serving", metrics(0.9, openSet(0.9, 0.8, 0.60)));
 
-        QualityGate.Verdict worse =
-                gate.judge(metrics("{\"testAccuracy\": 0.95, \"openSet\": {\"strangersUnknown\": 0.50}}"), withOpenSet);
-        QualityGate.Verdict same = gate.judge(
-                metrics("{\"testAccuracy\": 0.95, \"openSet\": {\"strangersUnknown\": 0.598}}"), withOpenSet);
-        QualityGate.Verdict unmeasured = gate.judge(metrics("{\"testAccuracy\": 0.95}"), withOpenSet);
+        QualityGate.Verdict worse = gate.judge(metrics(0.95, openSet(0.9, 0.8, 0.50)), withOpenSet);
+        QualityGate.Verdict same = gate.judge(metrics(0.95, openSet(0.9, 0.8, 0.598)), withOpenSet);
+        QualityGate.Verdict unmeasured = gate.judge(metrics(0.95), withOpenSet);
 
         assertThat(worse.passed()).isFalse();
         assertThat(worse.reasons()).singleElement().asString().startsWith("open-set strangersUnknown 0.5000 is more");
         assertThat(same.passed()).isTrue();
+        assertThat(same.reasons())
+                .hasSize(5)
+                .contains("open-set auroc 0.9000 is not more than 0.0050 below the serving model v-serving's 0.9000");
         assertThat(unmeasured.passed()).isTrue();
+        assertThat(unmeasured.reasons()).hasSize(2);
     }
 
     @Test
-    void aServingModelWithoutFiguresLeavesOnlyTheFloor() {
-        QualityGate.Verdict verdict =
-                gate.judge(metrics("{\"testAccuracy\": 0.7}"), new QualityGate.Serving("v-old", metrics("{}")));
+    void aServingModelWithoutOpenSetFiguresIsComparedOnTestAccuracyOnly() {
+        QualityGate.Verdict verdict = gate.judge(metrics(0.7, openSet(0.5, 0.5, 0.5)), serving(0.69));
 
         assertThat(verdict.passed()).isTrue();
-        assertThat(verdict.reasons()).contains("the serving model v-old has no test accuracy to compare with");
+        assertThat(verdict.reasons())
+                .containsExactly(
+                        "test accuracy 0.7000 reaches the floor of 0.5000",
+                        "test accuracy 0.7000 is not more than 0.0050 below the serving model v-serving's 0.6900");
+    }
+
+    @Test
+    void aLowerIsBetterFigureMayNotRiseByMoreThanTheTolerance() {
+        assertThat(GateFigure.Better.LOWER.within(0.005, 0.104, 0.1)).isTrue();
+        assertThat(GateFigure.Better.LOWER.within(0.005, 0.08, 0.1)).isTrue();
+        assertThat(GateFigure.Better.LOWER.within(0.005, 0.106, 0.1)).isFalse();
+        assertThat(GateFigure.Better.HIGHER.within(0.005, 0.106, 0.1)).isTrue();
+        assertThat(GateFigure.Better.HIGHER.within(0.005, 0.094, 0.1)).isFalse();
+        assertThat(GateFigure.Better.LOWER.worseSide).isEqualTo("above");
     }
 }

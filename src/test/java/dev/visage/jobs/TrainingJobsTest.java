@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +64,10 @@ class TrainingJobsTest {
             List.of("Ann", "Bob"),
             NetworkConfig.SEED,
             null,
-            Instant.EPOCH);
+            Instant.EPOCH,
+            Map.of(),
+            null,
+            0);
     private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
             MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of(), null));
 

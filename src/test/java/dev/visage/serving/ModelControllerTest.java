@@ -2,6 +2,7 @@ package dev.visage.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -30,6 +31,7 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @WebMvcTest(controllers = ModelController.class)
@@ -57,13 +59,16 @@ class ModelControllerTest {
                 new NetworkConfig(List.of(16, 32, 64), 128, 0.3f, false),
                 new Preprocessing(
                         FaceCrop.of(128, 64), new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.25f, 0.2f, 0.125f}),
-                Instant.parse("2025-01-02T03:04:05.006Z"));
+                Instant.parse("2025-01-02T03:04:05.006Z"),
+                Map.of(),
+                null,
+                0);
     }
 
     @Test
     void describesTheModelInService() throws Exception {
         when(currentModel.manifest()).thenReturn(Optional.of(manifest()));
-        when(store.metrics(VERSION))
+        when(store.metrics(VERSION, JsonNode.class))
                 .thenReturn(JsonMapper.builder()
                         .build()
                         .readTree("{\"testAccuracy\":0.875,\"bestEpoch\":7,\"test\":{\"people\":[\"Ann_A\"]}}"));
@@ -82,7 +87,7 @@ class ModelControllerTest {
                 .andExpect(jsonPath("$.preprocessing.mean", contains(0.5, 0.4, 0.3)))
                 .andExpect(jsonPath("$.preprocessing.std", contains(0.25, 0.2, 0.125)))
                 .andExpect(jsonPath("$.trainedAt").value("2025-01-02T03:04:05.006Z"))
-                // No calibrated threshold in this manifest: the one Visage served before calibration.
+                // No calibrated threshold in this manifest (trained without outsiders): the fixed one.
                 .andExpect(jsonPath("$.minConfidence")
                         .value(Double.parseDouble(Float.toString(ServingModel.UNCALIBRATED_MIN_CONFIDENCE))))
                 .andExpect(jsonPath("$.metrics.testAccuracy").value(0.875))
@@ -121,7 +126,7 @@ class ModelControllerTest {
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-model"))
                 .andExpect(jsonPath("$.title").value("No model yet"))
                 .andExpect(jsonPath("$.detail").value("No model is loaded yet; one may be training. Try again later."));
-        verify(store, never()).metrics(anyString());
+        verify(store, never()).metrics(anyString(), any());
     }
 
     @Test

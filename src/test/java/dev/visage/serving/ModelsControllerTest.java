@@ -35,8 +35,10 @@ class ModelsControllerTest {
             "v1",
             null,
             List.of(
-                    new ModelsView.Version("v2", "current", true, Instant.EPOCH, 10, 0.99, 0.98, 0.97, null, null),
-                    new ModelsView.Version("v1", "previous", false, Instant.EPOCH, 10, 0.98, 0.97, 0.96, null, null)),
+                    new ModelsView.Version(
+                            "v2", ModelsView.Status.CURRENT, true, Instant.EPOCH, 10, 0.99, 0.98, 0.97, null, null),
+                    new ModelsView.Version(
+                            "v1", ModelsView.Status.PREVIOUS, false, Instant.EPOCH, 10, 0.98, 0.97, 0.96, null, null)),
             List.of());
 
     @Autowired

@@ -103,8 +103,8 @@ public final class TinyModels {
     }
 
     /**
-     * Stores the tiny model with a calibrated threshold in its manifest (null: none, as models stored before
-     * calibration) as a new version of {@code store} (made current), and returns its manifest.
+     * Stores the tiny model with a calibrated threshold in its manifest (null: none, as for a model trained without
+     * outsiders) as a new version of {@code store} (made current), and returns its manifest.
      */
     public static synchronized ModelManifest storeInto(ModelStore store, Float minConfidence) {
         TrainedModel model = trained();

@@ -139,17 +139,14 @@ class ModelIntegrityTest {
     }
 
     @Test
-    void aModelStoredBeforeChecksumsStillLoads() throws IOException {
+    void aManifestWithoutChecksumsIsRefused() {
         String version = StoreTestModels.storeCandidate(store).version();
-        Path manifest = root.resolve(version).resolve("model.json");
-        JsonMapper json = JsonMapper.builder().build();
-        ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
-        node.remove("sha256");
-        json.writeValue(manifest.toFile(), node);
+        StoreTestModels.editManifest(store, version, node -> node.remove("sha256"));
 
-        try (StoredModel loaded = store.load(version)) {
-            assertThat(loaded.manifest().sha256()).isEmpty();
-        }
+        assertThatExceptionOfType(ModelRefusedException.class)
+                .isThrownBy(() -> store.load(version))
+                .withMessageContaining("unreadable model.json")
+                .withMessageContaining("sha256");
     }
 
     @Test
@@ -171,11 +168,7 @@ class ModelIntegrityTest {
         assertThat(store.versions()).containsExactly(version);
     }
 
-    private void forgetChecksum(String version, String file) throws IOException {
-        Path manifest = root.resolve(version).resolve("model.json");
-        JsonMapper json = JsonMapper.builder().build();
-        ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
-        ((ObjectNode) node.get("sha256")).remove(file);
-        json.writeValue(manifest.toFile(), node);
+    private void forgetChecksum(String version, String file) {
+        StoreTestModels.editManifest(store, version, node -> ((ObjectNode) node.get("sha256")).remove(file));
     }
 }

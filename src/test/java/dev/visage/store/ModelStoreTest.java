@@ -17,6 +17,7 @@ import dev.visage.network.NetworkConfig;
 import dev.visage.training.FaceTrainer;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /** Storing, reloading, validating and pruning model versions, with a tiny model trained on synthetic faces. */
 class ModelStoreTest {
@@ -126,11 +126,12 @@ class ModelStoreTest {
         assertThat(read.preprocessing()).isEqualTo(trained.preprocessing());
         assertThat(read.network()).isEqualTo(trained.network());
         assertThat(read.trainedAt()).isEqualTo(TRAINED_AT);
-        JsonNode metrics = store.metrics(VERSION);
-        assertThat(metrics.get("testAccuracy").asDouble())
-                .isEqualTo(trained.metrics().testAccuracy());
-        assertThat(metrics.get("history").size())
-                .isEqualTo(trained.metrics().history().size());
+        TrainingMetrics metrics = store.metrics(VERSION, TrainingMetrics.class);
+        assertThat(metrics).usingRecursiveComparison().isEqualTo(trained.metrics());
+        JsonMapper json = new JsonMapper();
+        assertThat(json.readTree(json.writeValueAsString(metrics)))
+                .as("the record written again is metrics.json as stored")
+                .isEqualTo(store.metrics(VERSION, JsonNode.class));
         JsonNode split = new JsonMapper()
                 .readTree(root.resolve(VERSION).resolve("split.json").toFile());
         assertThat(split.get("test").size()).isEqualTo(trained.split().test().size());
@@ -155,22 +156,6 @@ class ModelStoreTest {
 
             assertThat(original).hasSize(4 * 3);
             assertThat(reloaded).containsExactly(original);
-        }
-    }
-
-    @Test
-    void loadsAModelStoredBeforeBackgroundClassesAsOneWithout() throws IOException {
-        ModelStore store = new ModelStore(root, 5);
-        save(store, TRAINED_AT);
-        Path manifest = root.resolve(VERSION).resolve(ModelStore.MANIFEST);
-        String written = Files.readString(manifest);
-        String older = written.replaceAll(",\\s*\"backgroundClasses\"\\s*:\\s*0", "");
-        assertThat(older).isNotEqualTo(written).doesNotContain("backgroundClasses");
-        Files.writeString(manifest, older);
-
-        try (StoredModel loaded = store.load(VERSION)) {
-            assertThat(loaded.manifest().backgroundClasses()).isZero();
-            assertThat(loaded.manifest().outputs()).isEqualTo(3);
         }
     }
 
@@ -207,15 +192,41 @@ class ModelStoreTest {
     void refusesAManifestOfAnotherFormat() throws IOException {
         ModelStore store = new ModelStore(root, 5);
         save(store, TRAINED_AT);
-        Path manifest = root.resolve(VERSION).resolve("model.json");
-        JsonMapper json = new JsonMapper();
-        ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
-        node.put("format", ModelManifest.FORMAT + 1);
-        json.writeValue(manifest.toFile(), node);
+        StoreTestModels.editManifest(store, VERSION, node -> node.put("format", ModelManifest.FORMAT + 1));
 
         assertThatThrownBy(() -> store.load(VERSION))
                 .isInstanceOf(ModelStoreException.class)
                 .hasMessageContaining("format " + (ModelManifest.FORMAT + 1));
+    }
+
+    @Test
+    void refusesAFolderOfTheOldFormatAndSaysHowToReplaceIt() throws IOException {
+        ModelStore store = new ModelStore(root, 5);
+        save(store, TRAINED_AT);
+        StoreTestModels.makeOldFormat(store, VERSION);
+        assertThat(Files.readString(root.resolve(VERSION).resolve(ModelStore.MANIFEST)))
+                .doesNotContain("backgroundClasses")
+                .contains("\"format\":1");
+
+        assertThatThrownBy(() -> store.load(VERSION))
+                .isInstanceOf(ModelRefusedException.class)
+                .extracting(e -> ((ModelRefusedException) e).reason())
+                .isEqualTo(
+                        "model format 1 without backgroundClasses (stored before them) is no longer supported; retrain with POST /train or "
+                                + "`java -jar visage.jar train`");
+        assertThatThrownBy(() -> store.manifest(VERSION)).hasMessageContaining("no longer supported");
+    }
+
+    @Test
+    void loadsAFormat1FolderStoredSinceBackgroundClasses() throws IOException {
+        ModelStore store = new ModelStore(root, 5);
+        ModelManifest saved = save(store, TRAINED_AT);
+        StoreTestModels.editManifest(store, VERSION, node -> node.put("format", 1));
+
+        try (StoredModel loaded = store.load(VERSION)) {
+            assertThat(loaded.manifest().format()).isEqualTo(1);
+            assertThat(loaded.manifest().sha256()).isEqualTo(saved.sha256());
+        }
     }
 
     @Test

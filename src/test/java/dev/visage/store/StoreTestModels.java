@@ -116,12 +116,28 @@ public final class StoreTestModels {
 
     /** Writes the current SHA-256 of {@code file} into the version's {@code model.json}. */
     public static void recordChecksum(ModelStore store, String version, String file) throws IOException {
+        String sum = Checksums.sha256(store.root().resolve(version).resolve(file));
+        editManifest(store, version, node -> ((ObjectNode) node.get("sha256")).put(file, sum));
+    }
+
+    /** Rewrites a stored version's {@code model.json} as {@code edit} changes it. */
+    public static void editManifest(ModelStore store, String version, Consumer<ObjectNode> edit) {
         Path manifest = store.root().resolve(version).resolve(ModelStore.MANIFEST);
         JsonMapper json = JsonMapper.builder().build();
         ObjectNode node = (ObjectNode) json.readTree(manifest.toFile());
-        ((ObjectNode) node.get("sha256"))
-                .put(file, Checksums.sha256(store.root().resolve(version).resolve(file)));
+        edit.accept(node);
         json.writeValue(manifest.toFile(), node);
+    }
+
+    /**
+     * Rewrites a stored version's {@code model.json} as Visage wrote it before it trained background classes: model
+     * format 1 without checksums, threshold or background classes.
+     */
+    public static void makeOldFormat(ModelStore store, String version) {
+        editManifest(store, version, node -> {
+            node.put("format", 1);
+            node.remove(List.of("sha256", "minConfidence", "backgroundClasses"));
+        });
     }
 
     /** Negates the last layer: every answer becomes the least likely one. */

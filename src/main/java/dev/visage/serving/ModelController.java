@@ -5,6 +5,7 @@ import dev.visage.network.NetworkConfig;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +38,10 @@ class ModelController {
 
     @Operation(summary = "The model in service: people, architecture, preprocessing and test metrics")
     @ApiResponse(responseCode = "200", description = "The current model")
-    @ApiResponse(responseCode = "503", description = "No model loaded yet")
+    @ApiResponse(
+            responseCode = "503",
+            description = "No model loaded yet (see Retry-After)",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     @GetMapping(path = "/model", produces = MediaType.APPLICATION_JSON_VALUE)
     ModelView model() {
         ModelManifest manifest = currentModel.manifest().orElseThrow(ModelNotReadyException::new);

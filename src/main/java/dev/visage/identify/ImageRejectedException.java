@@ -1,44 +1,39 @@
 package dev.visage.identify;
 
-/** An upload that cannot be identified, with the reason the web layer turns into a status. */
-public class ImageRejectedException extends RuntimeException {
+import dev.visage.system.DomainError;
 
-    /** Why an upload was refused. */
-    public enum Reason {
-        /** No image part, or an empty one. */
-        MISSING,
-        /** Not decodable: corrupt, truncated or not an image. */
-        UNREADABLE,
-        /** An image, but of a type the service does not read. */
-        UNSUPPORTED,
-        /** More pixels than the service decodes. */
-        TOO_LARGE
-    }
+/** An upload that cannot be identified; each reason has its own problem type. */
+public final class ImageRejectedException extends RuntimeException implements DomainError {
 
-    private final Reason reason;
+    private final Problem problem;
 
-    ImageRejectedException(Reason reason, String message) {
+    private ImageRejectedException(Problem problem, String message) {
         super(message);
-        this.reason = reason;
+        this.problem = problem;
     }
 
-    public Reason reason() {
-        return reason;
+    @Override
+    public Problem problem() {
+        return problem;
     }
 
+    /** No image part, or an empty one. */
     static ImageRejectedException missing(String detail) {
-        return new ImageRejectedException(Reason.MISSING, detail);
+        return new ImageRejectedException(new Problem(400, "missing-image", "No image"), detail);
     }
 
+    /** Not decodable: corrupt, truncated or not an image. */
     static ImageRejectedException unreadable(String detail) {
-        return new ImageRejectedException(Reason.UNREADABLE, detail);
+        return new ImageRejectedException(new Problem(400, "unreadable-image", "Unreadable image"), detail);
     }
 
+    /** An image, but of a type the service does not read. */
     static ImageRejectedException unsupported(String detail) {
-        return new ImageRejectedException(Reason.UNSUPPORTED, detail);
+        return new ImageRejectedException(new Problem(415, "unsupported-image-type", "Unsupported image type"), detail);
     }
 
+    /** More pixels than the service decodes. */
     static ImageRejectedException tooLarge(String detail) {
-        return new ImageRejectedException(Reason.TOO_LARGE, detail);
+        return new ImageRejectedException(new Problem(413, "image-too-large", "Image too large"), detail);
     }
 }

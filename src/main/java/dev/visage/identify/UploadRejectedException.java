@@ -1,40 +1,35 @@
 package dev.visage.identify;
 
+import dev.visage.system.DomainError;
+
 /**
  * A request body that cannot be read as an upload, before any image is looked at: its multipart framing, its size,
- * its number of parts, or a client that stopped sending. The web layer turns the reason into a status.
+ * its number of parts, or a client that stopped sending; each reason has its own problem type. Except for bad
+ * framing, the connection is closed after the answer.
  */
-public class UploadRejectedException extends RuntimeException {
+public final class UploadRejectedException extends RuntimeException implements DomainError {
 
-    /** Why the body was refused. */
-    public enum Reason {
-        /** Not valid multipart/form-data: no or a bad boundary, broken part headers, cut before the end. */
-        MALFORMED,
-        /** More bytes than accepted, in the whole body or in one part. */
-        TOO_LARGE,
-        /** More parts than accepted. */
-        TOO_MANY_PARTS,
-        /** The client did not send the whole body in time. */
-        STALLED
-    }
+    private final Problem problem;
 
-    private final Reason reason;
-
-    UploadRejectedException(Reason reason, String message) {
+    private UploadRejectedException(Problem problem, String message) {
         super(message);
-        this.reason = reason;
+        this.problem = problem;
     }
 
-    public Reason reason() {
-        return reason;
+    @Override
+    public Problem problem() {
+        return problem;
     }
 
+    /** Not valid multipart/form-data: no or a bad boundary, broken part headers, cut before the end. */
     static UploadRejectedException malformed(String detail) {
-        return new UploadRejectedException(Reason.MALFORMED, detail);
+        return new UploadRejectedException(new Problem(400, "malformed-multipart", "Malformed multipart body"), detail);
     }
 
+    /** More bytes than accepted, in the whole body or in one part. */
     static UploadRejectedException tooLarge(String detail) {
-        return new UploadRejectedException(Reason.TOO_LARGE, detail);
+        return new UploadRejectedException(
+                new Problem(413, "upload-too-large", "Upload too large").closingConnection(), detail);
     }
 
     static UploadRejectedException bodyTooLarge(long bytes, long maxBody, long maxImage, int framing) {
@@ -43,11 +38,15 @@ public class UploadRejectedException extends RuntimeException {
                 + " bytes of multipart framing and fields)");
     }
 
+    /** More parts than accepted. */
     static UploadRejectedException tooManyParts(String detail) {
-        return new UploadRejectedException(Reason.TOO_MANY_PARTS, detail);
+        return new UploadRejectedException(
+                new Problem(413, "too-many-parts", "Too many parts").closingConnection(), detail);
     }
 
+    /** The client did not send the whole body in time. */
     static UploadRejectedException stalled(String detail) {
-        return new UploadRejectedException(Reason.STALLED, detail);
+        return new UploadRejectedException(
+                new Problem(408, "upload-timeout", "Upload timed out").closingConnection(), detail);
     }
 }

@@ -1,7 +1,9 @@
 package dev.visage.store;
 
+import dev.visage.system.DomainError;
+
 /** The store has no version of that name. */
-public final class ModelNotFoundException extends ModelStoreException {
+public final class ModelNotFoundException extends ModelStoreException implements DomainError {
 
     private final String version;
 
@@ -10,7 +12,8 @@ public final class ModelNotFoundException extends ModelStoreException {
         this.version = version;
     }
 
-    public String version() {
-        return version;
+    @Override
+    public Problem problem() {
+        return new Problem(404, "no-such-model", "No such model version").with("version", version);
     }
 }

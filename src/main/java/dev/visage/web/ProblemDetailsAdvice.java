@@ -1,15 +1,6 @@
 package dev.visage.web;
 
-import dev.visage.identify.ImageRejectedException;
-import dev.visage.identify.ServiceBusyException;
-import dev.visage.jobs.TrainingJobConflictException;
-import dev.visage.jobs.TrainingJobNotFoundException;
-import dev.visage.jobs.TrainingRequestTooLargeException;
-import dev.visage.serving.ModelNotReadyException;
-import dev.visage.store.ModelConflictException;
-import dev.visage.store.ModelNotFoundException;
-import dev.visage.store.ModelRefusedException;
-import dev.visage.store.TrainingLockedException;
+import dev.visage.system.DomainError;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,75 +21,19 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Renders every error as RFC 9457 {@code application/problem+json}: the domain's exceptions (mapped to their HTTP
- * status here, so the features know nothing of HTTP), Spring MVC's own errors, validation errors with the
- * offending fields, uploads over the size limit and, as a last resort, unexpected failures (500, logged).
+ * Renders every error as RFC 9457 {@code application/problem+json}: the domain's errors as they describe themselves
+ * ({@link DomainError}), Spring MVC's own errors, validation errors with the offending fields and, as a last resort,
+ * unexpected failures (500, logged).
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
-
-    /** Seconds a client waits before repeating a request the busy service refused. */
-    private static final String BUSY_RETRY_SECONDS = "1";
-
-    /** Seconds a client waits for a first model, which may be training. */
-    private static final String NO_MODEL_RETRY_SECONDS = "30";
-
-    @ExceptionHandler(ImageRejectedException.class)
-    ResponseEntity<Object> imageRejected(ImageRejectedException ex, WebRequest request) {
-        ProblemDetail problem = switch (ex.reason()) {
-            case MISSING -> Problems.of(HttpStatus.BAD_REQUEST, "missing-image", "No image", ex.getMessage());
-            case UNREADABLE ->
-                Problems.of(HttpStatus.BAD_REQUEST, "unreadable-image", "Unreadable image", ex.getMessage());
-            case UNSUPPORTED ->
-                Problems.of(
-                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported-image-type",
-                        "Unsupported image type",
-                        ex.getMessage());
-            case TOO_LARGE ->
-                Problems.of(HttpStatus.CONTENT_TOO_LARGE, "image-too-large", "Image too large", ex.getMessage());
-        };
-        return render(ex, problem, new HttpHeaders(), request);
-    }
-
-    @ExceptionHandler(ServiceBusyException.class)
-    ResponseEntity<Object> busy(ServiceBusyException ex, WebRequest request) {
-        return render(
-                ex,
-                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Busy", ex.getMessage()),
-                retryAfter(BUSY_RETRY_SECONDS),
-                request);
-    }
-
-    @ExceptionHandler(ModelNotReadyException.class)
-    ResponseEntity<Object> noModel(ModelNotReadyException ex, WebRequest request) {
-        return render(
-                ex,
-                Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "no-model", "No model yet", ex.getMessage()),
-                retryAfter(NO_MODEL_RETRY_SECONDS),
-                request);
-    }
-
-    @ExceptionHandler({
-        ModelNotFoundException.class,
-        ModelRefusedException.class,
-        ModelConflictException.class,
-        TrainingLockedException.class,
-        TrainingRequestTooLargeException.class,
-        TrainingJobConflictException.class,
-        TrainingJobNotFoundException.class
-    })
-    ResponseEntity<Object> lifecycle(RuntimeException ex, WebRequest request) {
-        return render(ex, LifecycleProblems.of(ex), new HttpHeaders(), request);
-    }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
@@ -143,9 +78,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        TrainingRequestTooLargeException tooLarge = causeOf(ex, TrainingRequestTooLargeException.class);
-        if (tooLarge != null) {
-            return lifecycle(tooLarge, request);
+        DomainError domain = causeOf(ex, DomainError.class);
+        if (domain != null) {
+            return described(ex, domain, request);
         }
         JacksonException json = causeOf(ex, JacksonException.class);
         if (json == null || json.getPath().isEmpty()) {
@@ -172,7 +107,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 request);
     }
 
-    private static <T extends Throwable> T causeOf(Throwable error, Class<T> type) {
+    private static <T> T causeOf(Throwable error, Class<T> type) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (type.isInstance(cause)) {
                 return type.cast(cause);
@@ -196,20 +131,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return name == null ? "argument " + result.getMethodParameter().getParameterIndex() : name;
     }
 
-    @Override
-    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
-            MaxUploadSizeExceededException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = Problems.of(
-                HttpStatus.CONTENT_TOO_LARGE,
-                "image-too-large",
-                "Image too large",
-                "The upload is larger than the accepted maximum"
-                        + (ex.getMaxUploadSize() > 0 ? " of " + ex.getMaxUploadSize() + " bytes" : ""));
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
-    }
-
+    /** A domain error as it describes itself; anything else is unexpected: 500, logged. */
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+    ResponseEntity<Object> handleOther(Exception ex, WebRequest request) {
+        if (ex instanceof DomainError error) {
+            return described(ex, error, request);
+        }
         log.error("Unexpected error on {}", request.getDescription(false), ex);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged");
@@ -221,10 +148,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, HttpStatusCode.valueOf(problem.getStatus()), request);
     }
 
-    private static HttpHeaders retryAfter(String seconds) {
+    private ResponseEntity<Object> described(Exception ex, DomainError error, WebRequest request) {
+        DomainError.Problem described = error.problem();
+        ProblemDetail problem = Problems.of(
+                HttpStatusCode.valueOf(described.status()), described.type(), described.title(), error.getMessage());
+        described.properties().forEach(problem::setProperty);
         HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, seconds);
-        return headers;
+        if (described.retryAfterSeconds() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(described.retryAfterSeconds()));
+        }
+        if (described.closesConnection()) {
+            // The rest of the body is not read: the connection cannot carry another request.
+            headers.setConnection("close");
+        }
+        return render(ex, problem, headers, request);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.visage.web;
 
-import dev.visage.identify.UploadRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -11,12 +10,10 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.multipart.MultipartException;
 
 /**
- * Problems of the request itself, before any feature sees it: an upload's framing, size, parts or stall, and a
- * request that ran out of memory. Consulted before {@link ProblemDetailsAdvice}, whose catch-all would otherwise
- * answer 500; an {@link OutOfMemoryError} is found as the cause Spring MVC wraps it in.
+ * A request that ran out of memory. Consulted before {@link ProblemDetailsAdvice}, whose catch-all would otherwise
+ * answer 500: the {@link OutOfMemoryError} is found as the cause Spring MVC wraps it in.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -26,34 +23,6 @@ class RequestProblemsAdvice {
 
     /** Seconds a client waits before repeating a request refused for lack of memory. */
     private static final String OUT_OF_MEMORY_RETRY_SECONDS = "2";
-
-    @ExceptionHandler(UploadRejectedException.class)
-    ResponseEntity<ProblemDetail> uploadRejected(UploadRejectedException ex) {
-        ProblemDetail problem = switch (ex.reason()) {
-            case MALFORMED ->
-                Problems.of(HttpStatus.BAD_REQUEST, "malformed-multipart", "Malformed multipart body", ex.getMessage());
-            case TOO_LARGE ->
-                Problems.of(HttpStatus.CONTENT_TOO_LARGE, "upload-too-large", "Upload too large", ex.getMessage());
-            case TOO_MANY_PARTS ->
-                Problems.of(HttpStatus.CONTENT_TOO_LARGE, "too-many-parts", "Too many parts", ex.getMessage());
-            case STALLED ->
-                Problems.of(HttpStatus.REQUEST_TIMEOUT, "upload-timeout", "Upload timed out", ex.getMessage());
-        };
-        HttpHeaders headers = new HttpHeaders();
-        if (ex.reason() != UploadRejectedException.Reason.MALFORMED) {
-            // The rest of the body is not read: the connection cannot carry another request.
-            headers.setConnection("close");
-        }
-        return Problems.response(problem, headers);
-    }
-
-    /** Spring's own multipart failures, should any other multipart support be configured. */
-    @ExceptionHandler(MultipartException.class)
-    ResponseEntity<ProblemDetail> multipart(MultipartException ex) {
-        return Problems.response(
-                Problems.of(HttpStatus.BAD_REQUEST, "malformed-multipart", "Malformed multipart body", ex.getMessage()),
-                new HttpHeaders());
-    }
 
     /**
      * A request whose memory could not be allocated: the budgets should prevent it, but if the heap runs out anyway

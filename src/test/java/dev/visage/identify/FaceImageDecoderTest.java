@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.visage.face.Photo;
-import dev.visage.identify.ImageRejectedException.Reason;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -199,7 +198,7 @@ class FaceImageDecoderTest {
 
         ImageRejectedException rejected = rejection(Arrays.copyOf(jpeg, jpeg.length * 6 / 10));
 
-        assertThat(rejected.reason()).isEqualTo(Reason.UNREADABLE);
+        assertThat(rejected.problem().type()).isEqualTo("unreadable-image");
         assertThat(rejected.getMessage()).startsWith("The image is corrupt or truncated: ");
     }
 
@@ -211,7 +210,7 @@ class FaceImageDecoderTest {
 
         ImageRejectedException rejected = rejection(Arrays.copyOf(png, png.length * 6 / 10));
 
-        assertThat(rejected.reason()).isEqualTo(Reason.UNREADABLE);
+        assertThat(rejected.problem().type()).isEqualTo("unreadable-image");
         assertThat(rejected.getMessage()).startsWith("The image is corrupt or truncated: ");
     }
 
@@ -222,7 +221,7 @@ class FaceImageDecoderTest {
 
         ImageRejectedException rejected = rejection(noise);
 
-        assertThat(rejected.reason()).isEqualTo(Reason.UNREADABLE);
+        assertThat(rejected.problem().type()).isEqualTo("unreadable-image");
         assertThat(rejected.getMessage())
                 .isEqualTo("The upload is not an image in a known format (JPEG, PNG, BMP or GIF)");
     }
@@ -233,7 +232,7 @@ class FaceImageDecoderTest {
 
         ImageRejectedException rejected = rejection(text);
 
-        assertThat(rejected.reason()).isEqualTo(Reason.UNREADABLE);
+        assertThat(rejected.problem().type()).isEqualTo("unreadable-image");
         assertThat(rejected.getMessage()).contains("not an image in a known format");
     }
 
@@ -242,7 +241,7 @@ class FaceImageDecoderTest {
         for (byte[] nothing : new byte[][] {new byte[0], null}) {
             ImageRejectedException rejected = rejection(nothing);
 
-            assertThat(rejected.reason()).isEqualTo(Reason.MISSING);
+            assertThat(rejected.problem().type()).isEqualTo("missing-image");
             assertThat(rejected.getMessage()).isEqualTo("The image part is empty");
         }
     }
@@ -253,7 +252,7 @@ class FaceImageDecoderTest {
 
         ImageRejectedException rejected = rejection(tiff);
 
-        assertThat(rejected.reason()).isEqualTo(Reason.UNSUPPORTED);
+        assertThat(rejected.problem().type()).isEqualTo("unsupported-image-type");
         assertThat(rejected.getMessage()).contains("not supported").contains("JPEG, PNG, BMP or GIF");
     }
 
@@ -266,7 +265,7 @@ class FaceImageDecoderTest {
         ImageRejectedException rejected = rejection(bomb);
         long millis = (System.nanoTime() - start) / 1_000_000;
 
-        assertThat(rejected.reason()).isEqualTo(Reason.TOO_LARGE);
+        assertThat(rejected.problem().type()).isEqualTo("image-too-large");
         assertThat(rejected.getMessage())
                 .isEqualTo("The image is 30000x30000 pixels; at most 40000000 pixels are accepted");
         // Decoding 900 megapixels would take far longer (and ~110 MB even at 1 bit per pixel).
@@ -283,7 +282,7 @@ class FaceImageDecoderTest {
         ImageRejectedException rejected = catchThrowableOfType(
                 ImageRejectedException.class,
                 () -> decode(small, TestImages.encode(new BufferedImage(101, 100, BufferedImage.TYPE_INT_RGB), "png")));
-        assertThat(rejected.reason()).isEqualTo(Reason.TOO_LARGE);
+        assertThat(rejected.problem().type()).isEqualTo("image-too-large");
         assertThat(rejected.getMessage()).startsWith("The image is 101x100 pixels");
     }
 

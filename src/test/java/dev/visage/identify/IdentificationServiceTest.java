@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.within;
 import dev.visage.SyntheticLfw;
 import dev.visage.face.DetectorSettings;
 import dev.visage.face.FaceDetector;
-import dev.visage.identify.ImageRejectedException.Reason;
 import dev.visage.serving.CurrentModel;
 import dev.visage.serving.CurrentModels;
 import dev.visage.serving.ModelNotReadyException;
@@ -375,9 +374,9 @@ class IdentificationServiceTest {
         ImageRejectedException missing =
                 catchThrowableOfType(ImageRejectedException.class, () -> service.identify(null, 3, false, false));
 
-        assertThat(rejected.reason()).isEqualTo(Reason.UNREADABLE);
-        assertThat(bomb.reason()).isEqualTo(Reason.TOO_LARGE);
-        assertThat(missing.reason()).isEqualTo(Reason.MISSING);
+        assertThat(rejected.problem().type()).isEqualTo("unreadable-image");
+        assertThat(bomb.problem().type()).isEqualTo("image-too-large");
+        assertThat(missing.problem().type()).isEqualTo("missing-image");
         assertThat(loaded.get(0).batchSizes())
                 .as("no forward pass for refused uploads")
                 .isEmpty();
@@ -403,7 +402,7 @@ class IdentificationServiceTest {
         decodeBudget = new MemoryBudget("decoding", cost - 1);
         ImageRejectedException tooLarge = catchThrowableOfType(
                 ImageRejectedException.class, () -> service(0f).identify(photo, 3, false, false));
-        assertThat(tooLarge.reason()).as("more than the whole budget").isEqualTo(Reason.TOO_LARGE);
+        assertThat(tooLarge.problem().type()).as("more than the whole budget").isEqualTo("image-too-large");
     }
 
     @Test

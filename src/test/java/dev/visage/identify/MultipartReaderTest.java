@@ -70,7 +70,7 @@ class MultipartReaderTest {
         assertThatThrownBy(() -> read(body, body.length, 512))
                 .isInstanceOfSatisfying(
                         UploadRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(UploadRejectedException.Reason.MALFORMED))
+                        e -> assertThat(e.problem().type()).isEqualTo("malformed-multipart"))
                 .hasMessageContaining("ends before its closing boundary");
     }
 
@@ -104,7 +104,7 @@ class MultipartReaderTest {
         assertThatThrownBy(() -> read(body, body.length, 4096))
                 .isInstanceOfSatisfying(
                         UploadRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(UploadRejectedException.Reason.TOO_MANY_PARTS))
+                        e -> assertThat(e.problem().type()).isEqualTo("too-many-parts"))
                 .hasMessageContaining("more than 10 parts");
     }
 
@@ -116,7 +116,7 @@ class MultipartReaderTest {
         assertThatThrownBy(() -> read(body, -1, 8192))
                 .isInstanceOfSatisfying(
                         UploadRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(UploadRejectedException.Reason.TOO_LARGE))
+                        e -> assertThat(e.problem().type()).isEqualTo("upload-too-large"))
                 .hasMessageContaining("image part is larger than the accepted maximum of " + MAX_IMAGE);
         assertThat(budget.inUse()).isZero();
         // With one over the body limit, before a byte is read.

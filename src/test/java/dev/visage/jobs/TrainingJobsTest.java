@@ -2,6 +2,7 @@ package dev.visage.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.entry;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
@@ -242,10 +243,8 @@ class TrainingJobsTest {
 
         assertThatExceptionOfType(TrainingJobConflictException.class)
                 .isThrownBy(() -> jobs.submit(TrainingRequest.DEFAULTS))
-                .satisfies(conflict -> {
-                    assertThat(conflict.job().id()).isEqualTo(id);
-                    assertThat(conflict.job().state()).isEqualTo(State.RUNNING);
-                });
+                .satisfies(conflict -> assertThat(conflict.problem().properties())
+                        .containsExactly(entry("jobId", id), entry("state", State.RUNNING)));
         assertThat(jobs.recent()).extracting(TrainingJobView::id).containsExactly(id);
     }
 
@@ -315,9 +314,8 @@ class TrainingJobsTest {
 
         assertThatExceptionOfType(TrainingJobConflictException.class)
                 .isThrownBy(() -> jobs.cancel(id))
-                .satisfies(conflict -> assertThat(conflict.job())
-                        .extracting(TrainingJobView::id, TrainingJobView::state)
-                        .containsExactly(id, State.SUCCEEDED));
+                .satisfies(conflict -> assertThat(conflict.problem().properties())
+                        .containsExactly(entry("jobId", id), entry("state", State.SUCCEEDED)));
         assertThat(jobs.find(id).orElseThrow().cancelRequested()).isFalse();
     }
 

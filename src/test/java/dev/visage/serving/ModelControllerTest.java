@@ -137,6 +137,7 @@ class ModelControllerTest {
         mvc.perform(get("/model"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-model"))
+                .andExpect(jsonPath("$.failedJob").value("job-7"))
                 .andExpect(jsonPath("$.detail")
                         .value("No model is loaded yet: training job job-7 failed: LFW folder /x is missing. Once"
                                 + " that is fixed, train again (POST /train, or restart the service)."));

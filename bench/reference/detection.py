@@ -7,7 +7,7 @@ LfwFrame as of issue #11:
   4.13 jar of JavaCPP; Debian ships OpenCV 4.6);
 * a reduced grey copy: longest side 640 (area averaging; smaller photos are not enlarged), equalizeHist;
 * detectMultiScale2 with scale factor 1.3 (and, when that finds nothing, a second scan at 1.15), 3 neighbours, no flags, the largest of the cascade's own window (20 px),
-  24 px (visage.detection.min-window) and the smallest face searched (48 px of the photo, visage.detection.min-face-size) as the smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
+  24 px (the smallest window of DetectionProperties.toSettings) and the smallest face searched (48 px of the photo, visage.detection.min-face-size) as the smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
   under min_face dropped, sorted largest first (area, then votes, then y, then x), at most max_faces;
 * the LFW frame of a box: the square a 250 x 250 deep-funneled LFW image of the same face would show, from the
   median alt2 box in LFW images with these settings (x 70.5, y 69.5, side 111).
@@ -28,12 +28,12 @@ import cv2
 CASCADE = os.environ.get("REFERENCE_CASCADE",
                          "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml")
 DETECTION_SIDE = 640
-SCALE_FACTOR = 1.3  # visage.detection.scale-factor
-RETRY_SCALE_FACTOR = 1.15  # visage.detection.retry-scale-factor: a finer scan when the first finds nothing
-MIN_NEIGHBORS = 3  # visage.detection.min-neighbors
-MIN_WINDOW = 24  # visage.detection.min-window, in pixels of the reduced copy
+SCALE_FACTOR = 1.3  # DetectionProperties.toSettings: the scan chosen with DetectionBench
+RETRY_SCALE_FACTOR = 1.15  # the same: a finer scan when the first finds nothing
+MIN_NEIGHBORS = 3  # the same
+MIN_WINDOW = 24  # the same, in pixels of the reduced copy
 MIN_FACE = 48  # visage.detection.min-face-size, in pixels of the photo
-MAX_FACES = 100  # visage.detection.max-faces
+MAX_FACES = 100  # DetectionProperties.MAX_BOXES
 LFW_SIDE = 250
 PROPOSALS = os.environ.get("REFERENCE_PROPOSALS", "none")  # visage.detection.proposals: none or lbp
 PROPOSAL_CASCADE = "/usr/share/opencv4/lbpcascades/lbpcascade_frontalface.xml"

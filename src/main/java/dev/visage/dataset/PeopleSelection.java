@@ -1,5 +1,6 @@
 package dev.visage.dataset;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** Which people a model tells apart: the N with the most images, or an explicit list of names. */
@@ -11,6 +12,14 @@ public sealed interface PeopleSelection {
 
     static PeopleSelection named(List<String> names) {
         return new Named(List.copyOf(names));
+    }
+
+    /** A number N (the N people with the most images) or comma-separated names, as a setting gives them. */
+    static PeopleSelection valueOf(String setting) {
+        String text = setting.strip();
+        return text.matches("\\d+")
+                ? top(Integer.parseInt(text))
+                : named(Arrays.stream(text.split(",")).map(String::strip).toList());
     }
 
     /** The {@code count} people with the most images, ties broken by name; classes in that order. */

@@ -1,7 +1,5 @@
 package dev.visage.face;
 
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -17,32 +15,19 @@ import org.springframework.validation.annotation.Validated;
  *     {@code lbp-improved}
  * @param proposals the cheaper cascade whose boxes {@code cascade} checks instead of scanning the whole photo
  *     itself: {@code lbp}, or {@code none} ({@code cascade} scans the whole photo)
- * @param detectionSide longest side of the reduced copy the cascade scans
- * @param scaleFactor step between scanned window sizes
- * @param retryScaleFactor step of a second, finer scan of photos where the first found no face (0: none)
- * @param minNeighbors fewest agreeing windows for a face
- * @param minFaceSize smallest face searched for, in photo pixels: the cascade's work grows steeply with every smaller
- *     window size it scans
- * @param minWindow smallest window scanned, in pixels of the reduced copy: bounds the work on the largest photos
- * @param maxFaces most boxes the detector returns, the largest ones
+ * @param minFaceSize smallest face searched for and identified, in photo pixels (the cascade's work grows steeply
+ *     with every smaller window size it scans); a face sent without detection whose box is smaller is listed as
+ *     too small
  */
 @Validated
 @ConfigurationProperties(prefix = "visage.detection", ignoreUnknownFields = false)
 public record DetectionProperties(
         @NotNull @DefaultValue("haar-alt2") Cascade cascade,
         @NotNull @DefaultValue("lbp") Proposals proposals,
-        @Min(64) @Max(4096) @DefaultValue("640") int detectionSide,
+        @Min(0) @Max(4096) @DefaultValue("48") int minFaceSize) {
 
-        @DecimalMin("1.01") @DecimalMax("2.0") @DefaultValue("1.3")
-        double scaleFactor,
-
-        @DecimalMin("0.0") @DecimalMax("2.0") @DefaultValue("1.15")
-        double retryScaleFactor,
-
-        @Min(1) @Max(50) @DefaultValue("3") int minNeighbors,
-        @Min(0) @Max(4096) @DefaultValue("48") int minFaceSize,
-        @Min(1) @Max(512) @DefaultValue("24") int minWindow,
-        @Min(1) @Max(1000) @DefaultValue("100") int maxFaces) {
+    /** Most boxes the detector returns, the largest ones: bounds the answer for a crowd. */
+    public static final int MAX_BOXES = 100;
 
     /** The cascades OpenCV ships, by their configuration names. */
     public enum Cascade {
@@ -79,17 +64,12 @@ public record DetectionProperties(
         }
     }
 
-    /** The detector's settings. */
+    /**
+     * The detector's settings: the configured cascades and face size, and the rest of the scan as chosen with
+     * {@code DetectionBench} ({@link DetectorSettings} says what each value does).
+     */
     public DetectorSettings toSettings() {
         return new DetectorSettings(
-                cascade.resource(),
-                proposals.resource(),
-                detectionSide,
-                scaleFactor,
-                retryScaleFactor,
-                minNeighbors,
-                minFaceSize,
-                minWindow,
-                maxFaces);
+                cascade.resource(), proposals.resource(), 640, 1.3, 1.15, 3, minFaceSize, 24, MAX_BOXES);
     }
 }

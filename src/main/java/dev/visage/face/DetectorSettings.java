@@ -14,10 +14,11 @@ import java.util.Objects;
  *     finds no face (0: none); it finds faces that fall between the first scan's window sizes or that the proposals
  *     missed, at the cost of a second scan of faceless photos
  * @param minNeighbors fewest raw windows that must agree on a face (higher drops weak boxes)
- * @param minFaceSize smallest face side reported, in pixels of the original photo
- * @param minDetectionSize smallest window side scanned, in pixels of the reduced copy (never below the cascade's
+ * @param minFaceSize smallest face side searched for and reported, in pixels of the original photo
+ * @param minWindow smallest window side scanned, in pixels of the reduced copy (never below the cascade's
  *     own window); faces that shrink below it are not searched for, which bounds the work at the small scales
- * @param maxFaces most boxes returned (the largest ones)
+ * @param maxBoxes most boxes returned (the largest ones): bounds the answer for a crowd; how many of them are
+ *     identified is {@code visage.identify.max-faces}
  */
 public record DetectorSettings(
         String cascade,
@@ -27,8 +28,8 @@ public record DetectorSettings(
         double retryScaleFactor,
         int minNeighbors,
         int minFaceSize,
-        int minDetectionSize,
-        int maxFaces) {
+        int minWindow,
+        int maxBoxes) {
 
     public DetectorSettings {
         Objects.requireNonNull(cascade, "cascade");
@@ -44,134 +45,11 @@ public record DetectorSettings(
         if (minNeighbors < 1) {
             throw new IllegalArgumentException("minNeighbors must be at least 1, not " + minNeighbors);
         }
-        if (minFaceSize < 0 || minDetectionSize < 0) {
+        if (minFaceSize < 0 || minWindow < 0) {
             throw new IllegalArgumentException("Minimum face sizes must not be negative");
         }
-        if (maxFaces < 1) {
-            throw new IllegalArgumentException("maxFaces must be at least 1, not " + maxFaces);
+        if (maxBoxes < 1) {
+            throw new IllegalArgumentException("maxBoxes must be at least 1, not " + maxBoxes);
         }
-    }
-
-    /** The defaults of {@code visage.detection.*} ({@link DetectionProperties}), chosen with {@code DetectionBench}. */
-    public static DetectorSettings defaults() {
-        return new DetectorSettings(
-                FaceDetector.HAAR_FRONTALFACE_ALT2, FaceDetector.LBP_FRONTALFACE, 640, 1.3, 1.15, 3, 48, 24, 100);
-    }
-
-    public DetectorSettings withCascade(String newCascade) {
-        return new DetectorSettings(
-                newCascade,
-                proposalCascade,
-                detectionSide,
-                scaleFactor,
-                retryScaleFactor,
-                minNeighbors,
-                minFaceSize,
-                minDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withProposalCascade(String newProposalCascade) {
-        return new DetectorSettings(
-                cascade,
-                newProposalCascade,
-                detectionSide,
-                scaleFactor,
-                retryScaleFactor,
-                minNeighbors,
-                minFaceSize,
-                minDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withDetectionSide(int newSide) {
-        return new DetectorSettings(
-                cascade,
-                proposalCascade,
-                newSide,
-                scaleFactor,
-                retryScaleFactor,
-                minNeighbors,
-                minFaceSize,
-                minDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withScaleFactor(double newScale) {
-        return new DetectorSettings(
-                cascade,
-                proposalCascade,
-                detectionSide,
-                newScale,
-                retryScaleFactor,
-                minNeighbors,
-                minFaceSize,
-                minDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withRetryScaleFactor(double newRetry) {
-        return new DetectorSettings(
-                cascade,
-                proposalCascade,
-                detectionSide,
-                scaleFactor,
-                newRetry,
-                minNeighbors,
-                minFaceSize,
-                minDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withMinNeighbors(int newMinNeighbors) {
-        return new DetectorSettings(
-                cascade,
-                proposalCascade,
-                detectionSide,
-                scaleFactor,
-                retryScaleFactor,
-                newMinNeighbors,
-                minFaceSize,
-                minDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withMinFaceSize(int newMinFaceSize) {
-        return new DetectorSettings(
-                cascade,
-                proposalCascade,
-                detectionSide,
-                scaleFactor,
-                retryScaleFactor,
-                minNeighbors,
-                newMinFaceSize,
-                minDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withMinDetectionSize(int newMinDetectionSize) {
-        return new DetectorSettings(
-                cascade,
-                proposalCascade,
-                detectionSide,
-                scaleFactor,
-                retryScaleFactor,
-                minNeighbors,
-                minFaceSize,
-                newMinDetectionSize,
-                maxFaces);
-    }
-
-    public DetectorSettings withMaxFaces(int newMaxFaces) {
-        return new DetectorSettings(
-                cascade,
-                proposalCascade,
-                detectionSide,
-                scaleFactor,
-                retryScaleFactor,
-                minNeighbors,
-                minFaceSize,
-                minDetectionSize,
-                newMaxFaces);
     }
 }

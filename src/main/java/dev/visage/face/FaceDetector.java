@@ -79,7 +79,7 @@ public final class FaceDetector implements AutoCloseable {
      * Finds the faces in a photo.
      *
      * @param image 8-bit BGR, BGRA or grey photo; it is not changed
-     * @return the faces found, largest first, at most {@link DetectorSettings#maxFaces}, in the photo's pixels
+     * @return the faces found, largest first, at most {@link DetectorSettings#maxBoxes}, in the photo's pixels
      */
     public List<DetectedFace> detect(Mat image) {
         Objects.requireNonNull(image, "image");
@@ -97,7 +97,7 @@ public final class FaceDetector implements AutoCloseable {
             Mat grey = OpenCvImages.equalisedGrey(image, settings.detectionSide());
             double toOriginalX = (double) image.cols() / grey.cols();
             double toOriginalY = (double) image.rows() / grey.rows();
-            int minSide = Math.max(classifiers.windowSide(), Math.max(settings.minDetectionSize(), (int)
+            int minSide = Math.max(classifiers.windowSide(), Math.max(settings.minWindow(), (int)
                     Math.ceil(settings.minFaceSize() / Math.max(toOriginalX, toOriginalY))));
             if (minSide > Math.min(grey.cols(), grey.rows())) {
                 return List.of();
@@ -130,7 +130,7 @@ public final class FaceDetector implements AutoCloseable {
         return new Scan(boxes, votes);
     }
 
-    /** The boxes mapped back to the photo's pixels, small ones dropped, largest first, at most maxFaces. */
+    /** The boxes mapped back to the photo's pixels, small ones dropped, largest first, at most maxBoxes. */
     private List<DetectedFace> inPhotoPixels(Scan scan, int width, int height, double toOriginalX, double toOriginalY) {
         RectVector boxes = scan.boxes();
         List<DetectedFace> faces = new ArrayList<>((int) boxes.size());
@@ -146,8 +146,8 @@ public final class FaceDetector implements AutoCloseable {
             }
         }
         faces.sort(LARGEST_FIRST);
-        return faces.size() > settings.maxFaces()
-                ? List.copyOf(faces.subList(0, settings.maxFaces()))
+        return faces.size() > settings.maxBoxes()
+                ? List.copyOf(faces.subList(0, settings.maxBoxes()))
                 : List.copyOf(faces);
     }
 

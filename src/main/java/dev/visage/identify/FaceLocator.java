@@ -14,12 +14,10 @@ final class FaceLocator {
 
     private final FaceDetector detector;
     private final FaceFraming framing;
-    private final int minFaceSize;
 
-    FaceLocator(FaceDetector detector, FaceFraming framing, int minFaceSize) {
+    FaceLocator(FaceDetector detector, FaceFraming framing) {
         this.detector = detector;
         this.framing = framing;
-        this.minFaceSize = minFaceSize;
     }
 
     /**
@@ -71,7 +69,8 @@ final class FaceLocator {
         return new LocatedFace(box, null, frame);
     }
 
+    /** The smallest face identified: the smallest the detector searches for. */
     int minFaceSize() {
-        return minFaceSize;
+        return detector.settings().minFaceSize();
     }
 }

@@ -64,8 +64,7 @@ public class IdentificationService implements DisposableBean {
                                 .publishPercentileHistogram()
                                 .register(meters)));
         this.decoder = new FaceImageDecoder(properties.maxPixels());
-        this.locator =
-                new FaceLocator(detector, FaceFraming.forDetector(detector.settings()), properties.minFaceSize());
+        this.locator = new FaceLocator(detector, FaceFraming.forDetector(detector.settings()));
         this.answers = new Answers(properties.minConfidence());
         this.detectionTurns = new DetectionTurns(properties.concurrentDetections(), properties.timeout(), meters);
         this.worker = new BatchingWorker(

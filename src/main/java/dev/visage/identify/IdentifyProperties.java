@@ -1,5 +1,6 @@
 package dev.visage.identify;
 
+import dev.visage.face.DetectionProperties;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -19,9 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTop candidates returned when the request does not say
  * @param maxBytes largest accepted upload (the multipart limits follow it)
  * @param maxPixels largest accepted image, in pixels, checked from the header before decoding
- * @param maxFaces most faces identified in one photo, the largest ones; others are listed unidentified
- * @param minFaceSize smallest face side, in photo pixels, that is identified; smaller faces the detector finds
- *     (it searches from {@code visage.detection.min-face-size}) are listed as too small
+ * @param maxFaces most faces identified in one photo, the largest ones; others are listed unidentified (faces
+ *     smaller than {@code visage.detection.min-face-size} are listed as too small)
  * @param maxBatchSize most faces in one forward pass (each goes through with its mirror image); a photo with more
  *     faces than this is passed on its own
  * @param inferenceThreads LibTorch intra-op threads of the forward passes; one leaves the other cores to the
@@ -40,8 +40,10 @@ public record IdentifyProperties(
         @Min(1) @DefaultValue("3") int defaultTop,
         @NotNull @DefaultValue("10MB") DataSize maxBytes,
         @Min(1) @DefaultValue("24000000") long maxPixels,
-        @Min(1) @Max(100) @DefaultValue("10") int maxFaces,
-        @Min(1) @DefaultValue("40") int minFaceSize,
+
+        @Min(1) @Max(DetectionProperties.MAX_BOXES) @DefaultValue("10")
+        int maxFaces,
+
         @Min(1) @Max(1024) @DefaultValue("32") int maxBatchSize,
         @Min(1) @DefaultValue("1") int inferenceThreads,
         @Min(0) @DefaultValue("0") int concurrentDetections,

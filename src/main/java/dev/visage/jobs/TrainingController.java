@@ -55,7 +55,7 @@ class TrainingController {
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     @ApiResponse(
             responseCode = "413",
-            description = "Body over visage.jobs.max-request-size",
+            description = "Body over " + TrainingRequestLimit.LIMIT_KIB + " KiB",
             content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
     ResponseEntity<TrainingJobView> start(@RequestBody(required = false) @Valid TrainingRequest request) {
         TrainingJobView job = jobs.submit(request == null ? TrainingRequest.DEFAULTS : request);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingProperties;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -46,13 +47,21 @@ public record TrainingRequest(
         @ValidPeople
         People people,
 
-        @Schema(example = "40") @Min(1) @Max(1000) @JsonDeserialize(using = WholeNumber.IntegerValue.class)
+        @Schema(example = "40")
+        @Min(1)
+        @Max(TrainingProperties.MAX_EPOCHS)
+        @JsonDeserialize(using = WholeNumber.IntegerValue.class)
         Integer epochs,
 
-        @Schema(example = "64") @Min(1) @Max(4096) @JsonDeserialize(using = WholeNumber.IntegerValue.class)
+        @Schema(example = "64")
+        @Min(1)
+        @Max(TrainingProperties.MAX_BATCH_SIZE)
+        @JsonDeserialize(using = WholeNumber.IntegerValue.class)
         Integer batchSize,
 
-        @Schema(example = "0.003") @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("0.5")
+        @Schema(example = "0.003")
+        @DecimalMin(value = "0.0", inclusive = false)
+        @DecimalMax(TrainingProperties.MAX_LEARNING_RATE)
         Float learningRate,
 
         @Schema(example = "42") @JsonDeserialize(using = WholeNumber.LongValue.class)

@@ -3,7 +3,6 @@ package dev.visage.jobs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Type;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpInputMessage;
@@ -12,18 +11,16 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 
 /**
- * Caps the {@code POST /train} body at {@code visage.jobs.max-request-size}: a declared length over it is refused
- * before anything is read, and a body without one (chunked) is cut off as soon as it goes over.
+ * Caps the {@code POST /train} body at {@link #LIMIT_KIB}: a declared length over it is refused before anything is read,
+ * and a body without one (chunked) is cut off as soon as it goes over.
  */
 @ControllerAdvice(assignableTypes = TrainingController.class)
-@EnableConfigurationProperties(JobsProperties.class)
 class TrainingRequestLimit extends RequestBodyAdviceAdapter {
 
-    private final long limit;
+    /** Most KiB of a body (413 above): room for a list of thousands of names. */
+    static final int LIMIT_KIB = 64;
 
-    TrainingRequestLimit(JobsProperties properties) {
-        this.limit = properties.maxRequestSize().toBytes();
-    }
+    private static final long LIMIT = LIMIT_KIB * 1024L;
 
     @Override
     public boolean supports(
@@ -38,10 +35,10 @@ class TrainingRequestLimit extends RequestBodyAdviceAdapter {
             Type targetType,
             Class<? extends HttpMessageConverter<?>> converterType)
             throws IOException {
-        if (input.getHeaders().getContentLength() > limit) {
-            throw new TrainingRequestTooLargeException(limit);
+        if (input.getHeaders().getContentLength() > LIMIT) {
+            throw new TrainingRequestTooLargeException(LIMIT);
         }
-        InputStream limited = new Limited(input.getBody(), limit);
+        InputStream limited = new Limited(input.getBody(), LIMIT);
         return new HttpInputMessage() {
             @Override
             public InputStream getBody() {

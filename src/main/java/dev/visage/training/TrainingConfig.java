@@ -6,7 +6,7 @@ import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
 
 /**
- * Everything one training run needs besides the data folder. Validated on construction.
+ * Everything one training run needs besides the data folder.
  *
  * @param people who the model tells apart
  * @param seed seed of the split, the initial weights, shuffling and augmentation
@@ -37,22 +37,10 @@ public record TrainingConfig(
         Augmentation augmentation,
         OpenSet openSet) {
 
+    /** Checked where the values come from: the bound {@link TrainingProperties} and {@code POST /train}'s body. */
     public TrainingConfig {
-        require(epochs >= 1, "epochs must be >= 1");
-        require(batchSize >= 1, "batchSize must be >= 1");
-        require(learningRate > 0 && learningRate < 1, "learningRate must be in (0, 1)");
-        require(weightDecay >= 0, "weightDecay must be >= 0");
-        require(warmupEpochs >= 0, "warmupEpochs must be >= 0");
         warmupEpochs = Math.min(warmupEpochs, epochs - 1);
-        require(labelSmoothing >= 0 && labelSmoothing < 1, "labelSmoothing must be in [0, 1)");
-        require(patience >= 0, "patience must be >= 0");
         network.featureSide(crop.imageSize());
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
     }
 
     /**
@@ -80,18 +68,11 @@ public record TrainingConfig(
             float scale,
             float blur) {
 
-        public static final Augmentation NONE = new Augmentation(0, false, 0, 0, 0, 0, 0, 0, 0);
+        /** The recipe's augmentation (docs/benchmarks.md has what each change gave). */
+        public static final Augmentation STANDARD = new Augmentation(4, true, 0.2f, 0.3f, 0.3f, 0.1f, 10, 0.1f, 0.1f);
 
-        public Augmentation {
-            require(shift >= 0, "shift must be >= 0");
-            require(brightness >= 0 && brightness < 1, "brightness must be in [0, 1)");
-            require(contrast >= 0 && contrast < 1, "contrast must be in [0, 1)");
-            require(saturation >= 0 && saturation <= 1, "saturation must be in [0, 1]");
-            require(grayscale >= 0 && grayscale <= 1, "grayscale must be in [0, 1]");
-            require(rotation >= 0 && rotation <= 45, "rotation must be in [0, 45] degrees");
-            require(scale >= 0 && scale < 0.5, "scale must be in [0, 0.5)");
-            require(blur >= 0 && blur <= 1, "blur must be in [0, 1]");
-        }
+        /** The training images as they are. */
+        public static final Augmentation NONE = new Augmentation(0, false, 0, 0, 0, 0, 0, 0, 0);
 
         /**
          * Pixels kept around each crop so that the largest shift, rotation and zoom-out still sample real image
@@ -118,14 +99,8 @@ public record TrainingConfig(
      */
     public record OpenSet(OutsiderSample sample, int outliersPerBatch, float outlierWeight, float strangerAcceptance) {
 
-        /** No outliers: no exposure, no calibration (the served threshold stays the configured one). */
-        public static final OpenSet NONE = new OpenSet(OutsiderSample.NONE, 0, 0, 0.01f);
-
-        public OpenSet {
-            require(outliersPerBatch >= 0, "outliersPerBatch must be >= 0");
-            require(outlierWeight >= 0, "outlierWeight must be >= 0");
-            require(strangerAcceptance > 0 && strangerAcceptance < 1, "strangerAcceptance must be in (0, 1)");
-        }
+        /** The recipe's outlier exposure and calibration (docs/benchmarks.md has how it was chosen). */
+        public static final OpenSet STANDARD = new OpenSet(new OutsiderSample(240, 800, 300, 500), 16, 0.5f, 0.04f);
 
         /** Whether training shows the network outliers at all: background people, or others with their weight. */
         public boolean exposesOutliers() {

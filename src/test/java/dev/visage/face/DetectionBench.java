@@ -105,7 +105,8 @@ public final class DetectionBench {
                                 Double.parseDouble(args[3]),
                                 Integer.parseInt(args[4]),
                                 Integer.parseInt(args[6]))
-                        .withMinFaceSize(Integer.parseInt(args[5])));
+                        .minFaceSize(Integer.parseInt(args[5]))
+                        .build());
             case "threads" ->
                 threads(settings(
                                 CASCADES.get(args[1]),
@@ -113,7 +114,8 @@ public final class DetectionBench {
                                 Double.parseDouble(args[3]),
                                 Integer.parseInt(args[4]),
                                 Integer.parseInt(args[6]))
-                        .withMinFaceSize(Integer.parseInt(args[5])));
+                        .minFaceSize(Integer.parseInt(args[5]))
+                        .build());
             case "large" ->
                 large(settings(
                                 CASCADES.get(args[1]),
@@ -121,20 +123,21 @@ public final class DetectionBench {
                                 Double.parseDouble(args[3]),
                                 Integer.parseInt(args[4]),
                                 Integer.parseInt(args[6]))
-                        .withMinFaceSize(Integer.parseInt(args[5])));
+                        .minFaceSize(Integer.parseInt(args[5]))
+                        .build());
             case "decode" -> decode();
             default -> throw new IllegalArgumentException("Unknown mode " + mode);
         }
     }
 
-    private static DetectorSettings settings(String cascade, int side, double scale, int neighbours, int min) {
-        return DetectorSettings.defaults()
-                .withCascade(cascade)
-                .withProposalCascade(PROPOSALS)
-                .withDetectionSide(side)
-                .withScaleFactor(scale)
-                .withMinNeighbors(neighbours)
-                .withMinDetectionSize(min);
+    private static TestDetectorSettings settings(String cascade, int side, double scale, int neighbours, int min) {
+        return TestDetectorSettings.changing()
+                .cascade(cascade)
+                .proposalCascade(PROPOSALS)
+                .detectionSide(side)
+                .scaleFactor(scale)
+                .minNeighbors(neighbours)
+                .minWindow(min);
     }
 
     /** Runs the detector over whole LFW photos and reports where its box nearest the centre lies. */
@@ -142,8 +145,9 @@ public final class DetectionBench {
         List<Path> photos = LfwImages.sample(true, count, SEED);
         List<double[]> boxes = new ArrayList<>();
         long nanos = 0;
-        try (FaceDetector detector =
-                new FaceDetector(settings(cascade, 640, scale, neighbours, 0).withMinFaceSize(minFace))) {
+        try (FaceDetector detector = new FaceDetector(settings(cascade, 640, scale, neighbours, 0)
+                .minFaceSize(minFace)
+                .build())) {
             for (Path file : photos) {
                 try (Mat photo = LfwImages.read(file)) {
                     long start = THREADS.getCurrentThreadCpuTime();
@@ -269,7 +273,8 @@ public final class DetectionBench {
     /** Found rate, false boxes and time for every combination of the given settings. */
     static void grid(String cascade, int[] sides, double[] scales, int[] neighbours, int[] minFaces, int[] minSizes) {
         Photos photos = Photos.make(LFW_PHOTOS, SCENES_PER_SIZE);
-        FaceFraming framing = FaceFraming.forDetector(settings(cascade, 640, 1.3, 3, 0));
+        FaceFraming framing =
+                FaceFraming.forDetector(settings(cascade, 640, 1.3, 3, 0).build());
         System.out.printf(
                 Locale.ROOT,
                 "%s (proposals: %s): %d LFW photos, %d + %d scenes with %d faces (90-320 px), %d backgrounds "
@@ -293,7 +298,8 @@ public final class DetectionBench {
                     for (int minFace : minFaces) {
                         for (int minSize : minSizes) {
                             DetectorSettings settings = settings(cascade, side, scale, neighbour, minSize)
-                                    .withMinFaceSize(minFace);
+                                    .minFaceSize(minFace)
+                                    .build();
                             try (FaceDetector detector = new FaceDetector(settings)) {
                                 for (int i = 0; i < 3; i++) {
                                     detector.detect(photos.small().get(i).photo());

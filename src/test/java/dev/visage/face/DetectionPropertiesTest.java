@@ -15,8 +15,24 @@ class DetectionPropertiesTest {
     }
 
     @Test
-    void theServiceDefaultsAreTheDetectorDefaults() {
-        assertThat(bind(Map.of()).toSettings()).isEqualTo(DetectorSettings.defaults());
+    void theServiceSearchesWithTheScanChosenWithDetectionBench() {
+        assertThat(bind(Map.of()).toSettings())
+                .isEqualTo(new DetectorSettings(
+                        FaceDetector.HAAR_FRONTALFACE_ALT2,
+                        FaceDetector.LBP_FRONTALFACE,
+                        640,
+                        1.3,
+                        1.15,
+                        3,
+                        48,
+                        24,
+                        100));
+    }
+
+    @Test
+    void theSmallestFaceIsTheOneSettingOfTheScan() {
+        assertThat(bind(Map.of("visage.detection.min-face-size", "60")).toSettings())
+                .isEqualTo(TestDetectorSettings.changing().minFaceSize(60).build());
     }
 
     @Test
@@ -26,7 +42,7 @@ class DetectionPropertiesTest {
 
         assertThat(settings.proposalCascade()).isNull();
         assertThat(FaceFraming.forDetector(settings)).isEqualTo(FaceFraming.HAAR_FRONTALFACE_ALT2);
-        assertThat(FaceFraming.forDetector(DetectorSettings.defaults()))
+        assertThat(FaceFraming.forDetector(TestDetectorSettings.defaults()))
                 .isEqualTo(FaceFraming.HAAR_FRONTALFACE_ALT2_CHECKING_LBP);
     }
 }

@@ -37,7 +37,7 @@ class FaceDetectorTest {
 
     @BeforeAll
     static void createDetector() {
-        detector = new FaceDetector(DetectorSettings.defaults());
+        detector = new FaceDetector(TestDetectorSettings.defaults());
         framing = FaceFraming.forDetector(detector.settings());
     }
 
@@ -143,10 +143,11 @@ class FaceDetectorTest {
                 LfwImages.available(),
                 () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
         // One full scan: checking proposals adds its own jitter of a few pixels to the boxes of resampled photos.
-        DetectorSettings settings = DetectorSettings.defaults()
-                .withProposalCascade(null)
-                .withDetectionSide(250)
-                .withScaleFactor(1.1);
+        DetectorSettings settings = TestDetectorSettings.changing()
+                .proposalCascade(null)
+                .detectionSide(250)
+                .scaleFactor(1.1)
+                .build();
         try (FaceDetector small = new FaceDetector(settings)) {
             int compared = 0;
             for (Path file : LfwImages.sample(false, 6, 15)) {
@@ -196,7 +197,7 @@ class FaceDetectorTest {
         Random random = new Random(17);
         List<Mat> photos = new ArrayList<>();
         List<List<DetectedFace>> expected = new ArrayList<>();
-        try (FaceDetector shared = new FaceDetector(DetectorSettings.defaults())) {
+        try (FaceDetector shared = new FaceDetector(TestDetectorSettings.defaults())) {
             for (int i = 0; i < 6; i++) {
                 FaceScenes.Scene scene = scenes.compose(random, 640, 480, 1 + i % 3, 80, 200);
                 photos.add(scene.photo());
@@ -233,7 +234,8 @@ class FaceDetectorTest {
     @Test
     void returnsAtMostMaxFacesLargestFirst() {
         FaceScenes scenes = scenes(18);
-        try (FaceDetector one = new FaceDetector(DetectorSettings.defaults().withMaxFaces(1));
+        try (FaceDetector one = new FaceDetector(
+                        TestDetectorSettings.changing().maxBoxes(1).build());
                 FaceScenes.Scene scene = scenes.compose(new Random(18), 1280, 960, 3, 100, 250)) {
             List<DetectedFace> all = detector.detect(scene.photo());
             List<DetectedFace> first = one.detect(scene.photo());
@@ -249,12 +251,13 @@ class FaceDetectorTest {
                 FaceDetector.HAAR_FRONTALFACE_DEFAULT,
                 FaceDetector.LBP_FRONTALFACE,
                 FaceDetector.LBP_FRONTALFACE_IMPROVED)) {
-            try (FaceDetector loaded =
-                    new FaceDetector(DetectorSettings.defaults().withCascade(cascade))) {
+            try (FaceDetector loaded = new FaceDetector(
+                    TestDetectorSettings.changing().cascade(cascade).build())) {
                 assertThat(loaded.idleClassifiers()).isEqualTo(1);
             }
         }
-        assertThatThrownBy(() -> new FaceDetector(DetectorSettings.defaults().withCascade("no/such.xml")))
+        assertThatThrownBy(() -> new FaceDetector(
+                        TestDetectorSettings.changing().cascade("no/such.xml").build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no/such.xml");
     }
@@ -262,7 +265,9 @@ class FaceDetectorTest {
     @Test
     void aSecondFinerScanFindsLfwFacesTheFirstMissesWhereLfwFacesAre() {
         Assumptions.assumeTrue(LfwImages.available(), "No LFW folder");
-        DetectorSettings oneScan = detector.settings().withRetryScaleFactor(0);
+        DetectorSettings oneScan = TestDetectorSettings.from(detector.settings())
+                .retryScaleFactor(0)
+                .build();
         int missed = 0;
         int foundOnRetry = 0;
         try (FaceDetector single = new FaceDetector(oneScan)) {
@@ -289,7 +294,9 @@ class FaceDetectorTest {
                 .as("precondition: the first scan misses some LFW faces")
                 .isPositive();
         assertThat(foundOnRetry).as("found on retry of %d missed", missed).isGreaterThanOrEqualTo(missed / 3);
-        assertThatThrownBy(() -> oneScan.withRetryScaleFactor(1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() ->
+                        TestDetectorSettings.from(oneScan).retryScaleFactor(1.0).build())
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** Serving searches from 48 px ({@code visage.detection.min-face-size}): faces just above it are found too. */
@@ -299,7 +306,8 @@ class FaceDetectorTest {
         Random random = new Random(13);
         int faces = 0;
         int found = 0;
-        try (FaceDetector floor48 = new FaceDetector(DetectorSettings.defaults().withMinFaceSize(48))) {
+        try (FaceDetector floor48 =
+                new FaceDetector(TestDetectorSettings.changing().minFaceSize(48).build())) {
             for (int i = 0; i < 30; i++) {
                 try (FaceScenes.Scene scene = scenes.compose(random, 640, 480, 1 + i % 3, 52, 72)) {
                     List<DetectedFace> detections = floor48.detect(scene.photo());
@@ -315,15 +323,20 @@ class FaceDetectorTest {
 
     @Test
     void refusesInvalidSettingsAndInputs() {
-        DetectorSettings defaults = DetectorSettings.defaults();
-        assertThatThrownBy(() -> defaults.withScaleFactor(1.0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> defaults.withMinNeighbors(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> defaults.withDetectionSide(16)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> defaults.withMaxFaces(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () -> TestDetectorSettings.changing().scaleFactor(1.0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestDetectorSettings.changing().minNeighbors(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () -> TestDetectorSettings.changing().detectionSide(16).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestDetectorSettings.changing().maxBoxes(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
         try (Mat empty = new Mat()) {
             assertThatThrownBy(() -> detector.detect(empty)).isInstanceOf(IllegalArgumentException.class);
         }
-        FaceDetector closed = new FaceDetector(defaults);
+        FaceDetector closed = new FaceDetector(TestDetectorSettings.defaults());
         closed.close();
         try (Mat blank = new Mat(100, 100, CV_8UC3, new Scalar(0, 0, 0, 0))) {
             assertThatThrownBy(() -> closed.detect(blank)).isInstanceOf(IllegalStateException.class);

@@ -53,8 +53,9 @@ class FaceFramingTest {
             assertThat(framing.boxX() + framing.boxSide() / 2).isBetween(115.0, 135.0);
         }
         assertThatThrownBy(() -> FaceFraming.forCascade("eyes.xml")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FaceFraming.forDetector(
-                        DetectorSettings.defaults().withCascade(FaceDetector.HAAR_FRONTALFACE_DEFAULT)))
+        assertThatThrownBy(() -> FaceFraming.forDetector(TestDetectorSettings.changing()
+                        .cascade(FaceDetector.HAAR_FRONTALFACE_DEFAULT)
+                        .build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("proposals");
     }
@@ -98,7 +99,7 @@ class FaceFramingTest {
         Assumptions.assumeTrue(
                 LfwImages.available(),
                 () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
-        DetectorSettings settings = DetectorSettings.defaults();
+        DetectorSettings settings = TestDetectorSettings.defaults();
         FaceFraming framing = FaceFraming.forDetector(settings);
         List<java.nio.file.Path> sources = LfwImages.sample(false, 40, 7);
         FaceScenes scenes = new FaceScenes(sources, framing);

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.visage.SyntheticLfw;
-import dev.visage.face.DetectorSettings;
 import dev.visage.face.FaceDetector;
+import dev.visage.face.TestDetectorSettings;
 import dev.visage.serving.CurrentModel;
 import dev.visage.serving.CurrentModels;
 import dev.visage.serving.ModelNotReadyException;
@@ -48,8 +48,12 @@ import org.springframework.util.unit.DataSize;
  */
 class IdentificationServiceTest {
 
-    /** Detection is off in these tests (they send aligned synthetic crops); the service still needs a detector. */
-    private static final FaceDetector DETECTOR = new FaceDetector(DetectorSettings.defaults());
+    /**
+     * Detection is off in these tests (they send aligned synthetic crops); the service still needs a detector, and
+     * its smallest face lets the small crops' faces be identified.
+     */
+    private static final FaceDetector DETECTOR =
+            new FaceDetector(TestDetectorSettings.changing().minFaceSize(36).build());
 
     /** Held-out photos per person in the recognition test, and how many of them a real tiny model names. */
     private static final int HELD_OUT_PER_PERSON = 20;
@@ -90,18 +94,7 @@ class IdentificationServiceTest {
     /** The settings of these tests, with the threshold override and the longest wait for a forward pass. */
     private static IdentifyProperties properties(Float minConfidence, Duration timeout) {
         return new IdentifyProperties(
-                minConfidence,
-                3,
-                DataSize.ofMegabytes(10),
-                40_000_000L,
-                10,
-                36,
-                32,
-                1,
-                0,
-                1024,
-                timeout,
-                Duration.ZERO);
+                minConfidence, 3, DataSize.ofMegabytes(10), 40_000_000L, 10, 32, 1, 0, 1024, timeout, Duration.ZERO);
     }
 
     /** A service over the model in service, which starts (with the store's current version) on first use. */
@@ -456,7 +449,6 @@ class IdentificationServiceTest {
                 DataSize.ofMegabytes(10),
                 40_000_000L,
                 10,
-                36,
                 maxBatchSize,
                 1,
                 0,

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.visage.face.DetectedFraming;
 import dev.visage.face.DetectionProperties;
-import dev.visage.face.DetectorSettings;
 import dev.visage.face.FaceDetector;
 import dev.visage.face.FaceFraming;
+import dev.visage.face.TestDetectorSettings;
 import dev.visage.network.NetworkConfig;
 import dev.visage.serving.CurrentModel;
 import dev.visage.store.ModelStore;
@@ -47,7 +47,7 @@ class RealPhotosTest {
 
     private static final int PEOPLE = 5;
     private static final int EPOCHS = 10;
-    private static final FaceFraming FRAMING = FaceFraming.forDetector(DetectorSettings.defaults());
+    private static final FaceFraming FRAMING = FaceFraming.forDetector(TestDetectorSettings.defaults());
 
     @TempDir
     static Path models;
@@ -214,31 +214,47 @@ class RealPhotosTest {
         assertThat(found).as("faces found of %d", pasted).isGreaterThanOrEqualTo(pasted * 9 / 10);
     }
 
+    /** One smallest face size: the detector reports no face below it, and a smaller aligned face is too small. */
     @Test
-    void facesUnderTheIdentifyMinimumAreListedAsTooSmallAndTheOthersIdentified() throws IOException {
+    void facesUnderTheSmallestFaceSizeAreNotIdentified() throws IOException {
         BufferedImage picture = background(new Random(14), 1024, 576);
         Identification.Box large = paste(picture, 0, 180, 60, 120);
-        Identification.Box small = paste(picture, 1, 100, 600, 200);
-        IdentifyProperties identify = new Binder(
-                        new MapConfigurationPropertySource(Map.of("visage.identify.min-face-size", "140")))
-                .bindOrCreate("visage.identify", IdentifyProperties.class);
-        IdentificationService strict = new IdentificationService(
-                currentModel, identify, detector, new SimpleMeterRegistry(), new MemoryBudget(Long.MAX_VALUE));
-        try {
-            Identification answer = strict.identify(jpeg(picture), 3, false, true);
+        paste(picture, 1, 100, 600, 200);
+        DetectionProperties detection = new Binder(
+                        new MapConfigurationPropertySource(Map.of("visage.detection.min-face-size", "140")))
+                .bindOrCreate("visage.detection", DetectionProperties.class);
+        IdentifyProperties identify = new Binder().bindOrCreate("visage.identify", IdentifyProperties.class);
+        try (FaceDetector strictDetector = new FaceDetector(detection.toSettings())) {
+            IdentificationService strict = new IdentificationService(
+                    currentModel,
+                    identify,
+                    strictDetector,
+                    new SimpleMeterRegistry(),
+                    new MemoryBudget(Long.MAX_VALUE));
+            try {
+                Identification answer = strict.identify(jpeg(picture), 3, false, true);
 
-            Identification.Face largeFace = matching(answer, large);
-            Identification.Face smallFace = matching(answer, small);
-            assertThat(largeFace).as("the 180 px face").isNotNull();
-            assertThat(largeFace.reason()).isNull();
-            assertThat(largeFace.candidates()).isNotEmpty();
-            assertThat(smallFace).as("the 100 px face").isNotNull();
-            assertThat(smallFace.reason()).isEqualTo(Identification.TOO_SMALL);
-            assertThat(smallFace.person()).isNull();
-            assertThat(smallFace.candidates()).isNull();
-            assertThat(answer.faces()).first().isEqualTo(largeFace);
-        } finally {
-            strict.destroy();
+                Identification.Face largeFace = matching(answer, large);
+                assertThat(largeFace).as("the 180 px face").isNotNull();
+                assertThat(largeFace.reason()).isNull();
+                assertThat(largeFace.candidates()).isNotEmpty();
+                // The 100 px face may be found only in a window of the smallest size searched, or larger.
+                assertThat(answer.faces()).allSatisfy(face -> {
+                    assertThat(Math.max(face.box().width(), face.box().height()))
+                            .isGreaterThanOrEqualTo(140);
+                    assertThat(face.reason()).isNotEqualTo(Identification.TOO_SMALL);
+                });
+
+                // An LFW photo sent as aligned: its face, about 111 px, is under the 140 px minimum.
+                Identification aligned = strict.identify(Files.readAllBytes(testPhotos.get(0)), 3, false, false);
+                Identification.Face alignedFace = aligned.faces().get(0);
+                assertThat(aligned.faces()).hasSize(1);
+                assertThat(alignedFace.reason()).isEqualTo(Identification.TOO_SMALL);
+                assertThat(alignedFace.person()).isNull();
+                assertThat(alignedFace.candidates()).isNull();
+            } finally {
+                strict.destroy();
+            }
         }
     }
 

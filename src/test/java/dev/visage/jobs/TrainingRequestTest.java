@@ -9,9 +9,14 @@ import dev.visage.jobs.TrainingRequest.People;
 import dev.visage.network.NetworkConfig;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingProperties;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.ValidatorFactory;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -89,6 +94,33 @@ class TrainingRequestTest {
         assertThat(read("{\"promote\": \"Force\"}").promotion()).isEqualTo(Promotion.FORCE);
         assertThat(TrainingRequest.DEFAULTS.promotion()).isEqualTo(Promotion.AUTO);
         assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> read("{\"promote\": \"maybe\"}"));
+    }
+
+    /** {@code POST /train} accepts exactly the epochs, batch sizes and learning rates that the settings accept. */
+    @Test
+    void theBodyAndTheSettingsRefuseTheSameValues() {
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            Validator validator = factory.getValidator();
+            Map<String, List<String>> values = Map.of(
+                    "epochs", List.of("0", "1", "1000", "1001"),
+                    "batchSize", List.of("0", "1", "4096", "4097"),
+                    "learningRate", List.of("0", "0.0001", "0.5", "0.51"));
+            values.forEach((field, candidates) -> {
+                for (String value : candidates) {
+                    TrainingProperties settings = new Binder(
+                                    new MapConfigurationPropertySource(Map.of("visage.training." + field, value)))
+                            .bindOrCreate("visage.training", TrainingProperties.class);
+                    TrainingRequest body = read("{\"" + field + "\": " + value + "}");
+
+                    assertThat(validator.validateProperty(body, field).isEmpty())
+                            .as("%s=%s", field, value)
+                            .isEqualTo(
+                                    validator.validateProperty(settings, field).isEmpty());
+                }
+            });
+            assertThat(validator.validateProperty(read("{\"epochs\": 1001}"), "epochs"))
+                    .isNotEmpty();
+        }
     }
 
     private TrainingRequest read(String body) {

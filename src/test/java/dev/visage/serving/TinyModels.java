@@ -8,6 +8,7 @@ import dev.visage.network.NetworkConfig;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import dev.visage.training.FaceTrainer;
+import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingProgressListener;
@@ -77,7 +78,7 @@ public final class TinyModels {
                 0.1f,
                 0,
                 TrainingConfig.Augmentation.NONE,
-                TrainingConfig.OpenSet.NONE);
+                TestRecipes.NO_OPEN_SET);
     }
 
     /** The trained model; it lives until the JVM exits. */

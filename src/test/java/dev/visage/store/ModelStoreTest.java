@@ -15,6 +15,7 @@ import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
 import dev.visage.training.FaceTrainer;
+import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
@@ -67,7 +68,7 @@ class ModelStoreTest {
                 0.1f,
                 0,
                 new TrainingConfig.Augmentation(2, true, 0.1f, 0, 0, 0, 0, 0, 0),
-                TrainingConfig.OpenSet.NONE);
+                TestRecipes.NO_OPEN_SET);
         trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
     }
 

@@ -9,6 +9,7 @@ import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
 import dev.visage.training.FaceTrainer;
+import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingProgressListener;
@@ -54,7 +55,7 @@ public final class StoreTestModels {
                         0.1f,
                         0,
                         TrainingConfig.Augmentation.NONE,
-                        TrainingConfig.OpenSet.NONE);
+                        TestRecipes.NO_OPEN_SET);
                 trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -94,7 +94,7 @@ class FaceTrainerTest {
                 0.1f,
                 patience,
                 new TrainingConfig.Augmentation(4, true, 0.2f, 0, 0, 0, 0, 0, 0),
-                TrainingConfig.OpenSet.NONE);
+                TestRecipes.NO_OPEN_SET);
     }
 
     @BeforeAll

@@ -9,6 +9,7 @@ import dev.visage.network.NetworkConfig;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import dev.visage.training.FaceTrainer;
+import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingProgressListener;
@@ -108,7 +109,7 @@ class WebPageBrowserTest {
                 0.1f,
                 0,
                 TrainingConfig.Augmentation.NONE,
-                TrainingConfig.OpenSet.NONE);
+                TestRecipes.NO_OPEN_SET);
         try (TrainedModel trained =
                 new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw)) {
             ModelManifest manifest = new ModelStore(temp.resolve("models"), 5)

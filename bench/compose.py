@@ -6,7 +6,7 @@ saw) and writes, into --out (a temporary folder by default):
 
 * single/  one pasted face per photo: a test photo, scaled so that its face is 90-320 px (LFW's 250 x 250
   deep-funneled images hold a face of ~112 px in the middle: the median Haar alt2 box is x 70.5, y 69.5, side
-  111, FaceFraming.HAAR_FRONTALFACE_ALT2), its central part (CUT px of the 250) pasted at a random place with a
+  111, BoxFraming.HAAR_FRONTALFACE_ALT2), its central part (CUT px of the 250) pasted at a random place with a
   feathered alpha edge on a 640x480 .. 1600x1200 background;
 * group/   2 or 3 different people side by side, faces of similar size;
 * noface/  backgrounds with a pasted, feathered patch that is not a face (so a paste edge alone tells nothing);
@@ -35,7 +35,7 @@ import numpy as np
 cv2.setNumThreads(1)
 
 LFW_SIDE = 250
-# FaceFraming.HAAR_FRONTALFACE_ALT2: the median box of the alt2 cascade in a 250 x 250 deep-funneled image.
+# BoxFraming.HAAR_FRONTALFACE_ALT2: the median box of the alt2 cascade in a 250 x 250 deep-funneled image.
 BOX_X, BOX_Y, BOX_SIDE = 70.5, 69.5, 111.0
 CUT = 180  # the central part of the 250 px LFW image that is pasted (face box plus ~34 px around it)
 FEATHER = 0.16  # share of the pasted side over which alpha fades out

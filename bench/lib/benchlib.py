@@ -178,7 +178,7 @@ def jar_features(jar):
         return {}
     return {"mirror-average": "BOOT-INF/classes/dev/visage/network/MirrorAveragingBlock.class" in names,
             # training crops around the detected face (training.detect-faces, default true) since issue #11
-            "detect-faces": "BOOT-INF/classes/dev/visage/face/DetectedFraming.class" in names}
+            "detect-faces": "BOOT-INF/classes/dev/visage/face/AlignedPhotoFraming.class" in names}
 
 
 def require_jar():

@@ -67,8 +67,8 @@ def detection_drift_notes():
         for value, field in re.findall(r'@DefaultValue\("([^"]*)"\)\s+(?:\w+\s+)?(\w+),?\s*[\n)]', text):
             found[rename.get(field, field)] = value
     try:
-        with open(os.path.join(base, "face", "FaceFraming.java")) as f:
-            m = re.search(r"HAAR_FRONTALFACE_ALT2\s*=\s*new FaceFraming\(([^)]*)\)", f.read())
+        with open(os.path.join(base, "face", "BoxFraming.java")) as f:
+            m = re.search(r"HAAR_FRONTALFACE_ALT2\s*=\s*new BoxFraming\(([^)]*)\)", f.read())
         if m:
             found["framing alt2 (x, y, side)"] = ", ".join(v.strip() for v in m.group(1).split(","))
             ours["framing alt2 (x, y, side)"] = "70.5, 69.5, 111"

@@ -1,7 +1,7 @@
 """Visage's face detection and framing with Debian's python3-opencv, for the references (issue #11).
 
-Mirrors dev.visage.face.FaceDetector (defaults of DetectionProperties), FaceFraming.HAAR_FRONTALFACE_ALT2 and
-LfwFrame as of issue #11:
+Mirrors dev.visage.face.FaceDetector (defaults of DetectionProperties), BoxFraming.HAAR_FRONTALFACE_ALT2 and
+FaceFrame as of issue #11:
 
 * the cascade: haarcascade_frontalface_alt2.xml from opencv-data (Visage reads the same file from the OpenCV
   4.13 jar of JavaCPP; Debian ships OpenCV 4.6);
@@ -40,9 +40,9 @@ PROPOSAL_CASCADE = "/usr/share/opencv4/lbpcascades/lbpcascade_frontalface.xml"
 PROPOSAL_SMALLEST_FACE, PROPOSAL_SCALE, PROPOSAL_RANGE, PROPOSAL_MARGIN, CHECK_SCALE, SAME_FACE_IOU = (
     1.25, 1.2, 1.3, 0.2, 1.1, 0.4)  # CheckedProposals
 if PROPOSALS == "lbp":
-    BOX_X, BOX_Y, BOX_SIDE = 69.0, 68.0, 114.0  # FaceFraming.HAAR_FRONTALFACE_ALT2_CHECKING_LBP
+    BOX_X, BOX_Y, BOX_SIDE = 69.0, 68.0, 114.0  # BoxFraming.HAAR_FRONTALFACE_ALT2_CHECKING_LBP
 elif PROPOSALS == "none":
-    BOX_X, BOX_Y, BOX_SIDE = 70.5, 69.5, 111.0  # FaceFraming.HAAR_FRONTALFACE_ALT2
+    BOX_X, BOX_Y, BOX_SIDE = 70.5, 69.5, 111.0  # BoxFraming.HAAR_FRONTALFACE_ALT2
 else:
     raise SystemExit("REFERENCE_PROPOSALS must be none or lbp, not " + PROPOSALS)
 
@@ -146,7 +146,7 @@ def _iou(a, b):
 
 
 def lfw_frame(box):
-    """FaceFraming.frame: (x, y, side) of the square that plays the part of a whole 250 x 250 LFW image."""
+    """BoxFraming.frame: (x, y, side) of the square that plays the part of a whole 250 x 250 LFW image."""
     x, y, width, height = box[:4]
     scale = (width + height) / 2.0 / BOX_SIDE
     centre_x, centre_y = x + width / 2.0, y + height / 2.0
@@ -154,7 +154,7 @@ def lfw_frame(box):
 
 
 def centred_frame(width, height):
-    """LfwFrame.centred: the centred square of an aligned photo."""
+    """FaceFrame.centred: the centred square of an aligned photo."""
     side = min(width, height)
     return ((width - side) / 2.0, (height - side) / 2.0, float(side))
 
@@ -168,7 +168,7 @@ def centred_box(frame):
 
 
 def nearest_centre_frame(detector, grey):
-    """DetectedFraming.frame: the frame of the face nearest the photo's centre, or None when none is found."""
+    """AlignedPhotoFraming.frame: the frame of the face nearest the photo's centre, or None when none is found."""
     height, width = grey.shape[:2]
     faces = detector.detect(grey)
     if not faces:

@@ -157,7 +157,7 @@ class FaceCropper:
         return matrix.astype(np.float32)
 
     def weights(self, width, height, margin, frame=None):
-        """frame (x, y, side): the square of the photo that stands for a whole LFW image (LfwFrame), as a
+        """frame (x, y, side): the square of the photo that stands for a whole LFW image (FaceFrame), as a
         detected face is framed; None for the photo's centred square (weights cached per image size)."""
         side = self.image_size + 2 * margin
         if frame is not None:

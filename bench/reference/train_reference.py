@@ -59,7 +59,7 @@ def parse_args(argv=None):
     p.add_argument("--brightness", type=float, default=0.2)
     p.add_argument("--detect-faces", type=parse_bool, default=True,
                    help="crop each image around the face OpenCV's alt2 cascade finds nearest its centre, as "
-                        "Visage's DetectedFraming does (python3-opencv, opencv-data); false: the centred crop")
+                        "Visage's AlignedPhotoFraming does (python3-opencv, opencv-data); false: the centred crop")
     # visage.network.*
     p.add_argument("--preset", choices=sorted(recipe.PRESETS), default="seed")
     p.add_argument("--channels", default="", help="comma-separated, overrides the preset")
@@ -94,7 +94,7 @@ def network_config(args):
 
 
 class Framing:
-    """DetectedFraming: the frame of the detected face nearest the image's centre (with serving's detector settings,
+    """AlignedPhotoFraming: the frame of the detected face nearest the image's centre (with serving's detector settings,
     as TrainingPipeline since 2026-12-02; before, faces from 60 px), or the centred frame where none is found;
     counts both. One cascade per decoding thread (a CascadeClassifier must not scan two images at once)."""
 

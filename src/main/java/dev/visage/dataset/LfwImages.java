@@ -8,7 +8,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.Pipeline;
 import dev.visage.face.FaceCrop;
-import dev.visage.face.LfwFrame;
+import dev.visage.face.FaceFrame;
 import dev.visage.face.Photo;
 import dev.visage.face.PhotoDecoder;
 import java.io.IOException;
@@ -38,7 +38,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
     /**
      * Decodes and crops every image (in parallel) into tensors owned by {@code manager}.
      *
-     * @param framing where each photo's face is framed (see {@link LfwFrame})
+     * @param framing where each photo's face is framed (see {@link FaceFrame})
      * @param decoded run after each image, from the decoding threads
      */
     public static LfwImages decode(
@@ -46,7 +46,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
             List<LabeledImage> images,
             FaceCrop crop,
             int margin,
-            Function<Photo, LfwFrame> framing,
+            Function<Photo, FaceFrame> framing,
             Runnable decoded,
             NDManager manager)
             throws IOException {

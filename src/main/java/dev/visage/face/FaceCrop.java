@@ -1,7 +1,7 @@
 package dev.visage.face;
 
 /**
- * The geometry that turns a face in a photo into the network's input: the centred square of its {@link LfwFrame},
+ * The geometry that turns a face in a photo into the network's input: the centred square of its {@link FaceFrame},
  * scaled to {@code imageSize} x {@code imageSize} by area averaging, as CHW floats in [0, 1].
  *
  * <p>{@code cropSize} is measured on LFW's {@code referenceSize} (250 px) aligned images; frames of other sizes are
@@ -40,7 +40,7 @@ public record FaceCrop(int cropSize, int referenceSize, int imageSize) {
      * @param margin extra output pixels on every side, taken from the image around the crop, so that training can
      *     shift the crop by up to {@code margin} pixels with real image content instead of padding
      */
-    public void toPixels(Photo photo, LfwFrame frame, int margin, float[] out, int offset) {
+    public void toPixels(Photo photo, FaceFrame frame, int margin, float[] out, int offset) {
         double scale = cropSize * frame.side() / referenceSize / imageSize;
         int side = imageSize + 2 * margin;
         double regionSide = side * scale;

@@ -46,11 +46,11 @@ public final class FaceDetector implements AutoCloseable {
     public static final String LBP_FRONTALFACE_IMPROVED =
             CASCADE_ROOT + "lbpcascades/lbpcascade_frontalface_improved.xml";
 
-    private static final Comparator<DetectedFace> LARGEST_FIRST = Comparator.comparingLong(DetectedFace::area)
+    private static final Comparator<FaceBox> LARGEST_FIRST = Comparator.comparingLong(FaceBox::area)
             .reversed()
-            .thenComparing(Comparator.comparingInt(DetectedFace::score).reversed())
-            .thenComparingInt(DetectedFace::y)
-            .thenComparingInt(DetectedFace::x);
+            .thenComparing(Comparator.comparingInt(FaceBox::score).reversed())
+            .thenComparingInt(FaceBox::y)
+            .thenComparingInt(FaceBox::x);
 
     private final DetectorSettings settings;
     private final CascadePool classifiers;
@@ -68,7 +68,7 @@ public final class FaceDetector implements AutoCloseable {
     }
 
     /** As {@link #detect(Mat)}, for a decoded {@link Photo}. */
-    public List<DetectedFace> detect(Photo photo) {
+    public List<FaceBox> detect(Photo photo) {
         try (BytePointer pixels = new BytePointer(photo.bgr());
                 Mat image = new Mat(photo.height(), photo.width(), CV_8UC3, pixels)) {
             return detect(image);
@@ -81,7 +81,7 @@ public final class FaceDetector implements AutoCloseable {
      * @param image 8-bit BGR, BGRA or grey photo; it is not changed
      * @return the faces found, largest first, at most {@link DetectorSettings#maxBoxes}, in the photo's pixels
      */
-    public List<DetectedFace> detect(Mat image) {
+    public List<FaceBox> detect(Mat image) {
         Objects.requireNonNull(image, "image");
         if (image.empty() || image.depth() != CV_8U || image.dims() != 2) {
             throw new IllegalArgumentException("Expected a non-empty 8-bit 2-D image");
@@ -131,9 +131,9 @@ public final class FaceDetector implements AutoCloseable {
     }
 
     /** The boxes mapped back to the photo's pixels, small ones dropped, largest first, at most maxBoxes. */
-    private List<DetectedFace> inPhotoPixels(Scan scan, int width, int height, double toOriginalX, double toOriginalY) {
+    private List<FaceBox> inPhotoPixels(Scan scan, int width, int height, double toOriginalX, double toOriginalY) {
         RectVector boxes = scan.boxes();
-        List<DetectedFace> faces = new ArrayList<>((int) boxes.size());
+        List<FaceBox> faces = new ArrayList<>((int) boxes.size());
         for (int i = 0; i < boxes.size(); i++) {
             Rect box = boxes.get(i);
             int x = clamp((int) Math.round(box.x() * toOriginalX), 0, width - 1);
@@ -141,8 +141,7 @@ public final class FaceDetector implements AutoCloseable {
             int right = clamp((int) Math.round((box.x() + box.width()) * toOriginalX), x + 1, width);
             int bottom = clamp((int) Math.round((box.y() + box.height()) * toOriginalY), y + 1, height);
             if (Math.max(right - x, bottom - y) >= settings.minFaceSize()) {
-                faces.add(new DetectedFace(
-                        x, y, right - x, bottom - y, scan.votes().get(i)));
+                faces.add(new FaceBox(x, y, right - x, bottom - y, scan.votes().get(i)));
             }
         }
         faces.sort(LARGEST_FIRST);

@@ -1,21 +1,21 @@
 package dev.visage.identify;
 
+import dev.visage.face.BoxFraming;
 import dev.visage.face.FaceDetector;
-import dev.visage.face.FaceFraming;
-import dev.visage.face.LfwFrame;
+import dev.visage.face.FaceFrame;
 import dev.visage.face.Photo;
 import java.util.List;
 
 /**
- * Finds the faces of a photo and the {@link LfwFrame} of each: with the detector, or, for callers that send an
+ * Finds the faces of a photo and the {@link FaceFrame} of each: with the detector, or, for callers that send an
  * aligned crop, the photo's centred frame.
  */
 final class FaceLocator {
 
     private final FaceDetector detector;
-    private final FaceFraming framing;
+    private final BoxFraming framing;
 
-    FaceLocator(FaceDetector detector, FaceFraming framing) {
+    FaceLocator(FaceDetector detector, BoxFraming framing) {
         this.detector = detector;
         this.framing = framing;
     }
@@ -27,7 +27,7 @@ final class FaceLocator {
      * @param detectionScore the detector's vote count; null for the centred frame
      * @param frame the square of the photo that stands for an LFW image of the face
      */
-    record LocatedFace(Identification.Box box, Integer detectionScore, LfwFrame frame) {
+    record LocatedFace(Identification.Box box, Integer detectionScore, FaceFrame frame) {
 
         boolean tooSmall(int minSide) {
             return Math.max(box.width(), box.height()) < minSide;
@@ -58,8 +58,8 @@ final class FaceLocator {
 
     /** The one face of an aligned photo: its centred frame, with the box where LFW's faces sit in it. */
     LocatedFace centred(Photo photo) {
-        LfwFrame frame = LfwFrame.centred(photo.width(), photo.height());
-        double scale = frame.side() / FaceFraming.LFW_SIDE;
+        FaceFrame frame = FaceFrame.centred(photo.width(), photo.height());
+        double scale = frame.side() / BoxFraming.LFW_SIDE;
         int side = (int) Math.round(framing.boxSide() * scale);
         Identification.Box box = new Identification.Box(
                 (int) Math.round(frame.x() + framing.boxX() * scale),

@@ -1,8 +1,8 @@
 package dev.visage.identify;
 
+import dev.visage.face.BoxFraming;
 import dev.visage.face.FaceCrop;
 import dev.visage.face.FaceDetector;
-import dev.visage.face.FaceFraming;
 import dev.visage.face.Photo;
 import dev.visage.serving.BatchingWorker;
 import dev.visage.serving.CurrentModel;
@@ -64,7 +64,7 @@ public class IdentificationService implements DisposableBean {
                                 .publishPercentileHistogram()
                                 .register(meters)));
         this.decoder = new FaceImageDecoder(properties.maxPixels());
-        this.locator = new FaceLocator(detector, FaceFraming.forDetector(detector.settings()));
+        this.locator = new FaceLocator(detector, BoxFraming.forDetector(detector.settings()));
         this.answers = new Answers(properties.minConfidence());
         this.detectionTurns = new DetectionTurns(properties.concurrentDetections(), properties.timeout(), meters);
         this.worker = new BatchingWorker(

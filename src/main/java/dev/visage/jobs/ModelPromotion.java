@@ -41,8 +41,8 @@ public class ModelPromotion {
      *
      * @param stillAllowed false once the job lost the store's training lock: nothing is promoted then
      */
-    public Decision decide(String version, Promotion promotion, BooleanSupplier stillAllowed) {
-        if (promotion == Promotion.NEVER) {
+    public Decision decide(String version, PromotionPolicy promotion, BooleanSupplier stillAllowed) {
+        if (promotion == PromotionPolicy.NEVER) {
             return new Decision(false, "stored as a candidate, as requested (promote: never)");
         }
         String refusal = selfTest(version);
@@ -50,7 +50,7 @@ public class ModelPromotion {
             return reject(version, "it failed its self-test: " + refusal);
         }
         String why;
-        if (promotion == Promotion.FORCE) {
+        if (promotion == PromotionPolicy.FORCE) {
             why = "forced (promote: force); self-test passed";
         } else {
             QualityGate.Verdict verdict = gate.judge(store.metrics(version, TrainingMetrics.class), serving(version));

@@ -4,8 +4,8 @@ import ai.djl.training.util.ProgressBar;
 import dev.visage.system.DjlEnvironment;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingMetrics;
+import dev.visage.training.TrainingObserver;
 import dev.visage.training.TrainingPipeline;
-import dev.visage.training.TrainingProgressListener;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,9 +45,9 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
         long start = System.nanoTime();
         AtomicBoolean lockLost = new AtomicBoolean();
         try (JobLocks.Held lock = locks.acquire("train-command-" + UUID.randomUUID(), () -> lockLost.set(true))) {
-            Promotion mode = args.containsOption("promote")
-                    ? Promotion.parse(String.join("", args.getOptionValues("promote")))
-                    : Promotion.AUTO;
+            PromotionPolicy mode = args.containsOption("promote")
+                    ? PromotionPolicy.parse(String.join("", args.getOptionValues("promote")))
+                    : PromotionPolicy.AUTO;
             DjlEnvironment.loadEngine();
             TrainingPipeline.Result result =
                     pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), lockLost::get);
@@ -84,7 +84,7 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
     }
 
     /** DJL's console progress bar per epoch, and one line of figures after each. */
-    private static final class ConsoleProgress implements TrainingProgressListener {
+    private static final class ConsoleProgress implements TrainingObserver {
 
         private final ProgressBar bar = new ProgressBar();
 

@@ -6,8 +6,8 @@ import dev.visage.jobs.TrainingJobView.State;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
+import dev.visage.training.TrainingObserver;
 import dev.visage.training.TrainingPipeline;
-import dev.visage.training.TrainingProgressListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,14 +21,14 @@ import org.slf4j.LoggerFactory;
  * mixes two moments. The cancellation flag is volatile on its own, as the pipeline polls it after every batch.
  * Logs each stage and each epoch's figures.
  */
-final class TrainingJob implements TrainingProgressListener {
+final class TrainingJob implements TrainingObserver {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJob.class);
 
     private final String id;
     private final TrainingConfig config;
     private final LfwVariant variant;
-    private final Promotion promotion;
+    private final PromotionPolicy promotion;
     private final Instant submittedAt;
     private volatile boolean cancelRequested;
     private volatile String lockLost;
@@ -49,7 +49,7 @@ final class TrainingJob implements TrainingProgressListener {
     private String error;
     private Result result;
 
-    TrainingJob(String id, TrainingConfig config, LfwVariant variant, Promotion promotion, Instant submittedAt) {
+    TrainingJob(String id, TrainingConfig config, LfwVariant variant, PromotionPolicy promotion, Instant submittedAt) {
         this.id = id;
         this.config = config;
         this.variant = variant;
@@ -57,7 +57,7 @@ final class TrainingJob implements TrainingProgressListener {
         this.submittedAt = submittedAt;
     }
 
-    Promotion promotion() {
+    PromotionPolicy promotion() {
         return promotion;
     }
 

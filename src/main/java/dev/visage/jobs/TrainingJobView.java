@@ -1,7 +1,7 @@
 package dev.visage.jobs;
 
 import dev.visage.training.EpochSummary;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.TrainingObserver.TrainingStage;
 import java.time.Instant;
 import java.util.List;
 

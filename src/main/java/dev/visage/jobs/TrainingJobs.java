@@ -3,7 +3,7 @@ package dev.visage.jobs;
 import dev.visage.dataset.LfwProperties;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.jobs.TrainingJobView.State;
-import dev.visage.store.ModelStoredEvent;
+import dev.visage.store.ModelPromotedEvent;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingPipeline;
@@ -31,7 +31,7 @@ import org.springframework.stereotype.Service;
  * {@value #KEPT_JOBS} jobs. A job holds the model store's training lock from submission to its end, so that one
  * job runs at a time among all instances sharing the store. Its model is stored as a candidate, then
  * {@link ModelPromotion} decides whether it goes into service; a promoted model is announced with a
- * {@link ModelStoredEvent} before the job reports success, so serving has switched to it by the time a job shows
+ * {@link ModelPromotedEvent} before the job reports success, so serving has switched to it by the time a job shows
  * SUCCEEDED. Cancelling a job leaves the store and the served model as they were, since the pipeline stores only
  * at its end.
  *
@@ -180,7 +180,7 @@ public class TrainingJobs {
             String version = result.manifest().version();
             ModelPromotion.Decision decision = promotion.decide(version, job.promotion(), lock::isHeld);
             if (decision.promoted()) {
-                events.publishEvent(new ModelStoredEvent(result.manifest()));
+                events.publishEvent(new ModelPromotedEvent(result.manifest()));
             }
             job.succeeded(result, decision);
             log.info(

@@ -76,7 +76,7 @@ public record TrainingRequest(
                 type = "string",
                 allowableValues = {"auto", "never", "force"},
                 defaultValue = "auto")
-        Promotion promote) {
+        PromotionPolicy promote) {
 
     /** No overrides: train with the configured defaults. */
     public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null, null);
@@ -88,7 +88,7 @@ public record TrainingRequest(
     }
 
     /** The request that repeats a run: every field set. */
-    static TrainingRequest of(TrainingConfig config, LfwVariant variant, Promotion promotion) {
+    static TrainingRequest of(TrainingConfig config, LfwVariant variant, PromotionPolicy promotion) {
         return new TrainingRequest(
                 People.of(config.people()),
                 config.epochs(),
@@ -99,9 +99,9 @@ public record TrainingRequest(
                 promotion);
     }
 
-    /** The requested promotion, {@link Promotion#AUTO} when none is requested. */
-    Promotion promotion() {
-        return promote == null ? Promotion.AUTO : promote;
+    /** The requested promotion, {@link PromotionPolicy#AUTO} when none is requested. */
+    PromotionPolicy promotion() {
+        return promote == null ? PromotionPolicy.AUTO : promote;
     }
 
     /** {@code defaults} with this request's overrides applied. */

@@ -2,7 +2,7 @@ package dev.visage.jobs;
 
 import dev.visage.system.DomainError;
 
-/** A {@code POST /train} body over {@code visage.jobs.max-request-size}. */
+/** A {@code POST /train} body over {@link TrainingRequestLimit#LIMIT_KIB} KiB. */
 public final class TrainingRequestTooLargeException extends RuntimeException implements DomainError {
 
     TrainingRequestTooLargeException(long limit) {

@@ -1,10 +1,10 @@
 package dev.visage.serving;
 
 import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelPromotedEvent;
 import dev.visage.store.ModelRefusedException;
 import dev.visage.store.ModelStore;
 import dev.visage.store.ModelStoreException;
-import dev.visage.store.ModelStoredEvent;
 import dev.visage.store.StoredModel;
 import dev.visage.system.DjlEnvironment;
 import java.util.List;
@@ -168,7 +168,7 @@ public class CurrentModel implements DisposableBean {
 
     /** Switches to a model that training just promoted; a model that fails to load leaves the current one serving. */
     @EventListener
-    void onModelStored(ModelStoredEvent event) {
+    void onModelPromoted(ModelPromotedEvent event) {
         try {
             serveCurrent();
         } catch (RuntimeException e) {

@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDManager;
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwImages;
-import dev.visage.face.DetectedFraming;
+import dev.visage.face.AlignedPhotoFraming;
 import dev.visage.face.FaceCrop;
-import dev.visage.face.LfwFrame;
+import dev.visage.face.FaceFrame;
 import dev.visage.face.Photo;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,8 +52,8 @@ record DecodedParts(
             Path root,
             DataSplit split,
             TrainingConfig config,
-            DetectedFraming detectedFraming,
-            TrainingProgressListener listener,
+            AlignedPhotoFraming detectedFraming,
+            TrainingObserver listener,
             NDManager manager,
             long dataStart)
             throws IOException {
@@ -72,8 +72,8 @@ record DecodedParts(
         AtomicInteger done = new AtomicInteger();
         Runnable decoded = () -> listener.onDecoded(done.incrementAndGet(), total);
         FaceCrop crop = config.crop();
-        Function<Photo, LfwFrame> framing = detectedFraming == null
-                ? photo -> LfwFrame.centred(photo.width(), photo.height())
+        Function<Photo, FaceFrame> framing = detectedFraming == null
+                ? photo -> FaceFrame.centred(photo.width(), photo.height())
                 : detectedFraming::frame;
         int margin = config.augmentation().margin(crop.imageSize());
         LfwImages trainImages = LfwImages.decode(root, train, crop, margin, framing, decoded, manager);

@@ -19,13 +19,13 @@ import ai.djl.translate.TranslateException;
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
-import dev.visage.face.DetectedFraming;
+import dev.visage.face.AlignedPhotoFraming;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.FaceNetwork;
 import dev.visage.store.ModelStore;
 import dev.visage.store.Probe;
 import dev.visage.system.DjlEnvironment;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,12 +43,12 @@ public final class FaceTrainer {
     private static final Logger log = LoggerFactory.getLogger(FaceTrainer.class);
 
     private final TrainingConfig config;
-    private final TrainingProgressListener listener;
+    private final TrainingObserver listener;
     private final BooleanSupplier cancelled;
-    private final DetectedFraming detectedFraming;
+    private final AlignedPhotoFraming detectedFraming;
 
     /** A trainer that crops every image from its centred frame (LFW's own alignment). */
-    public FaceTrainer(TrainingConfig config, TrainingProgressListener listener, BooleanSupplier cancelled) {
+    public FaceTrainer(TrainingConfig config, TrainingObserver listener, BooleanSupplier cancelled) {
         this(config, listener, cancelled, null);
     }
 
@@ -59,9 +59,9 @@ public final class FaceTrainer {
      */
     public FaceTrainer(
             TrainingConfig config,
-            TrainingProgressListener listener,
+            TrainingObserver listener,
             BooleanSupplier cancelled,
-            DetectedFraming detectedFraming) {
+            AlignedPhotoFraming detectedFraming) {
         this.config = config;
         this.listener = listener;
         this.cancelled = cancelled;
@@ -127,8 +127,8 @@ public final class FaceTrainer {
             throws IOException, TranslateException {
         int batchesPerEpoch = (int) Math.ceil((double) parts.peopleTrainImages() / config.batchSize());
         Tracker learningRate = LearningRateSchedule.of(config, batchesPerEpoch);
-        ProgressListener progress =
-                new ProgressListener(listener, cancelled, learningRate, config.epochs(), batchesPerEpoch);
+        ObservingTrainingListener progress =
+                new ObservingTrainingListener(listener, cancelled, learningRate, config.epochs(), batchesPerEpoch);
         int people = split.people().size();
         try (BestEpochListener best = new BestEpochListener(config.patience());
                 Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best, people))) {
@@ -209,7 +209,7 @@ public final class FaceTrainer {
     }
 
     private DefaultTrainingConfig trainingConfig(
-            Tracker learningRate, ProgressListener progress, BestEpochListener best, int people) {
+            Tracker learningRate, ObservingTrainingListener progress, BestEpochListener best, int people) {
         // Order matters: the evaluator listener publishes the figures that the later ones read.
         return new DefaultTrainingConfig(new OutlierExposureLoss(
                         config.labelSmoothing(), config.openSet().outlierWeight()))
@@ -222,7 +222,8 @@ public final class FaceTrainer {
                         new EvaluatorTrainingListener(), new DivergenceCheckTrainingListener(), progress, best);
     }
 
-    private void runEpochs(Trainer trainer, ProgressListener progress, ArrayDataset train, ArrayDataset validation)
+    private void runEpochs(
+            Trainer trainer, ObservingTrainingListener progress, ArrayDataset train, ArrayDataset validation)
             throws IOException, TranslateException {
         try {
             EasyTrain.fit(trainer, config.epochs(), train, validation);

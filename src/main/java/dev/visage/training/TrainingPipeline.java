@@ -2,13 +2,13 @@ package dev.visage.training;
 
 import dev.visage.dataset.LfwSource;
 import dev.visage.dataset.LfwVariant;
-import dev.visage.face.DetectedFraming;
+import dev.visage.face.AlignedPhotoFraming;
 import dev.visage.face.DetectionProperties;
 import dev.visage.face.FaceDetector;
 import dev.visage.network.NetworkProperties;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -51,8 +51,7 @@ public class TrainingPipeline {
      * @param variant the LFW variant to train on; null for the configured one
      * @return the stored model's manifest and metrics
      */
-    public Result run(
-            TrainingConfig config, LfwVariant variant, TrainingProgressListener listener, BooleanSupplier cancelled) {
+    public Result run(TrainingConfig config, LfwVariant variant, TrainingObserver listener, BooleanSupplier cancelled) {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = variant == null ? lfw.folder() : lfw.folder(variant);
         try (FaceDetector detector = new FaceDetector(detection.toSettings());
@@ -75,12 +74,9 @@ public class TrainingPipeline {
     }
 
     private FaceTrainer trainer(
-            TrainingConfig config,
-            TrainingProgressListener listener,
-            BooleanSupplier cancelled,
-            FaceDetector detector) {
+            TrainingConfig config, TrainingObserver listener, BooleanSupplier cancelled, FaceDetector detector) {
         return training.detectFaces()
-                ? new FaceTrainer(config, listener, cancelled, new DetectedFraming(detector))
+                ? new FaceTrainer(config, listener, cancelled, new AlignedPhotoFraming(detector))
                 : new FaceTrainer(config, listener, cancelled);
     }
 

@@ -12,7 +12,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Pipeline;
 import dev.visage.SyntheticLfw;
 import dev.visage.face.FaceCrop;
-import dev.visage.face.LfwFrame;
+import dev.visage.face.FaceFrame;
 import dev.visage.face.TestCrops;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ class LfwImagesTest {
                 images,
                 CROP,
                 margin,
-                photo -> LfwFrame.centred(photo.width(), photo.height()),
+                photo -> FaceFrame.centred(photo.width(), photo.height()),
                 reported::incrementAndGet,
                 manager);
     }

@@ -76,9 +76,9 @@ public final class DetectionBench {
     private DetectionBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (!LfwImages.available()) {
+        if (!RealLfwPhotos.available()) {
             throw new IllegalStateException(
-                    "No LFW folder at " + LfwImages.dir().toAbsolutePath());
+                    "No LFW folder at " + RealLfwPhotos.dir().toAbsolutePath());
         }
         opencv_core.setNumThreads(1);
         String mode = args.length > 0 ? args[0] : "grid";
@@ -142,20 +142,20 @@ public final class DetectionBench {
 
     /** Runs the detector over whole LFW photos and reports where its box nearest the centre lies. */
     static void framing(String cascade, double scale, int neighbours, int minFace, int count) {
-        List<Path> photos = LfwImages.sample(true, count, SEED);
+        List<Path> photos = RealLfwPhotos.sample(true, count, SEED);
         List<double[]> boxes = new ArrayList<>();
         long nanos = 0;
         try (FaceDetector detector = new FaceDetector(settings(cascade, 640, scale, neighbours, 0)
                 .minFaceSize(minFace)
                 .build())) {
             for (Path file : photos) {
-                try (Mat photo = LfwImages.read(file)) {
+                try (Mat photo = RealLfwPhotos.read(file)) {
                     long start = THREADS.getCurrentThreadCpuTime();
-                    List<DetectedFace> faces = detector.detect(photo);
+                    List<FaceBox> faces = detector.detect(photo);
                     nanos += THREADS.getCurrentThreadCpuTime() - start;
-                    DetectedFace nearest = null;
+                    FaceBox nearest = null;
                     double nearestDistance = Double.MAX_VALUE;
-                    for (DetectedFace face : faces) {
+                    for (FaceBox face : faces) {
                         double dx = face.centreX() - photo.cols() / 2.0;
                         double dy = face.centreY() - photo.rows() / 2.0;
                         double distance = dx * dx + dy * dy;
@@ -238,11 +238,11 @@ public final class DetectionBench {
     record Photos(List<Mat> lfw, List<FaceScenes.Scene> small, List<FaceScenes.Scene> large, List<Mat> empty) {
 
         static Photos make(int lfwCount, int scenesPerSize) {
-            List<Path> sources = LfwImages.sample(false, 2000, SEED);
-            FaceScenes scenes = new FaceScenes(sources, FaceFraming.HAAR_FRONTALFACE_ALT2);
+            List<Path> sources = RealLfwPhotos.sample(false, 2000, SEED);
+            FaceScenes scenes = new FaceScenes(sources, BoxFraming.HAAR_FRONTALFACE_ALT2);
             Random random = new Random(SEED);
             List<Mat> lfw = sources.subList(sources.size() - lfwCount, sources.size()).stream()
-                    .map(LfwImages::read)
+                    .map(RealLfwPhotos::read)
                     .toList();
             List<FaceScenes.Scene> small = compose(scenes, random, 640, 480, scenesPerSize);
             List<FaceScenes.Scene> large = compose(scenes, random, 1600, 1200, scenesPerSize);
@@ -273,8 +273,8 @@ public final class DetectionBench {
     /** Found rate, false boxes and time for every combination of the given settings. */
     static void grid(String cascade, int[] sides, double[] scales, int[] neighbours, int[] minFaces, int[] minSizes) {
         Photos photos = Photos.make(LFW_PHOTOS, SCENES_PER_SIZE);
-        FaceFraming framing =
-                FaceFraming.forDetector(settings(cascade, 640, 1.3, 3, 0).build());
+        BoxFraming framing =
+                BoxFraming.forDetector(settings(cascade, 640, 1.3, 3, 0).build());
         System.out.printf(
                 Locale.ROOT,
                 "%s (proposals: %s): %d LFW photos, %d + %d scenes with %d faces (90-320 px), %d backgrounds "
@@ -369,9 +369,9 @@ public final class DetectionBench {
 
     /** Found rate by the face's side in the reduced copy, on scenes with faces of 40-320 px. */
     static void sizes(DetectorSettings settings) {
-        List<Path> sources = LfwImages.sample(false, 2000, SEED + 1);
-        FaceScenes scenes = new FaceScenes(sources, FaceFraming.HAAR_FRONTALFACE_ALT2);
-        FaceFraming framing = FaceFraming.forDetector(settings);
+        List<Path> sources = RealLfwPhotos.sample(false, 2000, SEED + 1);
+        FaceScenes scenes = new FaceScenes(sources, BoxFraming.HAAR_FRONTALFACE_ALT2);
+        BoxFraming framing = BoxFraming.forDetector(settings);
         Random random = new Random(SEED + 1);
         int[] edges = {0, 16, 20, 24, 28, 32, 40, 48, 64, 96, 1000};
         int[] faces = new int[edges.length - 1];
@@ -429,10 +429,10 @@ public final class DetectionBench {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** Runs one detection, adding its CPU time (ns) to {@code cpu[0]} and its wall time (ms) to {@code wall}. */
-    private static List<DetectedFace> timed(FaceDetector detector, Mat photo, long[] cpu, double[] wall, int index) {
+    private static List<FaceBox> timed(FaceDetector detector, Mat photo, long[] cpu, double[] wall, int index) {
         long startCpu = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
-        List<DetectedFace> faces = detector.detect(photo);
+        List<FaceBox> faces = detector.detect(photo);
         wall[index] = (System.nanoTime() - start) / 1e6;
         cpu[0] += THREADS.getCurrentThreadCpuTime() - startCpu;
         return faces;
@@ -441,7 +441,7 @@ public final class DetectionBench {
     private static Result measure(
             FaceDetector detector,
             List<FaceScenes.Scene> scenes,
-            FaceFraming framing,
+            BoxFraming framing,
             List<Integer> trueVotes,
             List<Integer> falseVotes,
             List<double[]> boxErrors) {
@@ -453,7 +453,7 @@ public final class DetectionBench {
         double[] wall = new double[scenes.size()];
         for (int s = 0; s < scenes.size(); s++) {
             FaceScenes.Scene scene = scenes.get(s);
-            List<DetectedFace> detections = timed(detector, scene.photo(), cpu, wall, s);
+            List<FaceBox> detections = timed(detector, scene.photo(), cpu, wall, s);
             FaceScenes.Match match = FaceScenes.match(scene.truth(framing), detections, 0.5);
             faces += match.faces();
             found += match.found();
@@ -467,7 +467,7 @@ public final class DetectionBench {
             for (int t = 0; t < truth.size(); t++) {
                 if (match.found(t)) {
                     FaceScenes.Box box = truth.get(t);
-                    DetectedFace face = detections.get(match.detectionOf()[t]);
+                    FaceBox face = detections.get(match.detectionOf()[t]);
                     double side = box.side();
                     boxErrors.add(new double[] {
                         (face.width() + face.height()) / 2.0 / side,
@@ -517,13 +517,13 @@ public final class DetectionBench {
         return String.format(Locale.ROOT, "%.0f/%.0f", quantile(array, low), quantile(array, high));
     }
 
-    private static Result measureLfw(FaceDetector detector, List<Mat> photos, FaceFraming framing) {
+    private static Result measureLfw(FaceDetector detector, List<Mat> photos, BoxFraming framing) {
         FaceScenes.Box box = new FaceScenes.Pasted(0, 0, 1, 1).box(framing);
         int found = 0;
         long[] cpu = new long[1];
         double[] wall = new double[photos.size()];
         for (int i = 0; i < photos.size(); i++) {
-            List<DetectedFace> detections = timed(detector, photos.get(i), cpu, wall, i);
+            List<FaceBox> detections = timed(detector, photos.get(i), cpu, wall, i);
             found += FaceScenes.match(List.of(box), detections, 0.5).found();
         }
         return new Result(photos.size(), photos.size(), found, 0, 0, cpu[0], wall);
@@ -615,7 +615,7 @@ public final class DetectionBench {
 
     /** JPEG decoding: ImageIO against OpenCV's imdecode, full size and reduced by 2, 4 and 8. */
     static void decode() throws IOException {
-        List<Path> files = LfwImages.sample(false, 200, SEED);
+        List<Path> files = RealLfwPhotos.sample(false, 200, SEED);
         List<byte[]> lfw = new ArrayList<>();
         for (Path file : files) {
             lfw.add(Files.readAllBytes(file));

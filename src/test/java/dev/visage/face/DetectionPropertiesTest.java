@@ -41,8 +41,8 @@ class DetectionPropertiesTest {
                 bind(Map.of("visage.detection.proposals", "none")).toSettings();
 
         assertThat(settings.proposalCascade()).isNull();
-        assertThat(FaceFraming.forDetector(settings)).isEqualTo(FaceFraming.HAAR_FRONTALFACE_ALT2);
-        assertThat(FaceFraming.forDetector(TestDetectorSettings.defaults()))
-                .isEqualTo(FaceFraming.HAAR_FRONTALFACE_ALT2_CHECKING_LBP);
+        assertThat(BoxFraming.forDetector(settings)).isEqualTo(BoxFraming.HAAR_FRONTALFACE_ALT2);
+        assertThat(BoxFraming.forDetector(TestDetectorSettings.defaults()))
+                .isEqualTo(BoxFraming.HAAR_FRONTALFACE_ALT2_CHECKING_LBP);
     }
 }

@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
 class FaceDetectorTest {
 
     private static FaceDetector detector;
-    private static FaceFraming framing;
+    private static BoxFraming framing;
 
     @BeforeAll
     static void createDetector() {
         detector = new FaceDetector(TestDetectorSettings.defaults());
-        framing = FaceFraming.forDetector(detector.settings());
+        framing = BoxFraming.forDetector(detector.settings());
     }
 
     @AfterAll
@@ -48,9 +48,9 @@ class FaceDetectorTest {
 
     private static FaceScenes scenes(long seed) {
         Assumptions.assumeTrue(
-                LfwImages.available(),
-                () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
-        return new FaceScenes(LfwImages.sample(false, 300, seed), framing);
+                RealLfwPhotos.available(),
+                () -> "No LFW folder at " + RealLfwPhotos.dir().toAbsolutePath());
+        return new FaceScenes(RealLfwPhotos.sample(false, 300, seed), framing);
     }
 
     @Test
@@ -62,7 +62,7 @@ class FaceDetectorTest {
         for (int i = 0; i < 20; i++) {
             int width = i % 2 == 0 ? 640 : 1280;
             try (FaceScenes.Scene scene = scenes.compose(random, width, width * 3 / 4, 1, 60, 320)) {
-                List<DetectedFace> detections = detector.detect(scene.photo());
+                List<FaceBox> detections = detector.detect(scene.photo());
                 FaceScenes.Match match = FaceScenes.match(scene.truth(framing), detections, 0.5);
                 faces += match.faces();
                 found += match.found();
@@ -82,7 +82,7 @@ class FaceDetectorTest {
         for (int i = 0; i < 10; i++) {
             int width = i % 2 == 0 ? 640 : 1280;
             try (FaceScenes.Scene scene = scenes.compose(random, width, width * 3 / 4, 2 + i % 2, 60, 320)) {
-                List<DetectedFace> detections = detector.detect(scene.photo());
+                List<FaceBox> detections = detector.detect(scene.photo());
                 FaceScenes.Match match = FaceScenes.match(scene.truth(framing), detections, 0.5);
                 faces += match.faces();
                 found += match.found();
@@ -101,7 +101,7 @@ class FaceDetectorTest {
         int found = 0;
         for (int i = 0; i < 8; i++) {
             try (FaceScenes.Scene scene = scenes.atEdge(random, 640, 480, i % 4, 100 + 20 * i)) {
-                List<DetectedFace> detections = detector.detect(scene.photo());
+                List<FaceBox> detections = detector.detect(scene.photo());
                 found += FaceScenes.match(scene.truth(framing), detections, 0.5).found();
                 assertThat(detections).allSatisfy(face -> assertInside(face, scene.photo()));
             }
@@ -122,7 +122,7 @@ class FaceDetectorTest {
             pixels.data().put(noise);
             assertThat(detector.detect(pixels)).isEmpty();
         }
-        if (LfwImages.available()) {
+        if (RealLfwPhotos.available()) {
             FaceScenes scenes = scenes(14);
             for (int i = 0; i < 6; i++) {
                 int width = i % 2 == 0 ? 640 : 1600;
@@ -140,8 +140,8 @@ class FaceDetectorTest {
     @Test
     void mapsBoxesFromTheReducedCopyBackToThePhotosPixels() {
         Assumptions.assumeTrue(
-                LfwImages.available(),
-                () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
+                RealLfwPhotos.available(),
+                () -> "No LFW folder at " + RealLfwPhotos.dir().toAbsolutePath());
         // One full scan: checking proposals adds its own jitter of a few pixels to the boxes of resampled photos.
         DetectorSettings settings = TestDetectorSettings.changing()
                 .proposalCascade(null)
@@ -150,14 +150,14 @@ class FaceDetectorTest {
                 .build();
         try (FaceDetector small = new FaceDetector(settings)) {
             int compared = 0;
-            for (Path file : LfwImages.sample(false, 6, 15)) {
-                try (Mat photo = LfwImages.read(file);
+            for (Path file : RealLfwPhotos.sample(false, 6, 15)) {
+                try (Mat photo = RealLfwPhotos.read(file);
                         Mat large = new Mat()) {
                     resize(photo, large, new Size(1000, 1000), 0, 0, INTER_LINEAR);
-                    List<DetectedFace> direct = small.detect(photo);
-                    List<DetectedFace> reduced = small.detect(large);
-                    for (DetectedFace a : direct) {
-                        DetectedFace b = reduced.stream()
+                    List<FaceBox> direct = small.detect(photo);
+                    List<FaceBox> reduced = small.detect(large);
+                    for (FaceBox a : direct) {
+                        FaceBox b = reduced.stream()
                                 .min(Comparator.comparingDouble(
                                         f -> Math.hypot(f.centreX() - 4 * a.centreX(), f.centreY() - 4 * a.centreY())))
                                 .orElseThrow();
@@ -175,15 +175,15 @@ class FaceDetectorTest {
     @Test
     void greyAndBgraPhotosGiveTheSameFacesAsBgr() {
         Assumptions.assumeTrue(
-                LfwImages.available(),
-                () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
-        for (Path file : LfwImages.sample(false, 3, 16)) {
-            try (Mat bgr = LfwImages.read(file);
+                RealLfwPhotos.available(),
+                () -> "No LFW folder at " + RealLfwPhotos.dir().toAbsolutePath());
+        for (Path file : RealLfwPhotos.sample(false, 3, 16)) {
+            try (Mat bgr = RealLfwPhotos.read(file);
                     Mat grey = new Mat();
                     Mat bgra = new Mat()) {
                 cvtColor(bgr, grey, COLOR_BGR2GRAY);
                 cvtColor(bgr, bgra, COLOR_BGR2BGRA);
-                List<DetectedFace> expected = detector.detect(bgr);
+                List<FaceBox> expected = detector.detect(bgr);
                 assertThat(detector.detect(grey)).isEqualTo(expected);
                 assertThat(detector.detect(bgra)).isEqualTo(expected);
             }
@@ -196,7 +196,7 @@ class FaceDetectorTest {
         FaceScenes scenes = scenes(17);
         Random random = new Random(17);
         List<Mat> photos = new ArrayList<>();
-        List<List<DetectedFace>> expected = new ArrayList<>();
+        List<List<FaceBox>> expected = new ArrayList<>();
         try (FaceDetector shared = new FaceDetector(TestDetectorSettings.defaults())) {
             for (int i = 0; i < 6; i++) {
                 FaceScenes.Scene scene = scenes.compose(random, 640, 480, 1 + i % 3, 80, 200);
@@ -237,8 +237,8 @@ class FaceDetectorTest {
         try (FaceDetector one = new FaceDetector(
                         TestDetectorSettings.changing().maxBoxes(1).build());
                 FaceScenes.Scene scene = scenes.compose(new Random(18), 1280, 960, 3, 100, 250)) {
-            List<DetectedFace> all = detector.detect(scene.photo());
-            List<DetectedFace> first = one.detect(scene.photo());
+            List<FaceBox> all = detector.detect(scene.photo());
+            List<FaceBox> first = one.detect(scene.photo());
             assertThat(all).hasSizeGreaterThanOrEqualTo(2);
             assertThat(first).containsExactly(all.get(0));
         }
@@ -264,26 +264,26 @@ class FaceDetectorTest {
 
     @Test
     void aSecondFinerScanFindsLfwFacesTheFirstMissesWhereLfwFacesAre() {
-        Assumptions.assumeTrue(LfwImages.available(), "No LFW folder");
+        Assumptions.assumeTrue(RealLfwPhotos.available(), "No LFW folder");
         DetectorSettings oneScan = TestDetectorSettings.from(detector.settings())
                 .retryScaleFactor(0)
                 .build();
         int missed = 0;
         int foundOnRetry = 0;
         try (FaceDetector single = new FaceDetector(oneScan)) {
-            for (Path file : LfwImages.sample(false, 400, 5)) {
-                try (Mat photo = LfwImages.read(file)) {
+            for (Path file : RealLfwPhotos.sample(false, 400, 5)) {
+                try (Mat photo = RealLfwPhotos.read(file)) {
                     if (!single.detect(photo).isEmpty()) {
                         // The retry runs only when the first scan finds nothing: same answer.
                         assertThat(detector.detect(photo)).isEqualTo(single.detect(photo));
                         continue;
                     }
                     missed++;
-                    List<DetectedFace> retried = detector.detect(photo);
+                    List<FaceBox> retried = detector.detect(photo);
                     if (!retried.isEmpty()) {
                         foundOnRetry++;
                         // LFW's faces sit in the middle of the 250 x 250 image.
-                        DetectedFace face = retried.get(0);
+                        FaceBox face = retried.get(0);
                         assertThat(face.x() + face.width() / 2).isBetween(85, 165);
                         assertThat(face.y() + face.height() / 2).isBetween(85, 165);
                     }
@@ -310,7 +310,7 @@ class FaceDetectorTest {
                 new FaceDetector(TestDetectorSettings.changing().minFaceSize(48).build())) {
             for (int i = 0; i < 30; i++) {
                 try (FaceScenes.Scene scene = scenes.compose(random, 640, 480, 1 + i % 3, 52, 72)) {
-                    List<DetectedFace> detections = floor48.detect(scene.photo());
+                    List<FaceBox> detections = floor48.detect(scene.photo());
                     FaceScenes.Match match = FaceScenes.match(scene.truth(framing), detections, 0.5);
                     faces += match.faces();
                     found += match.found();
@@ -343,7 +343,7 @@ class FaceDetectorTest {
         }
     }
 
-    private static void assertInside(DetectedFace face, Mat photo) {
+    private static void assertInside(FaceBox face, Mat photo) {
         assertThat(face.x()).isNotNegative();
         assertThat(face.y()).isNotNegative();
         assertThat(face.x() + face.width()).isLessThanOrEqualTo(photo.cols());

@@ -24,7 +24,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * colour noise with blurred tiles cut from LFW image corners), with the true face boxes.
  *
  * <p>Face sizes and places refer to the reference framing's box. A pasted face's true box for a detector is that
- * detector's own median LFW box ({@link FaceFraming}) carried through the paste (scale and shift), so it follows the
+ * detector's own median LFW box ({@link BoxFraming}) carried through the paste (scale and shift), so it follows the
  * detector's box convention; deep-funneled LFW faces sit close to their median box.
  */
 final class FaceScenes {
@@ -32,7 +32,7 @@ final class FaceScenes {
     /** A true face box in a scene's pixels. */
     record Box(double x, double y, double side) {
 
-        double iou(DetectedFace face) {
+        double iou(FaceBox face) {
             double left = Math.max(x, face.x());
             double top = Math.max(y, face.y());
             double right = Math.min(x + side, face.x() + face.width());
@@ -49,7 +49,7 @@ final class FaceScenes {
     record Pasted(double offsetX, double offsetY, double scaleX, double scaleY) {
 
         /** The true box of this face for a detector whose LFW box is {@code framing}'s. */
-        Box box(FaceFraming framing) {
+        Box box(BoxFraming framing) {
             return new Box(
                     offsetX + framing.boxX() * scaleX,
                     offsetY + framing.boxY() * scaleY,
@@ -61,7 +61,7 @@ final class FaceScenes {
     record Scene(Mat photo, List<Pasted> faces) implements AutoCloseable {
 
         /** The true face boxes for a detector whose LFW box is {@code framing}'s. */
-        List<Box> truth(FaceFraming framing) {
+        List<Box> truth(BoxFraming framing) {
             return faces.stream().map(face -> face.box(framing)).toList();
         }
 
@@ -85,19 +85,19 @@ final class FaceScenes {
     }
 
     private final List<Path> sources;
-    private final FaceFraming reference;
+    private final BoxFraming reference;
     private final List<Mat> cornerTiles = new ArrayList<>();
 
     /**
      * @param sources LFW photos to paste (and to cut background tiles from)
      * @param reference where the detector's box lies in a 250 x 250 LFW photo: the true box of a pasted face
      */
-    FaceScenes(List<Path> sources, FaceFraming reference) {
+    FaceScenes(List<Path> sources, BoxFraming reference) {
         this.sources = List.copyOf(sources);
         this.reference = reference;
         int tileSources = Math.min(sources.size(), 24);
         for (int i = 0; i < tileSources; i++) {
-            try (Mat image = LfwImages.read(sources.get(sources.size() - 1 - i))) {
+            try (Mat image = RealLfwPhotos.read(sources.get(sources.size() - 1 - i))) {
                 int corner = 44;
                 int x = (i & 1) == 0 ? 0 : image.cols() - corner;
                 int y = (i & 2) == 0 ? 0 : image.rows() - corner;
@@ -154,7 +154,7 @@ final class FaceScenes {
         for (int n = 0; n < count; n++) {
             Path source = sources.get(random.nextInt(sources.size()));
             double faceSide = minFace + random.nextDouble() * (largest - minFace);
-            double context = count == 1 ? FaceFraming.LFW_SIDE / reference.boxSide() : 1.4 + 0.8 * random.nextDouble();
+            double context = count == 1 ? BoxFraming.LFW_SIDE / reference.boxSide() : 1.4 + 0.8 * random.nextDouble();
             for (int attempt = 0; ; attempt++) {
                 if (attempt > 0 && attempt % 40 == 0) {
                     faceSide = Math.max(minFace, 0.9 * faceSide);
@@ -174,7 +174,7 @@ final class FaceScenes {
                 Spot spot = new Spot(centreX - half, centreY - half, 2 * half);
                 if (taken.stream().noneMatch(spot::overlaps)) {
                     taken.add(spot);
-                    try (Mat photo = LfwImages.read(source)) {
+                    try (Mat photo = RealLfwPhotos.read(source)) {
                         faces.add(paste(canvas, photo, faceSide, usedContext, centreX, centreY));
                     }
                     break;
@@ -199,8 +199,8 @@ final class FaceScenes {
             case 2 -> centreX = width - half;
             default -> centreY = height - half;
         }
-        try (Mat photo = LfwImages.read(sources.get(random.nextInt(sources.size())))) {
-            Pasted face = paste(canvas, photo, faceSide, FaceFraming.LFW_SIDE / reference.boxSide(), centreX, centreY);
+        try (Mat photo = RealLfwPhotos.read(sources.get(random.nextInt(sources.size())))) {
+            Pasted face = paste(canvas, photo, faceSide, BoxFraming.LFW_SIDE / reference.boxSide(), centreX, centreY);
             return new Scene(canvas, List.of(face));
         }
     }
@@ -240,7 +240,7 @@ final class FaceScenes {
     }
 
     /** Matches detections to true boxes greedily by IoU: found faces, unmatched detections, IoU of the found. */
-    static Match match(List<Box> truth, List<DetectedFace> detections, double minIou) {
+    static Match match(List<Box> truth, List<FaceBox> detections, double minIou) {
         boolean[] used = new boolean[detections.size()];
         int[] detectionOf = new int[truth.size()];
         int found = 0;
@@ -280,7 +280,7 @@ final class FaceScenes {
      *
      * @return a new image of the photo's type; the caller closes it
      */
-    static Mat extract(Mat photo, LfwFrame region, int side) {
+    static Mat extract(Mat photo, FaceFrame region, int side) {
         Objects.requireNonNull(photo, "photo");
         if (photo.empty() || side < 1) {
             throw new IllegalArgumentException("Need a non-empty photo and a positive side");

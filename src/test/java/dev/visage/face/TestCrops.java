@@ -9,6 +9,6 @@ public final class TestCrops {
 
     public static void centred(FaceCrop crop, BufferedImage image, int margin, float[] out, int offset) {
         Photo photo = TestPhotos.of(image);
-        crop.toPixels(photo, LfwFrame.centred(photo.width(), photo.height()), margin, out, offset);
+        crop.toPixels(photo, FaceFrame.centred(photo.width(), photo.height()), margin, out, offset);
     }
 }

@@ -2,10 +2,10 @@ package dev.visage.identify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.visage.face.DetectedFraming;
+import dev.visage.face.AlignedPhotoFraming;
+import dev.visage.face.BoxFraming;
 import dev.visage.face.DetectionProperties;
 import dev.visage.face.FaceDetector;
-import dev.visage.face.FaceFraming;
 import dev.visage.face.TestDetectorSettings;
 import dev.visage.network.NetworkConfig;
 import dev.visage.serving.CurrentModel;
@@ -13,7 +13,7 @@ import dev.visage.store.ModelStore;
 import dev.visage.training.FaceTrainer;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProgressListener;
+import dev.visage.training.TrainingObserver;
 import dev.visage.training.TrainingProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
@@ -47,7 +47,7 @@ class RealPhotosTest {
 
     private static final int PEOPLE = 5;
     private static final int EPOCHS = 10;
-    private static final FaceFraming FRAMING = FaceFraming.forDetector(TestDetectorSettings.defaults());
+    private static final BoxFraming FRAMING = BoxFraming.forDetector(TestDetectorSettings.defaults());
 
     @TempDir
     static Path models;
@@ -76,7 +76,7 @@ class RealPhotosTest {
         detector = new FaceDetector(detection.toSettings());
         ModelStore store = new ModelStore(models, 2);
         try (TrainedModel trained = new FaceTrainer(
-                        config, new TrainingProgressListener() {}, () -> false, new DetectedFraming(detector))
+                        config, new TrainingObserver() {}, () -> false, new AlignedPhotoFraming(detector))
                 .train(lfw)) {
             store.save(
                     trained.model(),

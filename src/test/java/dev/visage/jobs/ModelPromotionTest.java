@@ -42,7 +42,7 @@ class ModelPromotionTest {
     void autoPromotesAModelThatPassesTheGateAndItsSelfTest() {
         candidateScores(0.992);
 
-        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, Promotion.AUTO, () -> true);
+        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, PromotionPolicy.AUTO, () -> true);
 
         assertThat(decision.promoted()).isTrue();
         assertThat(decision.reason()).startsWith("quality gate passed: ").endsWith("; self-test passed");
@@ -54,7 +54,7 @@ class ModelPromotionTest {
     void autoKeepsAWeakModelAsARejectedCandidate() {
         candidateScores(0.57);
 
-        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, Promotion.AUTO, () -> true);
+        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, PromotionPolicy.AUTO, () -> true);
 
         assertThat(decision.promoted()).isFalse();
         assertThat(decision.reason()).startsWith("not promoted: quality gate: test accuracy 0.5700 is more than");
@@ -66,7 +66,7 @@ class ModelPromotionTest {
     void forcePromotesAWeakModelThatPassesItsSelfTest() {
         candidateScores(0.45);
 
-        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, Promotion.FORCE, () -> true);
+        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, PromotionPolicy.FORCE, () -> true);
 
         assertThat(decision.promoted()).isTrue();
         verify(store).load(CANDIDATE);
@@ -79,7 +79,7 @@ class ModelPromotionTest {
         when(store.load(CANDIDATE))
                 .thenThrow(new ModelRefusedException(CANDIDATE, "self-test: the noise image gave non-finite", null));
 
-        for (Promotion mode : new Promotion[] {Promotion.AUTO, Promotion.FORCE}) {
+        for (PromotionPolicy mode : new PromotionPolicy[] {PromotionPolicy.AUTO, PromotionPolicy.FORCE}) {
             ModelPromotion.Decision decision = promotion.decide(CANDIDATE, mode, () -> true);
 
             assertThat(decision.promoted()).isFalse();
@@ -90,7 +90,7 @@ class ModelPromotionTest {
 
     @Test
     void neverLeavesTheCandidateAloneWithoutLoadingIt() {
-        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, Promotion.NEVER, () -> true);
+        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, PromotionPolicy.NEVER, () -> true);
 
         assertThat(decision)
                 .isEqualTo(new ModelPromotion.Decision(
@@ -104,7 +104,7 @@ class ModelPromotionTest {
     void nothingIsPromotedOnceTheLockIsLost() {
         candidateScores(0.995);
 
-        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, Promotion.FORCE, () -> false);
+        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, PromotionPolicy.FORCE, () -> false);
 
         assertThat(decision.promoted()).isFalse();
         assertThat(decision.reason()).contains("lost the store's training lock");

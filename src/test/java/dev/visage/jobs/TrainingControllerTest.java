@@ -142,7 +142,7 @@ class TrainingControllerTest {
                         .content("{\"epochs\": 3, \"promote\": \"force\"}"))
                 .andExpect(status().isAccepted());
 
-        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, Promotion.FORCE));
+        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.FORCE));
     }
 
     @Test

@@ -18,15 +18,15 @@ import dev.visage.jobs.TrainingJobView.State;
 import dev.visage.network.NetworkConfig;
 import dev.visage.store.LockHolder;
 import dev.visage.store.ModelManifest;
-import dev.visage.store.ModelStoredEvent;
+import dev.visage.store.ModelPromotedEvent;
 import dev.visage.store.TrainingLockedException;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
+import dev.visage.training.TrainingObserver;
+import dev.visage.training.TrainingObserver.TrainingStage;
 import dev.visage.training.TrainingPipeline;
-import dev.visage.training.TrainingProgressListener;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
 import dev.visage.training.TrainingProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -124,9 +124,15 @@ class TrainingJobsTest {
         assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
         assertThat(job.settings())
                 .isEqualTo(new TrainingRequest(
-                        new TrainingRequest.People(10, null), 2, 64, 0.003f, 42L, LfwVariant.ORIGINAL, Promotion.AUTO));
-        verify(promotion).decide(eq(MANIFEST.version()), eq(Promotion.AUTO), any());
-        verify(events).publishEvent(new ModelStoredEvent(MANIFEST));
+                        new TrainingRequest.People(10, null),
+                        2,
+                        64,
+                        0.003f,
+                        42L,
+                        LfwVariant.ORIGINAL,
+                        PromotionPolicy.AUTO));
+        verify(promotion).decide(eq(MANIFEST.version()), eq(PromotionPolicy.AUTO), any());
+        verify(events).publishEvent(new ModelPromotedEvent(MANIFEST));
         verify(locks).acquire(eq(job.id()), any());
         verify(held).close();
         assertThat(meters.get("visage.training.jobs")
@@ -350,13 +356,14 @@ class TrainingJobsTest {
                 + "model 20240101-000000-000's 0.9900";
         when(promotion.decide(any(), any(), any())).thenReturn(new ModelPromotion.Decision(false, reason));
 
-        TrainingJobView job = inline().submit(new TrainingRequest(null, 3, null, null, null, null, Promotion.NEVER));
+        TrainingJobView job =
+                inline().submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.NEVER));
 
         assertThat(job.state()).isEqualTo(State.SUCCEEDED);
         assertThat(job.result().promoted()).isFalse();
         assertThat(job.result().promotion()).isEqualTo(reason);
-        assertThat(job.settings().promote()).isEqualTo(Promotion.NEVER);
-        verify(promotion).decide(eq(MANIFEST.version()), eq(Promotion.NEVER), any());
+        assertThat(job.settings().promote()).isEqualTo(PromotionPolicy.NEVER);
+        verify(promotion).decide(eq(MANIFEST.version()), eq(PromotionPolicy.NEVER), any());
         verifyNoInteractions(events);
     }
 
@@ -428,7 +435,6 @@ class TrainingJobsTest {
     }
 
     private interface FakeRun {
-        TrainingPipeline.Result run(TrainingProgressListener listener, BooleanSupplier cancelled)
-                throws InterruptedException;
+        TrainingPipeline.Result run(TrainingObserver listener, BooleanSupplier cancelled) throws InterruptedException;
     }
 }

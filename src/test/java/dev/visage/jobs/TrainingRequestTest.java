@@ -66,7 +66,7 @@ class TrainingRequestTest {
 
     @Test
     void aJobsSettingsReadBackAsTheSameRequest() {
-        TrainingRequest settings = TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED, Promotion.FORCE);
+        TrainingRequest settings = TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.FORCE);
 
         String written = json.writeValueAsString(settings);
 
@@ -90,9 +90,9 @@ class TrainingRequestTest {
 
     @Test
     void promoteIsAutoNeverOrForceAndAutoByDefault() {
-        assertThat(read("{\"promote\": \"never\"}").promote()).isEqualTo(Promotion.NEVER);
-        assertThat(read("{\"promote\": \"Force\"}").promotion()).isEqualTo(Promotion.FORCE);
-        assertThat(TrainingRequest.DEFAULTS.promotion()).isEqualTo(Promotion.AUTO);
+        assertThat(read("{\"promote\": \"never\"}").promote()).isEqualTo(PromotionPolicy.NEVER);
+        assertThat(read("{\"promote\": \"Force\"}").promotion()).isEqualTo(PromotionPolicy.FORCE);
+        assertThat(TrainingRequest.DEFAULTS.promotion()).isEqualTo(PromotionPolicy.AUTO);
         assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> read("{\"promote\": \"maybe\"}"));
     }
 

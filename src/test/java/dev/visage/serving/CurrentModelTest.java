@@ -7,8 +7,8 @@ import dev.visage.SyntheticLfw;
 import dev.visage.face.FaceCrop;
 import dev.visage.face.TestCrops;
 import dev.visage.store.ModelManifest;
+import dev.visage.store.ModelPromotedEvent;
 import dev.visage.store.ModelStore;
-import dev.visage.store.ModelStoredEvent;
 import dev.visage.store.StoreTestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +132,7 @@ class CurrentModelTest {
         CurrentModel current = currentModel();
         ModelManifest trained = TinyModels.storeInto(store);
 
-        current.onModelStored(new ModelStoredEvent(trained));
+        current.onModelPromoted(new ModelPromotedEvent(trained));
 
         assertThat(current.manifest()).map(ModelManifest::version).hasValue(trained.version());
         assertThat(request(current, 1, 3)).isEqualTo(trained.version());
@@ -150,7 +150,7 @@ class CurrentModelTest {
         ModelManifest broken = TinyModels.storeInto(store);
         Files.delete(StoreTestModels.parameters(store, broken.version()));
 
-        current.onModelStored(new ModelStoredEvent(broken));
+        current.onModelPromoted(new ModelPromotedEvent(broken));
 
         assertThat(current.manifest()).map(ModelManifest::version).hasValue(serving.version());
         assertThat(current.refusals()).containsOnlyKeys(broken.version());

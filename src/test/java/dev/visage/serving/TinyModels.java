@@ -11,7 +11,7 @@ import dev.visage.training.FaceTrainer;
 import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProgressListener;
+import dev.visage.training.TrainingObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ public final class TinyModels {
             try {
                 data = Files.createTempDirectory("visage-synthetic-lfw");
                 SyntheticLfw.write(data, PEOPLE, PHOTOS_PER_PERSON, DATA_SEED);
-                trained = new FaceTrainer(config(), new TrainingProgressListener() {}, () -> false).train(data);
+                trained = new FaceTrainer(config(), new TrainingObserver() {}, () -> false).train(data);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {

@@ -19,7 +19,7 @@ import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
-import dev.visage.training.TrainingProgressListener;
+import dev.visage.training.TrainingObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ class ModelStoreTest {
                 0,
                 new TrainingConfig.Augmentation(2, true, 0.1f, 0, 0, 0, 0, 0, 0),
                 TestRecipes.NO_OPEN_SET);
-        trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
+        trained = new FaceTrainer(config, new TrainingObserver() {}, () -> false).train(lfw);
     }
 
     @AfterAll

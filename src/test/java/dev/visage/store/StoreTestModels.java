@@ -12,7 +12,7 @@ import dev.visage.training.FaceTrainer;
 import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProgressListener;
+import dev.visage.training.TrainingObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ public final class StoreTestModels {
                         0,
                         TrainingConfig.Augmentation.NONE,
                         TestRecipes.NO_OPEN_SET);
-                trained = new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw);
+                trained = new FaceTrainer(config, new TrainingObserver() {}, () -> false).train(lfw);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {

@@ -14,7 +14,7 @@ import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.FaceNetwork;
 import dev.visage.network.NetworkConfig;
-import dev.visage.training.TrainingProgressListener.TrainingStage;
+import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ class FaceTrainerTest {
     private static TrainedModel trained;
 
     /** Records what a run reports. */
-    static final class Recorder implements TrainingProgressListener {
+    static final class Recorder implements TrainingObserver {
         final List<TrainingStage> stages = Collections.synchronizedList(new ArrayList<>());
         final List<EpochSummary> epochs = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger batches = new AtomicInteger();

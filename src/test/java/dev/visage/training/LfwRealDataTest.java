@@ -80,7 +80,7 @@ class LfwRealDataTest {
         long start = System.nanoTime();
         try (TrainedModel trained = new FaceTrainer(
                         config,
-                        new TrainingProgressListener() {
+                        new TrainingObserver() {
                             @Override
                             public void onEpoch(EpochSummary summary) {
                                 System.out.println(summary);

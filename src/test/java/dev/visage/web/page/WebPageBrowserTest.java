@@ -12,7 +12,7 @@ import dev.visage.training.FaceTrainer;
 import dev.visage.training.TestRecipes;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingProgressListener;
+import dev.visage.training.TrainingObserver;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,8 +110,7 @@ class WebPageBrowserTest {
                 0,
                 TrainingConfig.Augmentation.NONE,
                 TestRecipes.NO_OPEN_SET);
-        try (TrainedModel trained =
-                new FaceTrainer(config, new TrainingProgressListener() {}, () -> false).train(lfw)) {
+        try (TrainedModel trained = new FaceTrainer(config, new TrainingObserver() {}, () -> false).train(lfw)) {
             ModelManifest manifest = new ModelStore(temp.resolve("models"), 5)
                     .save(trained.model(), trained.manifest(Instant.now(), null), trained.metrics(), trained.split());
             firstVersion = manifest.version();

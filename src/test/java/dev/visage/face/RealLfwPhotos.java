@@ -21,9 +21,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <p>The sorted image list is split by position: even positions are for measuring the framing constants, odd ones
  * for composing test and benchmark photos, so the two never use the same image.
  */
-final class LfwImages {
+final class RealLfwPhotos {
 
-    private LfwImages() {}
+    private RealLfwPhotos() {}
 
     static Path dir() {
         String property = System.getProperty("visage.lfw.dir");

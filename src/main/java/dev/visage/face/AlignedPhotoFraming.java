@@ -6,26 +6,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Frames the face of an aligned photo (an LFW image) the way serving frames a detected face: the detector's face
- * nearest the photo's centre, framed by {@link FaceFraming}. Where the detector finds none, the photo's centred
+ * nearest the photo's centre, framed by {@link BoxFraming}. Where the detector finds none, the photo's centred
  * frame stands in, and the fallback is counted. Training crops its images through it, so the network learns the
  * detector's framing, errors included. Thread-safe.
  */
-public final class DetectedFraming {
+public final class AlignedPhotoFraming {
 
     private final FaceDetector detector;
-    private final FaceFraming framing;
+    private final BoxFraming framing;
     private final AtomicInteger framed = new AtomicInteger();
     private final AtomicInteger fallbacks = new AtomicInteger();
 
-    public DetectedFraming(FaceDetector detector) {
+    public AlignedPhotoFraming(FaceDetector detector) {
         this.detector = detector;
-        this.framing = FaceFraming.forDetector(detector.settings());
+        this.framing = BoxFraming.forDetector(detector.settings());
     }
 
-    public LfwFrame frame(Photo photo) {
+    public FaceFrame frame(Photo photo) {
         double centreX = photo.width() / 2.0;
         double centreY = photo.height() / 2.0;
-        List<DetectedFace> faces = detector.detect(photo);
+        List<FaceBox> faces = detector.detect(photo);
         return faces.stream()
                 .min(Comparator.comparingDouble(face -> Math.hypot(face.centreX() - centreX, face.centreY() - centreY)))
                 .map(face -> {
@@ -34,7 +34,7 @@ public final class DetectedFraming {
                 })
                 .orElseGet(() -> {
                     fallbacks.incrementAndGet();
-                    return LfwFrame.centred(photo.width(), photo.height());
+                    return FaceFrame.centred(photo.width(), photo.height());
                 });
     }
 

@@ -12,9 +12,9 @@ package dev.visage.face;
  *     means a more certain face. It is a count, not a normalised probability, and only comparable between boxes of
  *     the same detector settings.
  */
-public record DetectedFace(int x, int y, int width, int height, int score) {
+public record FaceBox(int x, int y, int width, int height, int score) {
 
-    public DetectedFace {
+    public FaceBox {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("Empty face box " + width + "x" + height);
         }

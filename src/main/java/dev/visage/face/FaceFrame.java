@@ -8,17 +8,17 @@ package dev.visage.face;
  * @param y top edge, in photo pixels (may lie outside the photo)
  * @param side side length, in photo pixels
  */
-public record LfwFrame(double x, double y, double side) {
+public record FaceFrame(double x, double y, double side) {
 
-    public LfwFrame {
+    public FaceFrame {
         if (!(side > 0) || !Double.isFinite(x) || !Double.isFinite(y) || !Double.isFinite(side)) {
             throw new IllegalArgumentException("Invalid frame " + x + ", " + y + ", side " + side);
         }
     }
 
     /** The frame of an already aligned photo, such as an LFW image: its centred square. */
-    public static LfwFrame centred(int width, int height) {
+    public static FaceFrame centred(int width, int height) {
         int side = Math.min(width, height);
-        return new LfwFrame((width - side) / 2.0, (height - side) / 2.0, side);
+        return new FaceFrame((width - side) / 2.0, (height - side) / 2.0, side);
     }
 }

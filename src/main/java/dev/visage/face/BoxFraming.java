@@ -17,28 +17,28 @@ import java.util.Objects;
  * @param boxY median top edge of the box
  * @param boxSide median side of the box
  */
-public record FaceFraming(double boxX, double boxY, double boxSide) {
+public record BoxFraming(double boxX, double boxY, double boxSide) {
 
     /** Side of a deep-funneled LFW image, the frame the network was trained on. */
     public static final int LFW_SIDE = 250;
 
     // Median box nearest the centre on 3,000 LFW images, default settings per cascade (DetectionBench framing).
-    public static final FaceFraming HAAR_FRONTALFACE_ALT2 = new FaceFraming(70.5, 69.5, 111);
-    public static final FaceFraming HAAR_FRONTALFACE_DEFAULT = new FaceFraming(68.0, 67.5, 116);
-    public static final FaceFraming LBP_FRONTALFACE = new FaceFraming(68.5, 68.0, 115);
-    public static final FaceFraming LBP_FRONTALFACE_IMPROVED = new FaceFraming(84.0, 93.0, 82);
+    public static final BoxFraming HAAR_FRONTALFACE_ALT2 = new BoxFraming(70.5, 69.5, 111);
+    public static final BoxFraming HAAR_FRONTALFACE_DEFAULT = new BoxFraming(68.0, 67.5, 116);
+    public static final BoxFraming LBP_FRONTALFACE = new BoxFraming(68.5, 68.0, 115);
+    public static final BoxFraming LBP_FRONTALFACE_IMPROVED = new BoxFraming(84.0, 93.0, 82);
     // alt2 checking LBP proposals (faces from 48 px): its boxes are larger than alt2's own, as its finer checking
     // steps find more of the larger windows (DetectionBench framing with bench.proposals=lbp).
-    public static final FaceFraming HAAR_FRONTALFACE_ALT2_CHECKING_LBP = new FaceFraming(69.0, 68.0, 114);
+    public static final BoxFraming HAAR_FRONTALFACE_ALT2_CHECKING_LBP = new BoxFraming(69.0, 68.0, 114);
 
-    public FaceFraming {
+    public BoxFraming {
         if (!(boxSide > 0 && boxSide <= LFW_SIDE)) {
             throw new IllegalArgumentException("boxSide must lie in (0, " + LFW_SIDE + "], not " + boxSide);
         }
     }
 
     /** The framing measured for a detector's settings: its cascade, and the proposals it checks if any. */
-    public static FaceFraming forDetector(DetectorSettings settings) {
+    public static BoxFraming forDetector(DetectorSettings settings) {
         if (settings.proposalCascade() == null) {
             return forCascade(settings.cascade());
         }
@@ -52,7 +52,7 @@ public record FaceFraming(double boxX, double boxY, double boxSide) {
     }
 
     /** The framing measured for one of the {@link FaceDetector} cascade constants scanning alone. */
-    public static FaceFraming forCascade(String cascade) {
+    public static BoxFraming forCascade(String cascade) {
         return switch (cascade) {
             case FaceDetector.HAAR_FRONTALFACE_ALT2 -> HAAR_FRONTALFACE_ALT2;
             case FaceDetector.HAAR_FRONTALFACE_DEFAULT -> HAAR_FRONTALFACE_DEFAULT;
@@ -63,12 +63,12 @@ public record FaceFraming(double boxX, double boxY, double boxSide) {
     }
 
     /** The square of the photo that corresponds to a whole 250 x 250 LFW image around this face. */
-    public LfwFrame frame(DetectedFace face) {
+    public FaceFrame frame(FaceBox face) {
         Objects.requireNonNull(face, "face");
         double faceSide = (face.width() + face.height()) / 2.0;
         double scale = faceSide / boxSide;
         double centreX = boxX + boxSide / 2;
         double centreY = boxY + boxSide / 2;
-        return new LfwFrame(face.centreX() - centreX * scale, face.centreY() - centreY * scale, LFW_SIDE * scale);
+        return new FaceFrame(face.centreX() - centreX * scale, face.centreY() - centreY * scale, LFW_SIDE * scale);
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** What a training job does with its model once it is stored. */
-public enum Promotion {
+public enum PromotionPolicy {
 
     /** Into service only if it passes the quality gate and its self-test; otherwise it stays a candidate. */
     AUTO,
@@ -23,8 +23,8 @@ public enum Promotion {
 
     /** {@code auto}, {@code never} or {@code force}, in any case. */
     @JsonCreator
-    public static Promotion parse(String value) {
-        for (Promotion promotion : values()) {
+    public static PromotionPolicy parse(String value) {
+        for (PromotionPolicy promotion : values()) {
             if (promotion.name().equalsIgnoreCase(value.strip())) {
                 return promotion;
             }

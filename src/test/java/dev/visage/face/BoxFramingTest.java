@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The box-to-LFW-frame mapping, on known boxes and on LFW photos pasted into larger scenes. */
-class FaceFramingTest {
+class BoxFramingTest {
 
-    private static final FaceFraming FRAMING = new FaceFraming(69, 68, 112);
+    private static final BoxFraming FRAMING = new BoxFraming(69, 68, 112);
 
     @Test
     void theMedianBoxItselfFramesTheWholeLfwImage() {
-        LfwFrame region = FRAMING.frame(new DetectedFace(69, 68, 112, 112, 10));
+        FaceFrame region = FRAMING.frame(new FaceBox(69, 68, 112, 112, 10));
 
         assertThat(region.x()).isCloseTo(0, within(1e-9));
         assertThat(region.y()).isCloseTo(0, within(1e-9));
@@ -34,7 +34,7 @@ class FaceFramingTest {
     @Test
     void aBoxTwiceAsLargeElsewhereFramesTwiceTheSideAroundIt() {
         // Box centre (525, 324); the median box's centre (125, 124) scales by 2 to (250, 248) in the frame.
-        LfwFrame region = FRAMING.frame(new DetectedFace(413, 212, 224, 224, 10));
+        FaceFrame region = FRAMING.frame(new FaceBox(413, 212, 224, 224, 10));
 
         assertThat(region.x()).isCloseTo(525 - 250, within(1e-9));
         assertThat(region.y()).isCloseTo(324 - 248, within(1e-9));
@@ -48,12 +48,12 @@ class FaceFramingTest {
                 FaceDetector.HAAR_FRONTALFACE_DEFAULT,
                 FaceDetector.LBP_FRONTALFACE,
                 FaceDetector.LBP_FRONTALFACE_IMPROVED)) {
-            FaceFraming framing = FaceFraming.forCascade(cascade);
+            BoxFraming framing = BoxFraming.forCascade(cascade);
             assertThat(framing.boxSide()).isBetween(60.0, 160.0);
             assertThat(framing.boxX() + framing.boxSide() / 2).isBetween(115.0, 135.0);
         }
-        assertThatThrownBy(() -> FaceFraming.forCascade("eyes.xml")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FaceFraming.forDetector(TestDetectorSettings.changing()
+        assertThatThrownBy(() -> BoxFraming.forCascade("eyes.xml")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BoxFraming.forDetector(TestDetectorSettings.changing()
                         .cascade(FaceDetector.HAAR_FRONTALFACE_DEFAULT)
                         .build()))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -70,19 +70,19 @@ class FaceFramingTest {
                     pixels.put(y, x, 5 * x + y);
                 }
             }
-            try (Mat inside = FaceScenes.extract(photo, new LfwFrame(4, 2, 6), 6);
+            try (Mat inside = FaceScenes.extract(photo, new FaceFrame(4, 2, 6), 6);
                     UByteIndexer out = inside.createIndexer()) {
                 assertThat(inside.cols()).isEqualTo(6);
                 assertThat(out.get(0, 0)).isEqualTo(pixels.get(2, 4));
                 assertThat(out.get(5, 5)).isEqualTo(pixels.get(7, 9));
             }
-            try (Mat outside = FaceScenes.extract(photo, new LfwFrame(-3, -2, 5), 5);
+            try (Mat outside = FaceScenes.extract(photo, new FaceFrame(-3, -2, 5), 5);
                     UByteIndexer out = outside.createIndexer()) {
                 assertThat(out.get(0, 0)).isEqualTo(pixels.get(0, 0));
                 assertThat(out.get(4, 2)).isEqualTo(pixels.get(2, 0));
                 assertThat(out.get(4, 4)).isEqualTo(pixels.get(2, 1));
             }
-            assertThatThrownBy(() -> FaceScenes.extract(photo, new LfwFrame(25, 0, 4), 4))
+            assertThatThrownBy(() -> FaceScenes.extract(photo, new FaceFrame(25, 0, 4), 4))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -97,11 +97,11 @@ class FaceFramingTest {
     @Test
     void aDetectedPastedFaceFramesLikeTheOriginalLfwPhoto() {
         Assumptions.assumeTrue(
-                LfwImages.available(),
-                () -> "No LFW folder at " + LfwImages.dir().toAbsolutePath());
+                RealLfwPhotos.available(),
+                () -> "No LFW folder at " + RealLfwPhotos.dir().toAbsolutePath());
         DetectorSettings settings = TestDetectorSettings.defaults();
-        FaceFraming framing = FaceFraming.forDetector(settings);
-        List<java.nio.file.Path> sources = LfwImages.sample(false, 40, 7);
+        BoxFraming framing = BoxFraming.forDetector(settings);
+        List<java.nio.file.Path> sources = RealLfwPhotos.sample(false, 40, 7);
         FaceScenes scenes = new FaceScenes(sources, framing);
         Random random = new Random(7);
         double sumDifference = 0;
@@ -109,18 +109,18 @@ class FaceFramingTest {
         int framed = 0;
         try (FaceDetector detector = new FaceDetector(settings)) {
             for (int i = 0; i < 8; i++) {
-                try (Mat original = LfwImages.read(sources.get(i));
+                try (Mat original = RealLfwPhotos.read(sources.get(i));
                         Mat canvas = scenes.background(random, 1280, 960)) {
                     FaceScenes.Pasted pasted =
                             scenes.paste(canvas, original, 2 * framing.boxSide(), 250 / framing.boxSide(), 640, 480);
-                    List<DetectedFace> inOriginal = detector.detect(original);
-                    List<DetectedFace> inScene = detector.detect(canvas);
+                    List<FaceBox> inOriginal = detector.detect(original);
+                    List<FaceBox> inScene = detector.detect(canvas);
                     if (inOriginal.isEmpty() || inScene.isEmpty()) {
                         continue;
                     }
                     framed++;
-                    LfwFrame expected = framing.frame(nearest(inOriginal, 125, 125));
-                    LfwFrame region = framing.frame(nearest(inScene, 640, 480));
+                    FaceFrame expected = framing.frame(nearest(inOriginal, 125, 125));
+                    FaceFrame region = framing.frame(nearest(inScene, 640, 480));
                     assertThat(region.side())
                             .isCloseTo(expected.side() * pasted.scaleX(), within(0.12 * region.side()));
                     assertThat(region.x() + region.side() / 2)
@@ -148,7 +148,7 @@ class FaceFramingTest {
         assertThat(sumShifted / framed).isGreaterThan(1.5 * sumDifference / framed);
     }
 
-    private static DetectedFace nearest(List<DetectedFace> faces, double x, double y) {
+    private static FaceBox nearest(List<FaceBox> faces, double x, double y) {
         return faces.stream()
                 .min(Comparator.comparingDouble(f -> Math.hypot(f.centreX() - x, f.centreY() - y)))
                 .orElseThrow();

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * Reports a run's batches and epochs (with ETA) to a {@link TrainingProgressListener}, times the training steps
+ * Reports a run's batches and epochs (with ETA) to a {@link TrainingObserver}, times the training steps
  * of each epoch, and stops the run at the next batch once cancellation is requested. Must follow DJL's
  * {@code EvaluatorTrainingListener}, whose evaluations it reads.
  */
-final class ProgressListener extends TrainingListenerAdapter {
+final class ObservingTrainingListener extends TrainingListenerAdapter {
 
-    private final TrainingProgressListener listener;
+    private final TrainingObserver listener;
     private final BooleanSupplier cancelled;
     private final Tracker learningRate;
     private final int epochs;
@@ -30,8 +30,8 @@ final class ProgressListener extends TrainingListenerAdapter {
     private int batch;
     private int step;
 
-    ProgressListener(
-            TrainingProgressListener listener,
+    ObservingTrainingListener(
+            TrainingObserver listener,
             BooleanSupplier cancelled,
             Tracker learningRate,
             int epochs,

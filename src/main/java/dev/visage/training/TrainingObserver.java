@@ -1,7 +1,7 @@
 package dev.visage.training;
 
 /** Receives a training run's progress; the CLI draws it as a progress bar, the service exposes it per job. */
-public interface TrainingProgressListener {
+public interface TrainingObserver {
 
     /** The run entered a new stage; {@code detail} says what happens in it, for people. */
     default void onStage(TrainingStage stage, String detail) {}

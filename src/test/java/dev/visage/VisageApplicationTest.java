@@ -22,6 +22,6 @@ class VisageApplicationTest {
                 .contains("java -jar visage.jar [--key=value ...]")
                 .contains("java -jar visage.jar train")
                 .contains("java -jar visage.jar identify")
-                .contains("README.md");
+                .contains("docs/settings.md");
     }
 }

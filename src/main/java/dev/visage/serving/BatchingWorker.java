@@ -90,7 +90,6 @@ public final class BatchingWorker implements AutoCloseable {
                 }
             }
             forward(batch);
-            batch.forEach(request -> request.model().release());
             batch.clear();
         }
         for (Request left = queue.poll(); left != null; left = queue.poll()) {
@@ -98,7 +97,10 @@ public final class BatchingWorker implements AutoCloseable {
         }
     }
 
-    /** One pass per model in the batch: around a hot swap, a batch can hold requests for two models. */
+    /**
+     * One pass per model in the batch (around a hot swap, a batch can hold requests for two models). Each request
+     * lets go of its model before it is answered, so its caller's answer comes after the worker is done with it.
+     */
     private static void forward(List<Request> batch) {
         Map<ServingModel, List<Request>> byModel = new LinkedHashMap<>();
         for (Request request : batch) {
@@ -108,17 +110,21 @@ public final class BatchingWorker implements AutoCloseable {
             float[][] faces = requests.stream()
                     .flatMap(request -> Arrays.stream(request.faces()))
                     .toArray(float[][]::new);
+            float[][] probabilities;
             try {
-                float[][] probabilities = model.predictor().predict(faces);
-                int next = 0;
-                for (Request request : requests) {
-                    int count = request.faces().length;
-                    request.result().complete(Arrays.copyOfRange(probabilities, next, next + count));
-                    next += count;
-                }
+                probabilities = model.predictor().predict(faces);
             } catch (Exception e) {
                 log.error("Forward pass of {} images failed", faces.length, e);
+                requests.forEach(request -> request.model().release());
                 requests.forEach(request -> request.result().completeExceptionally(e));
+                return;
+            }
+            requests.forEach(request -> request.model().release());
+            int next = 0;
+            for (Request request : requests) {
+                int count = request.faces().length;
+                request.result().complete(Arrays.copyOfRange(probabilities, next, next + count));
+                next += count;
             }
         });
     }

@@ -19,10 +19,11 @@ import org.springframework.stereotype.Component;
 /**
  * Gives a fresh service something to serve: once it is ready, and if {@code visage.train-on-startup} is on and
  * the store is empty (no version at all), it starts a training job with the defaults. Should LFW be neither on
- * disk nor downloadable, the job fails saying so, and {@code GET /model} shows why until a model serves. When several instances share the store, the first to take the store's training lock trains; the
- * others wait, and serve the model once it is promoted (serving follows {@code current}). They try again now
- * and then, so that one of them takes over if the trainer dies and its lock goes stale. Only in the web service;
- * the {@code train} command trains by itself.
+ * disk nor downloadable, the job fails saying so, and {@code GET /model} shows why until a model serves. When
+ * several instances share the store, the first to take the store's training lock trains; the others wait, and
+ * serve the model once it is promoted (serving follows {@code current}). They try again now and then, so that one
+ * of them takes over if the trainer dies and its lock goes stale. Only in the web service; the {@code train}
+ * command trains by itself.
  */
 @Component
 @ConditionalOnWebApplication

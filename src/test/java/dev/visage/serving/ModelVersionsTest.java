@@ -26,7 +26,8 @@ class ModelVersionsTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String RETRAIN =
-            "model format 1 without backgroundClasses (stored before them) is no longer supported; retrain with POST /train or `java -jar visage.jar train`";
+            "model format 1 without backgroundClasses (stored before them) is no longer supported; "
+                    + "retrain with POST /train or `java -jar visage.jar train`";
 
     @TempDir
     Path root;

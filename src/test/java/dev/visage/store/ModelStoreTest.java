@@ -212,9 +212,9 @@ class ModelStoreTest {
         assertThatThrownBy(() -> store.load(VERSION))
                 .isInstanceOf(ModelRefusedException.class)
                 .extracting(e -> ((ModelRefusedException) e).reason())
-                .isEqualTo(
-                        "model format 1 without backgroundClasses (stored before them) is no longer supported; retrain with POST /train or "
-                                + "`java -jar visage.jar train`");
+                .isEqualTo("model format 1 without backgroundClasses (stored before them) is no longer supported; "
+                        + "retrain with POST /train or "
+                        + "`java -jar visage.jar train`");
         assertThatThrownBy(() -> store.manifest(VERSION)).hasMessageContaining("no longer supported");
     }
 

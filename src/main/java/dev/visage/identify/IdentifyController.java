@@ -33,23 +33,13 @@ class IdentifyController {
                     + " found (largest first) with its box and the most likely person, or 'unknown' when the model is"
                     + " not confident enough; the top-level fields describe the largest identified face.")
     @ApiResponse(responseCode = "200", description = "The faces, people and top candidates")
-    @ApiResponse(
-            responseCode = "400",
-            description = "No image, an empty file, or not a readable image",
-            content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(
-            responseCode = "413",
-            description = "Upload or image dimensions too large",
-            content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(
-            responseCode = "415",
-            description = "An image type other than JPEG, PNG, BMP or GIF",
-            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "400", description = "No image, an empty file, or not a readable image")
+    @ApiResponse(responseCode = "413", description = "Upload or image dimensions too large")
+    @ApiResponse(responseCode = "415", description = "An image type other than JPEG, PNG, BMP or GIF")
     @ApiResponse(
             responseCode = "503",
             description =
-                    "No model loaded yet, or busy: the memory for uploads or decoding is in use (see Retry-After)",
-            content = @Content(mediaType = "application/problem+json"))
+                    "No model loaded yet, or busy: the memory for uploads or decoding is in use (see Retry-After)")
     @PostMapping(
             path = "/identify",
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE,

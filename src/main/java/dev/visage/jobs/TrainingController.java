@@ -1,14 +1,12 @@
 package dev.visage.jobs;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,10 +21,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 @RequestMapping("/train")
 @Tag(name = "Training", description = "Background training jobs; one runs at a time")
-@ApiResponse(
-        responseCode = "401",
-        description = "Missing or wrong admin token",
-        content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+@ApiResponse(responseCode = "401", description = "Missing or wrong admin token")
 class TrainingController {
 
     private final TrainingJobs jobs;
@@ -46,17 +41,12 @@ class TrainingController {
     @ApiResponse(
             responseCode = "400",
             description = "Invalid override, unknown field or a fraction where a whole number belongs; the problem "
-                    + "names the field",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+                    + "names the field")
     @ApiResponse(
             responseCode = "409",
             description = "A job is queued or running, here (the problem has its jobId) or on another instance "
-                    + "sharing the model store (the problem names it)",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(
-            responseCode = "413",
-            description = "Body over " + TrainingRequestLimit.LIMIT_KIB + " KiB",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+                    + "sharing the model store (the problem names it)")
+    @ApiResponse(responseCode = "413", description = "Body over " + TrainingRequestLimit.LIMIT_KIB + " KiB")
     ResponseEntity<TrainingJobView> start(@RequestBody(required = false) @Valid TrainingRequest request) {
         TrainingJobView job = jobs.submit(request == null ? TrainingRequest.DEFAULTS : request);
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
@@ -75,10 +65,7 @@ class TrainingController {
     @GetMapping("/{id}")
     @Operation(summary = "A training job's state and progress")
     @ApiResponse(responseCode = "200", description = "The job")
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such job",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "404", description = "No such job")
     TrainingJobView job(@PathVariable String id) {
         return jobs.find(id).orElseThrow(() -> new TrainingJobNotFoundException(id));
     }
@@ -90,14 +77,8 @@ class TrainingController {
                     + "The store and the served model stay as they were.")
     @ApiResponse(responseCode = "200", description = "Cancelled")
     @ApiResponse(responseCode = "202", description = "Cancellation requested; poll the job")
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such job",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(
-            responseCode = "409",
-            description = "The job has already finished",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "404", description = "No such job")
+    @ApiResponse(responseCode = "409", description = "The job has already finished")
     ResponseEntity<TrainingJobView> cancel(@PathVariable String id) {
         TrainingJobView job = jobs.cancel(id).orElseThrow(() -> new TrainingJobNotFoundException(id));
         HttpStatus status = job.state().isFinished() ? HttpStatus.OK : HttpStatus.ACCEPTED;

@@ -7,7 +7,6 @@ import dev.visage.network.NetworkConfig;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.List;
@@ -46,8 +45,7 @@ class ModelController {
     @ApiResponse(
             responseCode = "503",
             description = "No model loaded yet: the first may be training (see Retry-After), or the detail says why its"
-                    + " training failed",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+                    + " training failed")
     @GetMapping(path = "/model", produces = MediaType.APPLICATION_JSON_VALUE)
     ModelView model() {
         ModelManifest manifest = currentModel.manifest().orElseThrow(this::notReady);

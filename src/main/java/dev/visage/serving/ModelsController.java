@@ -1,7 +1,6 @@
 package dev.visage.serving;
 
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
@@ -17,10 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping(path = "/models", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Model versions", description = "The stored versions: promote, roll back, delete")
-@ApiResponse(
-        responseCode = "401",
-        description = "Missing or wrong admin token",
-        content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+@ApiResponse(responseCode = "401", description = "Missing or wrong admin token")
 class ModelsController {
 
     private final ModelVersions versions;
@@ -44,14 +40,8 @@ class ModelsController {
                     + "serves it at once, the others within visage.models.poll-interval. No quality gate: this is "
                     + "the operator's decision.")
     @ApiResponse(responseCode = "200", description = "Promoted; the versions after the change")
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such version",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(
-            responseCode = "422",
-            description = "The version fails its checks or self-test; the problem says why",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "404", description = "No such version")
+    @ApiResponse(responseCode = "422", description = "The version fails its checks or self-test; the problem says why")
     ModelsView promote(@PathVariable String version) {
         versions.promote(version);
         return versions.list();
@@ -62,14 +52,8 @@ class ModelsController {
             summary = "Make the previous current version current again",
             description = "Through the same checks and self-test as a promotion.")
     @ApiResponse(responseCode = "200", description = "Rolled back; the versions after the change")
-    @ApiResponse(
-            responseCode = "409",
-            description = "No earlier version to roll back to",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(
-            responseCode = "422",
-            description = "The previous version fails its checks or self-test",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "409", description = "No earlier version to roll back to")
+    @ApiResponse(responseCode = "422", description = "The previous version fails its checks or self-test")
     ModelsView rollBack() {
         versions.rollBack();
         return versions.list();
@@ -78,14 +62,8 @@ class ModelsController {
     @DeleteMapping("/{version}")
     @Operation(summary = "Delete a version that is not current (nor served by this instance)")
     @ApiResponse(responseCode = "204", description = "Deleted")
-    @ApiResponse(
-            responseCode = "404",
-            description = "No such version",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
-    @ApiResponse(
-            responseCode = "409",
-            description = "The version is current, or serves on this instance",
-            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+    @ApiResponse(responseCode = "404", description = "No such version")
+    @ApiResponse(responseCode = "409", description = "The version is current, or serves on this instance")
     ResponseEntity<Void> delete(@PathVariable String version) {
         versions.delete(version);
         return ResponseEntity.noContent().build();

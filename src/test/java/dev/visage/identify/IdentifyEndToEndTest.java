@@ -247,6 +247,11 @@ class IdentifyEndToEndTest {
         assertThat(api.at("/paths/~1identify/post/requestBody/content").has("multipart/form-data"))
                 .isTrue();
         assertThat(response.body()).contains("/identify").contains("multipart/form-data");
+        // Every error answer is documented as a problem, as it is rendered.
+        assertThat(api.at("/paths/~1identify/post/responses/415/content").propertyNames())
+                .containsExactly("application/problem+json");
+        assertThat(api.at("/paths/~1train/post/responses/409/content").propertyNames())
+                .containsExactly("application/problem+json");
     }
 
     @Test

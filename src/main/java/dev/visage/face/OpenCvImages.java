@@ -29,8 +29,6 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class OpenCvImages {
 
-    private static final int[] REDUCTIONS = {1, 2, 4, 8};
-
     private OpenCvImages() {}
 
     /**
@@ -85,20 +83,5 @@ public final class OpenCvImages {
         Mat equalised = new Mat();
         equalizeHist(grey, equalised);
         return equalised;
-    }
-
-    /**
-     * The largest reduction (1, 2, 4 or 8) that keeps the longest side of a {@code width} x {@code height} photo at
-     * {@code minLongestSide} or more, for example from the sizes read in the image header.
-     */
-    public static int reductionFor(long width, long height, int minLongestSide) {
-        long longest = Math.max(width, height);
-        int chosen = 1;
-        for (int reduction : REDUCTIONS) {
-            if (longest / reduction >= minLongestSide) {
-                chosen = reduction;
-            }
-        }
-        return chosen;
     }
 }

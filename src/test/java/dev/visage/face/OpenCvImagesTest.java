@@ -56,15 +56,6 @@ class OpenCvImagesTest {
         }
     }
 
-    @Test
-    void choosesTheLargestReductionThatKeepsTheLongestSide() {
-        assertThat(OpenCvImages.reductionFor(8000, 5000, 1280)).isEqualTo(4);
-        assertThat(OpenCvImages.reductionFor(1600, 1200, 640)).isEqualTo(2);
-        assertThat(OpenCvImages.reductionFor(1200, 1600, 1600)).isEqualTo(1);
-        assertThat(OpenCvImages.reductionFor(250, 250, 640)).isEqualTo(1);
-        assertThat(OpenCvImages.reductionFor(20000, 100, 640)).isEqualTo(8);
-    }
-
     /** A noisy colour image of the given size, encoded in {@code format}. */
     private static byte[] encode(String format, int width, int height) {
         byte[] pixels = new byte[width * height * 3];

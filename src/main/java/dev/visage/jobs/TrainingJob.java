@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,12 @@ import org.slf4j.LoggerFactory;
  * One training run's state. The training thread writes it through the listener methods and the life-cycle
  * methods, HTTP threads read it through {@link #view()}; all state is guarded by {@code this}, so a view never
  * mixes two moments. The cancellation flag is volatile on its own, as the pipeline polls it after every batch.
- * Logs each stage and each epoch's figures.
+ * Logs each stage and each epoch's figures. Every change is handed on (for the other instances to see), progress
+ * within a stage at most once per {@link #PROGRESS_EVERY}.
  */
 final class TrainingJob implements TrainingObserver {
+
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJob.class);
 
@@ -30,6 +34,8 @@ final class TrainingJob implements TrainingObserver {
     private final LfwVariant variant;
     private final PromotionPolicy promotion;
     private final Instant submittedAt;
+    private final Consumer<TrainingJobView> changes;
+    private long changedNanos;
     private volatile boolean cancelRequested;
     private volatile String lockLost;
 
@@ -49,12 +55,19 @@ final class TrainingJob implements TrainingObserver {
     private String error;
     private Result result;
 
-    TrainingJob(String id, TrainingConfig config, LfwVariant variant, PromotionPolicy promotion, Instant submittedAt) {
+    TrainingJob(
+            String id,
+            TrainingConfig config,
+            LfwVariant variant,
+            PromotionPolicy promotion,
+            Instant submittedAt,
+            Consumer<TrainingJobView> changes) {
         this.id = id;
         this.config = config;
         this.variant = variant;
         this.promotion = promotion;
         this.submittedAt = submittedAt;
+        this.changes = changes;
     }
 
     PromotionPolicy promotion() {
@@ -95,6 +108,7 @@ final class TrainingJob implements TrainingObserver {
         }
         state = State.RUNNING;
         startedAt = Instant.now();
+        changed();
         return true;
     }
 
@@ -110,6 +124,8 @@ final class TrainingJob implements TrainingObserver {
         cancelRequested = true;
         if (state == State.QUEUED) {
             finish(State.CANCELLED);
+        } else {
+            changed();
         }
         return true;
     }
@@ -139,6 +155,19 @@ final class TrainingJob implements TrainingObserver {
         state = finalState;
         finishedAt = Instant.now();
         etaSeconds = null;
+        changed();
+    }
+
+    /** Hands the job's state on; call while holding {@code this}. */
+    private void changed() {
+        changedNanos = System.nanoTime();
+        changes.accept(view());
+    }
+
+    private void progressed() {
+        if (System.nanoTime() - changedNanos >= PROGRESS_EVERY.toNanos()) {
+            changed();
+        }
     }
 
     synchronized boolean isActive() {
@@ -164,12 +193,14 @@ final class TrainingJob implements TrainingObserver {
         stage = newStage;
         stageDetail = detail;
         log.info("Training job {}: {}", id, detail);
+        changed();
     }
 
     @Override
     public synchronized void onDecoded(int done, int total) {
         decoded = Math.max(decoded, done);
         images = total;
+        progressed();
     }
 
     @Override
@@ -180,12 +211,14 @@ final class TrainingJob implements TrainingObserver {
         // Elapsed time per share of steps done; it includes the validation passes, like the epochs to come.
         double done = progress();
         etaSeconds = (System.nanoTime() - trainingStartNanos) / 1e9 * (1 - done) / done;
+        progressed();
     }
 
     @Override
     public synchronized void onEpoch(EpochSummary summary) {
         history.add(summary);
         log.info("Training job {}: {}", id, summary);
+        changed();
     }
 
     /**

@@ -68,9 +68,12 @@ final class SharedJobs {
         });
     }
 
-    /** Whether another instance asked for the job's cancellation. */
-    boolean isCancelRequested(String id) {
-        return files.isCancelRequested(id);
+    /** Whether the job is to stop: asked here, or on another instance (then it is cancelled here too). */
+    boolean isCancelRequested(TrainingJob job) {
+        if (!job.isCancelRequested() && files.isCancelRequested(job.id())) {
+            job.requestCancel();
+        }
+        return job.isCancelRequested();
     }
 
     /** Marks a job FAILED whose instance lost it (its stale lock was taken over), unless it had finished. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,7 @@ import org.slf4j.LoggerFactory;
  * One training run's state. The training thread writes it through the listener methods and the life-cycle
  * methods, HTTP threads read it through {@link #view()}; all state is guarded by {@code this}, so a view never
  * mixes two moments. The cancellation flag is volatile on its own, as the pipeline polls it after every batch.
- * Logs each stage and each epoch's figures. Every change is handed on (for the other instances to see), progress
- * within a stage at most once per {@link #PROGRESS_EVERY}.
+ * Logs each stage and each epoch's figures; hands every change on, progress at most once per {@link #PROGRESS_EVERY}.
  */
 final class TrainingJob implements TrainingObserver {
 
@@ -56,17 +56,12 @@ final class TrainingJob implements TrainingObserver {
     private Result result;
 
     TrainingJob(
-            String id,
-            TrainingConfig config,
-            LfwVariant variant,
-            PromotionPolicy promotion,
-            Instant submittedAt,
-            Consumer<TrainingJobView> changes) {
-        this.id = id;
+            TrainingConfig config, LfwVariant variant, PromotionPolicy promotion, Consumer<TrainingJobView> changes) {
+        this.id = UUID.randomUUID().toString();
         this.config = config;
         this.variant = variant;
         this.promotion = promotion;
-        this.submittedAt = submittedAt;
+        this.submittedAt = Instant.now();
         this.changes = changes;
     }
 
@@ -108,7 +103,7 @@ final class TrainingJob implements TrainingObserver {
         }
         state = State.RUNNING;
         startedAt = Instant.now();
-        changed();
+        changed(false);
         return true;
     }
 
@@ -125,7 +120,7 @@ final class TrainingJob implements TrainingObserver {
         if (state == State.QUEUED) {
             finish(State.CANCELLED);
         } else {
-            changed();
+            changed(false);
         }
         return true;
     }
@@ -155,18 +150,14 @@ final class TrainingJob implements TrainingObserver {
         state = finalState;
         finishedAt = Instant.now();
         etaSeconds = null;
-        changed();
+        changed(false);
     }
 
-    /** Hands the job's state on; call while holding {@code this}. */
-    private void changed() {
-        changedNanos = System.nanoTime();
-        changes.accept(view());
-    }
-
-    private void progressed() {
-        if (System.nanoTime() - changedNanos >= PROGRESS_EVERY.toNanos()) {
-            changed();
+    /** Hands the state on: always, or when only the progress changed, at most once per {@link #PROGRESS_EVERY}. */
+    private void changed(boolean progressOnly) {
+        if (!progressOnly || System.nanoTime() - changedNanos >= PROGRESS_EVERY.toNanos()) {
+            changedNanos = System.nanoTime();
+            changes.accept(view());
         }
     }
 
@@ -193,14 +184,14 @@ final class TrainingJob implements TrainingObserver {
         stage = newStage;
         stageDetail = detail;
         log.info("Training job {}: {}", id, detail);
-        changed();
+        changed(false);
     }
 
     @Override
     public synchronized void onDecoded(int done, int total) {
         decoded = Math.max(decoded, done);
         images = total;
-        progressed();
+        changed(true);
     }
 
     @Override
@@ -211,14 +202,14 @@ final class TrainingJob implements TrainingObserver {
         // Elapsed time per share of steps done; it includes the validation passes, like the epochs to come.
         double done = progress();
         etaSeconds = (System.nanoTime() - trainingStartNanos) / 1e9 * (1 - done) / done;
-        progressed();
+        changed(true);
     }
 
     @Override
     public synchronized void onEpoch(EpochSummary summary) {
         history.add(summary);
         log.info("Training job {}: {}", id, summary);
-        changed();
+        changed(false);
     }
 
     /**

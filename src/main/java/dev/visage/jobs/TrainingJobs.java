@@ -11,14 +11,12 @@ import dev.visage.training.TrainingPipeline;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -121,8 +119,7 @@ public class TrainingJobs {
             if (latest != null && latest.isActive()) {
                 throw TrainingJobConflictException.busy(latest.view());
             }
-            TrainingJob job = new TrainingJob(
-                    UUID.randomUUID().toString(), config, variant, request.promotion(), Instant.now(), shared::publish);
+            TrainingJob job = new TrainingJob(config, variant, request.promotion(), shared::publish);
             JobLocks.Held lock = locks.acquire(
                     job.id(),
                     () -> job.lockLost("another instance took over the "
@@ -196,7 +193,7 @@ public class TrainingJobs {
         log.info("Training job {} started", job.id());
         try {
             TrainingPipeline.Result result =
-                    pipeline.run(job.config(), job.variant(), job, () -> isCancelRequested(job));
+                    pipeline.run(job.config(), job.variant(), job, () -> shared.isCancelRequested(job));
             String version = result.manifest().version();
             ModelPromotion.Decision decision = promotion.decide(version, job.promotion(), lock::isHeld);
             if (decision.promoted()) {
@@ -223,14 +220,6 @@ public class TrainingJobs {
             log.error("Training job {} failed", job.id(), e);
         }
         ended(job);
-    }
-
-    /** Whether the job is to stop: asked here, or on another instance (then it is cancelled here too). */
-    private boolean isCancelRequested(TrainingJob job) {
-        if (!job.isCancelRequested() && shared.isCancelRequested(job.id())) {
-            job.requestCancel();
-        }
-        return job.isCancelRequested();
     }
 
     private void ended(TrainingJob job) {

@@ -449,13 +449,7 @@ class TrainingJobsTest {
     void aJobWhoseInstanceDiedFailsWhenItsLockIsTakenOver() {
         // The dead instance's job, as it last wrote it: running.
         SharedJobs dead = new SharedJobs(store);
-        TrainingJob orphan = new TrainingJob(
-                "0b9c3ad6-6a6a-4f5e-9d7e-1c2b3a4d5e6f",
-                DEFAULTS,
-                LfwVariant.DEEPFUNNELED,
-                PromotionPolicy.AUTO,
-                Instant.now(),
-                dead::publish);
+        TrainingJob orphan = new TrainingJob(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, dead::publish);
         orphan.start();
         when(held.takenOverFrom()).thenReturn(Optional.of(orphan.id()));
         when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);

@@ -100,11 +100,12 @@ class ReplicasBehindTheBalancerIT {
         network = Network.newNetwork();
         try {
             GenericContainer<?> a = replica();
-            GenericContainer<?> balancer = start(new GenericContainer<>(balancerImage)
+            GenericContainer<?> balancer = tracked(new GenericContainer<>(balancerImage)
                     .withNetwork(network)
                     .withNetworkAliases("lb")
                     .withExposedPorts(8080)
                     .waitingFor(Wait.forListeningPort()));
+            balancer.start();
             String lb = "http://" + balancer.getHost() + ":" + balancer.getMappedPort(8080);
             a.start();
             theBalancersOwnAnswerIsAProblemDetail(lb);
@@ -237,7 +238,7 @@ class ReplicasBehindTheBalancerIT {
                 .withEnv("VISAGE_LIMITS_UPLOAD_TIMEOUT", "90s")
                 .waitingFor(Wait.forLogMessage(".*Started VisageApplication.*", 1)
                         .withStartupTimeout(Duration.ofMinutes(8)));
-        return start(replica);
+        return tracked(replica);
     }
 
     /** Starts a replica and waits until the balancer lets it in. */
@@ -278,7 +279,8 @@ class ReplicasBehindTheBalancerIT {
                 .getIpAddress();
     }
 
-    private <T extends GenericContainer<?>> T start(T container) {
+    /** A container to stop at the end, started or not. */
+    private <T extends GenericContainer<?>> T tracked(T container) {
         started.add(container);
         return container;
     }

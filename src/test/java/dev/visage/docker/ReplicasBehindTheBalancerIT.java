@@ -1,14 +1,18 @@
 package dev.visage.docker;
 
+import static dev.visage.docker.VisageContainerIT.PEOPLE;
+import static dev.visage.docker.VisageContainerIT.TOKEN;
+import static dev.visage.docker.VisageContainerIT.get;
+import static dev.visage.docker.VisageContainerIT.json;
+import static dev.visage.docker.VisageContainerIT.post;
+import static dev.visage.docker.VisageContainerIT.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.visage.Multipart;
 import dev.visage.Polling;
 import dev.visage.SyntheticLfw;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -17,7 +21,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -28,7 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -50,16 +52,10 @@ import tools.jackson.databind.json.JsonMapper;
 class ReplicasBehindTheBalancerIT {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicasBehindTheBalancerIT.class);
-    private static final String TOKEN = "balancer-test-token";
-    private static final int PEOPLE = 3;
     private static final Duration WORST = Duration.ofSeconds(2);
     private static final Pattern RETRIES = Pattern.compile(" \\d+/\\d+/\\d+/\\d+/\\+?(\\d+) \\d+/\\d+ \"");
     private static final Pattern ADMITTED = Pattern.compile("\nServer visage/visage\\d+ is UP/READY");
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
 
     private static ImageFromDockerfile replicaImage;
     private static ImageFromDockerfile balancerImage;
@@ -217,25 +213,11 @@ class ReplicasBehindTheBalancerIT {
     }
 
     private GenericContainer<?> replica() {
-        GenericContainer<?> replica = new GenericContainer<>(replicaImage)
+        GenericContainer<?> replica = VisageContainerIT.replica(new GenericContainer<>(replicaImage), data, models)
                 .withNetwork(network)
                 .withNetworkAliases("visage")
-                .withCreateContainerCmdModifier(command -> command.getHostConfig()
-                        .withReadonlyRootfs(true)
-                        .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,size=64m"))
-                        .withMemory(1L << 30)
-                        .withMemorySwap(1L << 30))
-                .withFileSystemBind(data.toString(), "/data/lfw", BindMode.READ_ONLY)
-                .withFileSystemBind(models.toString(), "/models", BindMode.READ_WRITE)
-                .withEnv("VISAGE_ADMIN_TOKEN", TOKEN)
                 .withEnv("VISAGE_ADMIN_MAX_FAILURES", "3")
-                .withEnv("VISAGE_LFW_DOWNLOAD", "false")
                 .withEnv("VISAGE_MODELS_LOCK_STALE_AFTER", "6s")
-                .withEnv("VISAGE_TRAINING_PEOPLE", String.valueOf(PEOPLE))
-                .withEnv("VISAGE_TRAINING_EPOCHS", "3")
-                .withEnv("VISAGE_TRAINING_BATCH_SIZE", "16")
-                .withEnv("VISAGE_TRAINING_LEARNING_RATE", "0.002")
-                .withEnv("VISAGE_LIMITS_UPLOAD_TIMEOUT", "90s")
                 .waitingFor(Wait.forLogMessage(".*Started VisageApplication.*", 1)
                         .withStartupTimeout(Duration.ofMinutes(8)));
         return tracked(replica);
@@ -314,38 +296,9 @@ class ReplicasBehindTheBalancerIT {
                 .statusCode();
     }
 
-    private static JsonNode get(String lb, String path) {
-        return json(
-                send(HttpRequest.newBuilder(URI.create(lb + path)).GET().header("Authorization", "Bearer " + TOKEN)),
-                200);
-    }
-
-    private static HttpResponse<String> post(String lb, String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(lb + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN));
-    }
-
     private static <T> void await(String what, Supplier<T> probe, Predicate<T> until, int seconds)
             throws InterruptedException {
         Polling.await(what, probe, until, Duration.ofMillis(200), Duration.ofSeconds(seconds));
-    }
-
-    static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode json(HttpResponse<String> response, int expectedStatus) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-        return JSON.readTree(response.body());
     }
 
     /** Identifies through the balancer from {@link #CLIENTS} threads, one request after another each. */

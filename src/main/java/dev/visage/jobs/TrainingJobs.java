@@ -137,8 +137,10 @@ public class TrainingJobs {
                     }
                 });
             } catch (RuntimeException e) {
-                // Shutting down: nothing will run the job, so its lock goes now rather than when it goes stale.
+                // Shutting down: nothing will run the job, so it is cancelled (for the other instances to see) and
+                // its lock goes now rather than when it goes stale.
                 jobs.remove(job);
+                job.requestCancel();
                 lock.close();
                 throw e;
             }

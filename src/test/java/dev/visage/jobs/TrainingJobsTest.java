@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -463,6 +464,21 @@ class TrainingJobsTest {
         assertThat(lost.error()).startsWith("instance lost");
         assertThat(lost.finishedAt()).isNotNull();
         assertThat(jobs.recent()).hasSize(2);
+    }
+
+    @Test
+    void aJobRefusedAtShutdownIsCancelledForTheOtherInstancesToo() {
+        TrainingJobs jobs = onThread();
+        thread.shutdown();
+
+        assertThatExceptionOfType(RejectedExecutionException.class)
+                .isThrownBy(() -> jobs.submit(TrainingRequest.DEFAULTS));
+
+        assertThat(otherInstance().recent())
+                .singleElement()
+                .extracting(TrainingJobView::state)
+                .isEqualTo(State.CANCELLED);
+        verify(held).close();
     }
 
     /** Jobs that run to the end inside {@code submit}. */

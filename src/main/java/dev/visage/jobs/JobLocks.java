@@ -1,7 +1,9 @@
 package dev.visage.jobs;
 
+import dev.visage.store.LockHolder;
 import dev.visage.store.TrainingLock;
 import jakarta.annotation.PreDestroy;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -69,6 +71,11 @@ class JobLocks {
             } catch (RuntimeException e) {
                 log.warn("Training lock heartbeat failed: {}", e.toString());
             }
+        }
+
+        /** The job whose stale lock this one took over, if any. */
+        Optional<String> takenOverFrom() {
+            return lease.takenOverFrom().map(LockHolder::jobId);
         }
 
         /** Whether the job still holds the lock (checked in the store, not from memory). */

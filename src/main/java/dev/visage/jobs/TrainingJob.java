@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * One training run's state. The training thread writes it through the listener methods and the life-cycle
  * methods, HTTP threads read it through {@link #view()}; all state is guarded by {@code this}, so a view never
  * mixes two moments. The cancellation flag is volatile on its own, as the pipeline polls it after every batch.
- * Logs each stage and each epoch's figures.
+ * Logs each stage and each epoch's figures; hands every change on, progress at most once per {@link #PROGRESS_EVERY}.
  */
 final class TrainingJob implements TrainingObserver {
+
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJob.class);
 
@@ -30,6 +34,8 @@ final class TrainingJob implements TrainingObserver {
     private final LfwVariant variant;
     private final PromotionPolicy promotion;
     private final Instant submittedAt;
+    private final Consumer<TrainingJobView> changes;
+    private long changedNanos;
     private volatile boolean cancelRequested;
     private volatile String lockLost;
 
@@ -49,12 +55,14 @@ final class TrainingJob implements TrainingObserver {
     private String error;
     private Result result;
 
-    TrainingJob(String id, TrainingConfig config, LfwVariant variant, PromotionPolicy promotion, Instant submittedAt) {
-        this.id = id;
+    TrainingJob(
+            TrainingConfig config, LfwVariant variant, PromotionPolicy promotion, Consumer<TrainingJobView> changes) {
+        this.id = UUID.randomUUID().toString();
         this.config = config;
         this.variant = variant;
         this.promotion = promotion;
-        this.submittedAt = submittedAt;
+        this.submittedAt = Instant.now();
+        this.changes = changes;
     }
 
     PromotionPolicy promotion() {
@@ -95,6 +103,7 @@ final class TrainingJob implements TrainingObserver {
         }
         state = State.RUNNING;
         startedAt = Instant.now();
+        changed(false);
         return true;
     }
 
@@ -110,6 +119,8 @@ final class TrainingJob implements TrainingObserver {
         cancelRequested = true;
         if (state == State.QUEUED) {
             finish(State.CANCELLED);
+        } else {
+            changed(false);
         }
         return true;
     }
@@ -139,6 +150,15 @@ final class TrainingJob implements TrainingObserver {
         state = finalState;
         finishedAt = Instant.now();
         etaSeconds = null;
+        changed(false);
+    }
+
+    /** Hands the state on: always, or when only the progress changed, at most once per {@link #PROGRESS_EVERY}. */
+    private void changed(boolean progressOnly) {
+        if (!progressOnly || System.nanoTime() - changedNanos >= PROGRESS_EVERY.toNanos()) {
+            changedNanos = System.nanoTime();
+            changes.accept(view());
+        }
     }
 
     synchronized boolean isActive() {
@@ -164,12 +184,14 @@ final class TrainingJob implements TrainingObserver {
         stage = newStage;
         stageDetail = detail;
         log.info("Training job {}: {}", id, detail);
+        changed(false);
     }
 
     @Override
     public synchronized void onDecoded(int done, int total) {
         decoded = Math.max(decoded, done);
         images = total;
+        changed(true);
     }
 
     @Override
@@ -180,12 +202,14 @@ final class TrainingJob implements TrainingObserver {
         // Elapsed time per share of steps done; it includes the validation passes, like the epochs to come.
         double done = progress();
         etaSeconds = (System.nanoTime() - trainingStartNanos) / 1e9 * (1 - done) / done;
+        changed(true);
     }
 
     @Override
     public synchronized void onEpoch(EpochSummary summary) {
         history.add(summary);
         log.info("Training job {}: {}", id, summary);
+        changed(false);
     }
 
     /**

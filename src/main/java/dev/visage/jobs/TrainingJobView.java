@@ -48,6 +48,38 @@ public record TrainingJobView(
         String error,
         Result result) {
 
+    /** This job, failed at {@code now} because the instance that ran it was lost (its lock was taken over). */
+    TrainingJobView lost(Instant now) {
+        return with(State.FAILED, cancelRequested, now, "instance lost: the instance that ran the job stopped");
+    }
+
+    /** This job, with its cancellation asked for. */
+    TrainingJobView cancelling() {
+        return with(state, true, finishedAt, error);
+    }
+
+    private TrainingJobView with(State newState, boolean cancel, Instant finished, String newError) {
+        return new TrainingJobView(
+                id,
+                newState,
+                cancel,
+                settings,
+                stage,
+                stageDetail,
+                epoch,
+                epochs,
+                batch,
+                batches,
+                progress,
+                etaSeconds,
+                history,
+                submittedAt,
+                startedAt,
+                finished,
+                newError,
+                result);
+    }
+
     /** The life of a job: QUEUED, then RUNNING, then one of the final states; cancelled jobs may skip RUNNING. */
     public enum State {
         QUEUED,

@@ -4,20 +4,19 @@ import dev.visage.dataset.LfwProperties;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.jobs.TrainingJobView.State;
 import dev.visage.store.ModelPromotedEvent;
+import dev.visage.store.ModelStore;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingPipeline;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ import org.springframework.stereotype.Service;
  * {@link ModelPromotion} decides whether it goes into service; a promoted model is announced with a
  * {@link ModelPromotedEvent} before the job reports success, so serving has switched to it by the time a job shows
  * SUCCEEDED. Cancelling a job leaves the store and the served model as they were, since the pipeline stores only
- * at its end.
+ * at its end. Every instance sharing the store sees every job ({@link SharedJobs}), and can cancel it.
  *
  * <p>Metrics: {@code visage.training.progress} (gauge, the running job's progress through its stage, 0 when none
  * runs),
@@ -54,6 +53,7 @@ public class TrainingJobs {
     private final ApplicationEventPublisher events;
     private final MeterRegistry meters;
     private final ExecutorService executor;
+    private final SharedJobs shared;
     /** Newest first; the only job that can be active is the first. */
     private final Deque<TrainingJob> jobs = new ArrayDeque<>();
 
@@ -64,13 +64,22 @@ public class TrainingJobs {
             ModelPromotion promotion,
             JobLocks locks,
             ApplicationEventPublisher events,
-            MeterRegistry meters) {
-        this(pipeline, lfw, promotion, locks, events, meters, Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "training");
-            // Never keeps the JVM alive: a job is cancelled on shutdown and leaves nothing half-stored.
-            thread.setDaemon(true);
-            return thread;
-        }));
+            MeterRegistry meters,
+            ModelStore store) {
+        this(
+                pipeline,
+                lfw,
+                promotion,
+                locks,
+                events,
+                meters,
+                new SharedJobs(store),
+                Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "training");
+                    // Never keeps the JVM alive: a job is cancelled on shutdown and leaves nothing half-stored.
+                    thread.setDaemon(true);
+                    return thread;
+                }));
     }
 
     TrainingJobs(
@@ -80,6 +89,7 @@ public class TrainingJobs {
             JobLocks locks,
             ApplicationEventPublisher events,
             MeterRegistry meters,
+            SharedJobs shared,
             ExecutorService executor) {
         this.pipeline = pipeline;
         this.lfw = lfw;
@@ -88,6 +98,7 @@ public class TrainingJobs {
         this.events = events;
         this.meters = meters;
         this.executor = executor;
+        this.shared = shared;
         Gauge.builder("visage.training.progress", this, TrainingJobs::runningProgress)
                 .description("Progress of the running training job's stage, 0..1; 0 when none runs")
                 .register(meters);
@@ -108,12 +119,13 @@ public class TrainingJobs {
             if (latest != null && latest.isActive()) {
                 throw TrainingJobConflictException.busy(latest.view());
             }
-            TrainingJob job =
-                    new TrainingJob(UUID.randomUUID().toString(), config, variant, request.promotion(), Instant.now());
+            TrainingJob job = new TrainingJob(config, variant, request.promotion(), shared::publish);
             JobLocks.Held lock = locks.acquire(
                     job.id(),
                     () -> job.lockLost("another instance took over the "
                             + "model store's training lock (this one's heartbeat was too late)"));
+            lock.takenOverFrom().ifPresent(shared::lost);
+            shared.publish(job.view());
             jobs.addFirst(job);
             if (jobs.size() > KEPT_JOBS) {
                 jobs.removeLast();
@@ -125,8 +137,10 @@ public class TrainingJobs {
                     }
                 });
             } catch (RuntimeException e) {
-                // Shutting down: nothing will run the job, so its lock goes now rather than when it goes stale.
+                // Shutting down: nothing will run the job, so it is cancelled (for the other instances to see) and
+                // its lock goes now rather than when it goes stale.
                 jobs.remove(job);
+                job.requestCancel();
                 lock.close();
                 throw e;
             }
@@ -136,15 +150,18 @@ public class TrainingJobs {
         }
     }
 
+    /** A job of this instance or of another one sharing the store. */
     public Optional<TrainingJobView> find(String id) {
-        return job(id).map(TrainingJob::view);
+        return job(id).map(TrainingJob::view).or(() -> shared.find(id));
     }
 
-    /** The remembered jobs, newest first. */
+    /** The remembered jobs of all instances sharing the store, newest first. */
     public List<TrainingJobView> recent() {
+        List<TrainingJobView> own;
         synchronized (jobs) {
-            return jobs.stream().map(TrainingJob::view).toList();
+            own = jobs.stream().map(TrainingJob::view).toList();
         }
+        return shared.recent(own);
     }
 
     /**
@@ -155,12 +172,13 @@ public class TrainingJobs {
      */
     public Optional<TrainingJobView> cancel(String id) {
         return job(id).map(job -> {
-            if (!job.requestCancel()) {
-                throw TrainingJobConflictException.finished(job.view());
-            }
-            log.info("Cancellation of training job {} requested", id);
-            return job.view();
-        });
+                    if (!job.requestCancel()) {
+                        throw TrainingJobConflictException.finished(job.view());
+                    }
+                    log.info("Cancellation of training job {} requested", id);
+                    return job.view();
+                })
+                .or(() -> shared.cancel(id));
     }
 
     private Optional<TrainingJob> job(String id) {
@@ -176,7 +194,8 @@ public class TrainingJobs {
         }
         log.info("Training job {} started", job.id());
         try {
-            TrainingPipeline.Result result = pipeline.run(job.config(), job.variant(), job, job::isCancelRequested);
+            TrainingPipeline.Result result =
+                    pipeline.run(job.config(), job.variant(), job, () -> shared.isCancelRequested(job));
             String version = result.manifest().version();
             ModelPromotion.Decision decision = promotion.decide(version, job.promotion(), lock::isHeld);
             if (decision.promoted()) {

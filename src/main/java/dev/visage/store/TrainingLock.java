@@ -53,20 +53,20 @@ public final class TrainingLock {
      */
     public Lease acquire(String jobId) {
         LockHolder mine = new LockHolder(owner, jobId, clock.instant(), clock.instant());
-        step(() -> {
+        Optional<LockHolder> stale = step(() -> {
             Optional<LockHolder> held = read();
             if (held.isPresent() && !isStale(held.get())) {
                 throw new TrainingLockedException(held.get());
             }
-            held.ifPresent(stale -> log.warn(
+            held.ifPresent(dead -> log.warn(
                     "Taking over the training lock of {} (job {}): its last heartbeat was {} s ago",
-                    stale.owner(),
-                    stale.jobId(),
-                    stale.heartbeatAge(clock.instant()).toSeconds()));
+                    dead.owner(),
+                    dead.jobId(),
+                    dead.heartbeatAge(clock.instant()).toSeconds()));
             LifecycleFile.replace(store.root(), FILE, json.writeValueAsString(mine));
-            return null;
+            return held;
         });
-        return new Lease(mine);
+        return new Lease(mine, stale);
     }
 
     /** Who holds the lock now, stale or not; empty when nobody does. */
@@ -109,13 +109,20 @@ public final class TrainingLock {
     public final class Lease implements AutoCloseable {
 
         private final LockHolder held;
+        private final Optional<LockHolder> takenOverFrom;
 
-        private Lease(LockHolder held) {
+        private Lease(LockHolder held, Optional<LockHolder> takenOverFrom) {
             this.held = held;
+            this.takenOverFrom = takenOverFrom;
         }
 
         public LockHolder holder() {
             return held;
+        }
+
+        /** The stale holder this lease took the lock from (its instance died or hung); empty if it was free. */
+        public Optional<LockHolder> takenOverFrom() {
+            return takenOverFrom;
         }
 
         /**

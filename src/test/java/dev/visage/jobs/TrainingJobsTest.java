@@ -19,6 +19,7 @@ import dev.visage.network.NetworkConfig;
 import dev.visage.store.LockHolder;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelPromotedEvent;
+import dev.visage.store.ModelStore;
 import dev.visage.store.TrainingLockedException;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingCancelledException;
@@ -34,9 +35,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.mockito.stubbing.Answer;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -86,8 +90,14 @@ class TrainingJobsTest {
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
+    @TempDir
+    private Path storeFolder;
+
+    private ModelStore store;
+
     @BeforeEach
     void defaults() {
+        store = new ModelStore(storeFolder, 3);
         when(pipeline.defaultConfig()).thenReturn(DEFAULTS);
         when(promotion.decide(any(), any(), any())).thenReturn(PROMOTED);
         when(locks.acquire(anyString(), any())).thenAnswer(invocation -> {
@@ -98,9 +108,11 @@ class TrainingJobsTest {
     }
 
     @AfterEach
-    void stopThread() {
+    void stopThread() throws InterruptedException {
         release.countDown();
         thread.shutdownNow();
+        // The job's last state goes into the store's folder, which is deleted after this.
+        assertThat(thread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -404,14 +416,92 @@ class TrainingJobsTest {
         verify(held).close();
     }
 
+    @Test
+    void everyInstanceSharingTheStoreSeesAJobThroughItsLifeAndCanCancelIt() throws InterruptedException {
+        TrainingJobs jobs = onThread();
+        when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
+            listener.onStage(TrainingStage.TRAINING, "Training up to 80 epochs");
+            running.countDown();
+            while (!cancelled.getAsBoolean()) {
+                Thread.sleep(5);
+            }
+            throw new TrainingCancelledException();
+        }));
+        TrainingJobs other = otherInstance();
+
+        String id = jobs.submit(TrainingRequest.DEFAULTS).id();
+        assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+        TrainingJobView seen = other.find(id).orElseThrow();
+        assertThat(seen.state()).isEqualTo(State.RUNNING);
+        assertThat(seen.stageDetail()).isEqualTo("Training up to 80 epochs");
+        assertThat(seen.settings()).isEqualTo(jobs.find(id).orElseThrow().settings());
+        assertThat(other.recent()).extracting(TrainingJobView::id).containsExactly(id);
+
+        assertThat(other.cancel(id).orElseThrow().cancelRequested()).isTrue();
+        awaitIdle();
+
+        assertThat(jobs.find(id).orElseThrow().state()).isEqualTo(State.CANCELLED);
+        assertThat(other.find(id).orElseThrow().state()).isEqualTo(State.CANCELLED);
+        assertThatExceptionOfType(TrainingJobConflictException.class).isThrownBy(() -> other.cancel(id));
+        assertThat(other.find("no-such-job")).isEmpty();
+    }
+
+    @Test
+    void aJobWhoseInstanceDiedFailsWhenItsLockIsTakenOver() {
+        // The dead instance's job, as it last wrote it: running.
+        SharedJobs dead = new SharedJobs(store);
+        TrainingJob orphan = new TrainingJob(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, dead::publish);
+        orphan.start();
+        when(held.takenOverFrom()).thenReturn(Optional.of(orphan.id()));
+        when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
+
+        TrainingJobs jobs = inline();
+        assertThat(jobs.find(orphan.id()).orElseThrow().state()).isEqualTo(State.RUNNING);
+        jobs.submit(TrainingRequest.DEFAULTS);
+
+        TrainingJobView lost = otherInstance().find(orphan.id()).orElseThrow();
+        assertThat(lost.state()).isEqualTo(State.FAILED);
+        assertThat(lost.error()).startsWith("instance lost");
+        assertThat(lost.finishedAt()).isNotNull();
+        assertThat(jobs.recent()).hasSize(2);
+    }
+
+    @Test
+    void aJobRefusedAtShutdownIsCancelledForTheOtherInstancesToo() {
+        TrainingJobs jobs = onThread();
+        thread.shutdown();
+
+        assertThatExceptionOfType(RejectedExecutionException.class)
+                .isThrownBy(() -> jobs.submit(TrainingRequest.DEFAULTS));
+
+        assertThat(otherInstance().recent())
+                .singleElement()
+                .extracting(TrainingJobView::state)
+                .isEqualTo(State.CANCELLED);
+        verify(held).close();
+    }
+
     /** Jobs that run to the end inside {@code submit}. */
     private TrainingJobs inline() {
         return new TrainingJobs(
-                pipeline, LFW, promotion, locks, events, meters, new ExecutorServiceAdapter(new SyncTaskExecutor()));
+                pipeline,
+                LFW,
+                promotion,
+                locks,
+                events,
+                meters,
+                new SharedJobs(store),
+                new ExecutorServiceAdapter(new SyncTaskExecutor()));
     }
 
     private TrainingJobs onThread() {
-        return new TrainingJobs(pipeline, LFW, promotion, locks, events, meters, thread);
+        return new TrainingJobs(pipeline, LFW, promotion, locks, events, meters, new SharedJobs(store), thread);
+    }
+
+    /** Another instance sharing the store, which runs no job. */
+    private TrainingJobs otherInstance() {
+        return new TrainingJobs(
+                pipeline, LFW, promotion, locks, events, new SimpleMeterRegistry(), new SharedJobs(store), thread);
     }
 
     private void awaitIdle() throws InterruptedException {

@@ -69,6 +69,7 @@ class TrainingLockTest {
         lease.close();
         assertThat(b.holder()).isEmpty();
         try (TrainingLock.Lease second = b.acquire("job-2")) {
+            assertThat(second.takenOverFrom()).isEmpty();
             assertThat(a.holder()).hasValueSatisfying(h -> assertThat(h.owner()).isEqualTo("b"));
         }
     }
@@ -92,6 +93,8 @@ class TrainingLockTest {
         assertThat(lease.heartbeat()).isFalse();
         lease.close();
         assertThat(taken.isHeld()).isTrue();
+        assertThat(taken.takenOverFrom())
+                .hasValueSatisfying(h -> assertThat(h.jobId()).isEqualTo("job-1"));
         assertThat(a.holder()).hasValueSatisfying(h -> assertThat(h.jobId()).isEqualTo("job-2"));
         assertThat(a.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
     }

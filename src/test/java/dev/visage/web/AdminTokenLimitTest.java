@@ -14,7 +14,10 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** Wrong admin tokens are logged without the token and, past the limit, refused per address with 429. */
+/**
+ * Wrong admin tokens are logged without the token and, past the limit, refused per address with 429; behind a
+ * proxy, per client address that the proxy forwards.
+ */
 @SyntheticService
 @ExtendWith(OutputCaptureExtension.class)
 class AdminTokenLimitTest {
@@ -50,13 +53,33 @@ class AdminTokenLimitTest {
         assertThat(output.getAll()).doesNotContain(GUESS).doesNotContain(SyntheticService.ADMIN_TOKEN);
     }
 
+    @Test
+    void behindAProxyTheForwardedClientIsCountedNotTheProxy(CapturedOutput output) throws Exception {
+        // 127.0.0.1 is a private address, so the service takes it for a proxy and believes its X-Forwarded-For.
+        String guesser = "203.0.113.7";
+        String admin = "198.51.100.9";
+        for (int i = 1; i <= 5; i++) {
+            assertThat(train(GUESS + i, guesser).statusCode()).isEqualTo(401);
+        }
+        assertThat(train(SyntheticService.ADMIN_TOKEN, guesser).statusCode()).isEqualTo(429);
+        assertThat(train(SyntheticService.ADMIN_TOKEN, admin).statusCode()).isEqualTo(200);
+        assertThat(output.getAll().lines().filter(line -> line.contains("Wrong admin token from " + guesser)))
+                .hasSize(5);
+    }
+
     private HttpResponse<String> train(String token) throws Exception {
+        return http.send(request(token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> train(String token, String forwardedFor) throws Exception {
         return http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/train"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + token)
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                request(token).header("X-Forwarded-For", forwardedFor).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String token) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/train"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .GET();
     }
 }

@@ -21,15 +21,15 @@ final class Housekeeping {
 
     private Housekeeping() {}
 
-    /** The version folders, oldest first: every folder whose name does not start with a dot. */
+    /** The version folders, oldest first: every folder but the training jobs' and those whose name starts with a dot. */
     static List<String> versions(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(root)) {
-            return entries.filter(p ->
-                            Files.isDirectory(p) && !p.getFileName().toString().startsWith("."))
+            return entries.filter(Files::isDirectory)
                     .map(p -> p.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && !name.equals(JobFiles.FOLDER))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.visage.system;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,7 +33,8 @@ public final class Folders {
 
     /**
      * Deletes a file or folder tree, if present. Used to clean up staging folders, so a failure is only logged:
-     * it must not hide the error that made the clean-up necessary.
+     * it must not hide the error that made the clean-up necessary. Another instance sharing the store may delete
+     * the same tree at the same time (a walk then meets vanished files): that too is only logged.
      */
     public static void deleteRecursively(Path path) {
         if (path == null || Files.notExists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -42,7 +44,7 @@ public final class Folders {
             for (Path file : tree.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             log.warn("Cannot delete {}: {}", path, e.toString());
         }
     }

@@ -36,6 +36,15 @@ class JobFilesTest {
     }
 
     @Test
+    void theJobsFolderIsNoModelVersion() {
+        ModelStore store = new ModelStore(root, 3);
+        new JobFiles(store, 5).write(UUID.randomUUID().toString(), new Job("a", "RUNNING", Instant.EPOCH));
+
+        assertThat(root.resolve("jobs")).isDirectory();
+        assertThat(store.versions()).isEmpty();
+    }
+
+    @Test
     void keepsTheNewestAndDropsTheRest() throws Exception {
         JobFiles files = new JobFiles(new ModelStore(root, 3), 3);
         String[] ids = IntStream.range(0, 5)

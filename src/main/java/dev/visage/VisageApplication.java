@@ -1,6 +1,7 @@
 package dev.visage;
 
 import dev.visage.system.DjlEnvironment;
+import dev.visage.system.NativeAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -33,6 +34,7 @@ public class VisageApplication {
             System.out.print(usage());
             return;
         }
+        NativeAllocator.relaunchWithSettings();
         DjlEnvironment.configure();
         if (command.equals(TRAIN_COMMAND) || command.equals(IDENTIFY_COMMAND)) {
             PrintStream out = System.out;

@@ -3,7 +3,15 @@ package dev.visage.system;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,13 +21,12 @@ import org.slf4j.LoggerFactory;
  * <p>With glibc's defaults each multi-megabyte activation came from memory that was given back to the kernel
  * when freed, so every step faulted its activations in again and training spent much of its time in the kernel
  * (docs/benchmarks.md has the figures). A fixed mmap threshold above the largest activation, a high trim
- * threshold and one malloc arena end that. Set through {@code mallopt} at start-up, so it holds however Visage
- * is launched. The arena limit
- * binds only arenas made after that, and the JVM's threads have theirs already, so the first epochs can still
- * fault: the Docker image also sets {@code MALLOC_ARENA_MAX} from the start. A {@code MALLOC_*} environment
- * variable wins over the value here.
+ * threshold and one malloc arena end that. The arena limit binds only arenas made after it is set, and the JVM's
+ * threads have theirs before {@code main} runs, so set in-process it came too late in some runs: {@link
+ * #relaunchWithSettings()} gives the process the {@code MALLOC_*} variables from its start, however Visage is
+ * launched. A {@code MALLOC_*} variable already in the environment wins over the value here.
  */
-final class NativeAllocator {
+public final class NativeAllocator {
 
     private static final Logger log = LoggerFactory.getLogger(NativeAllocator.class);
 
@@ -41,7 +48,14 @@ final class NativeAllocator {
     }
 
     private interface C extends Library {
+        int F_SETFD = 2;
+        int FD_CLOEXEC = 1;
+
         int mallopt(int parameter, int value);
+
+        int fcntl(int descriptor, int command, int argument);
+
+        int execve(String path, String[] arguments, String[] environment);
     }
 
     private static final AtomicBoolean configured = new AtomicBoolean();
@@ -56,6 +70,62 @@ final class NativeAllocator {
             }
         }
         return true;
+    }
+
+    /**
+     * On Linux, when the environment lacks any of the settings, replaces this process by the same command line with
+     * them added to its environment ({@code execve}: the same process id, standard streams and arguments; every
+     * other open file is closed, so ports the JVM opened before {@code main} are free again). Call it first thing in
+     * {@code main}: the JVM starts again, which costs its start-up time once. Returns only where no relaunch is
+     * needed or possible; {@link #configure()} then sets what it can in-process.
+     */
+    public static void relaunchWithSettings() {
+        if (allFromEnvironment() || !Platform.isLinux()) {
+            return;
+        }
+        try {
+            List<String> commandLine = commandLine();
+            String program = Files.readSymbolicLink(Path.of("/proc/self/exe")).toString();
+            C c = Native.load("c", C.class);
+            closeOnExec(c);
+            c.execve(program, commandLine.toArray(String[]::new), environmentWithSettings());
+            log.warn(
+                    "Cannot relaunch with the allocator settings (errno {}); training may run slower",
+                    Native.getLastError());
+        } catch (IOException | LinkageError e) {
+            log.warn("Cannot relaunch with the allocator settings ({}); training may run slower", e.toString());
+        }
+    }
+
+    /** This process's arguments as the kernel keeps them, the program name first. */
+    private static List<String> commandLine() throws IOException {
+        byte[] bytes = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        // JNA encodes the arguments back in its default encoding: decode them in that one.
+        Charset encoding = Charset.forName(Native.getDefaultStringEncoding());
+        String text = new String(bytes, 0, Math.max(0, bytes.length - 1), encoding);
+        return List.of(text.split(String.valueOf((char) 0), -1));
+    }
+
+    private static String[] environmentWithSettings() {
+        Map<String, String> environment = new TreeMap<>(System.getenv());
+        for (Option option : Option.values()) {
+            environment.putIfAbsent(option.environmentVariable, String.valueOf(option.value));
+        }
+        return environment.entrySet().stream()
+                .map(variable -> variable.getKey() + "=" + variable.getValue())
+                .toArray(String[]::new);
+    }
+
+    /** Marks every open file but the standard streams to be closed by execve. */
+    private static void closeOnExec(C c) throws IOException {
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                int number = Integer.parseInt(descriptor.getFileName().toString());
+                if (number > 2) {
+                    c.fcntl(number, C.F_SETFD, C.FD_CLOEXEC);
+                }
+            }
+        }
     }
 
     /**

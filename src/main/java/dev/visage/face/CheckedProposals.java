@@ -20,10 +20,25 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
  */
 final class CheckedProposals {
 
-    /** The proposal cascade scans a copy reduced until the smallest face searched is this many of its windows... */
-    private static final double PROPOSAL_SMALLEST_FACE = 1.25;
-    /** ... at this step between window sizes, keeping every box that one window found. */
-    private static final double PROPOSAL_SCALE_FACTOR = 1.2;
+    /**
+     * How the proposal cascade scans: on a copy reduced until the smallest face searched is {@code smallestFace} of
+     * its windows, at {@code scaleFactor} between window sizes, keeping every box that one window found.
+     */
+    record Pass(double smallestFace, double scaleFactor) {
+
+        /** The first scan of every photo. */
+        static final Pass FIRST = new Pass(1.25, 1.2);
+
+        /**
+         * The retry of a photo where the first found nothing: other window sizes, at the given step, on a coarser
+         * copy. On the detection report's scenes it found as many faces as the main cascade scanning the whole copy
+         * again, at a third of its time on faceless photos (docs/detection-report.md).
+         */
+        static Pass retry(double scaleFactor) {
+            return new Pass(0.8, scaleFactor);
+        }
+    }
+
     /** Proposal boxes are checked for faces of 1/1.3 to 1.3 times their side... */
     private static final double PROPOSAL_SIZE_RANGE = 1.3;
     /** ... within this fraction of the largest of those sides around the proposal... */
@@ -42,11 +57,13 @@ final class CheckedProposals {
             CascadeClassifier classifier,
             Mat grey,
             int minSide,
-            int neighbours) {
-        double reduction = Math.max(1.0, minSide / (PROPOSAL_SMALLEST_FACE * window));
+            int neighbours,
+            Pass pass) {
+        double reduction = Math.max(1.0, minSide / (pass.smallestFace() * window));
         List<Rect> boxes = new ArrayList<>();
         List<Integer> votes = new ArrayList<>();
-        for (Rect proposal : proposals(proposer, window, grey, reduction).get()) {
+        for (Rect proposal :
+                proposals(proposer, window, grey, reduction, pass.scaleFactor()).get()) {
             double side = Math.max(proposal.width(), proposal.height()) * reduction;
             int margin = (int) Math.round(side * PROPOSAL_MARGIN * PROPOSAL_SIZE_RANGE);
             int left = Math.max(0, (int) (proposal.x() * reduction) - margin);
@@ -75,7 +92,8 @@ final class CheckedProposals {
     }
 
     /** The proposal cascade's boxes on a copy of {@code grey} reduced by {@code reduction}, in the copy's pixels. */
-    private static RectVector proposals(CascadeClassifier proposer, int window, Mat grey, double reduction) {
+    private static RectVector proposals(
+            CascadeClassifier proposer, int window, Mat grey, double reduction, double scaleFactor) {
         Mat reduced = grey;
         if (reduction > 1) {
             reduced = new Mat();
@@ -83,8 +101,7 @@ final class CheckedProposals {
             resize(grey, reduced, size, 0, 0, INTER_AREA);
         }
         RectVector proposals = new RectVector();
-        proposer.detectMultiScale(
-                reduced, proposals, PROPOSAL_SCALE_FACTOR, 1, 0, new Size(window, window), new Size());
+        proposer.detectMultiScale(reduced, proposals, scaleFactor, 1, 0, new Size(window, window), new Size());
         return proposals;
     }
 

@@ -10,9 +10,10 @@ import java.util.Objects;
  *     scanning the whole photo with {@code cascade}; {@code null}: {@code cascade} scans the whole photo
  * @param detectionSide longest side of the reduced copy the cascade scans; smaller photos are not enlarged
  * @param scaleFactor step between the scanned window sizes (above 1; larger is faster and coarser)
- * @param retryScaleFactor the step of a second, finer scan of the whole photo with {@code cascade} when the first
- *     finds no face (0: none); it finds faces that fall between the first scan's window sizes or that the proposals
- *     missed, at the cost of a second scan of faceless photos
+ * @param retryScaleFactor the step of a second scan when the first finds no face (0: none): with a proposal
+ *     cascade, its proposals again at this step on a coarser copy, checked as in the first scan; without one,
+ *     {@code cascade} over the whole photo at this finer step. It finds faces that fall between the first scan's
+ *     window sizes or that its proposals missed, at the cost of a second scan of faceless photos
  * @param minNeighbors fewest raw windows that must agree on a face (higher drops weak boxes)
  * @param minFaceSize smallest face side searched for and reported, in pixels of the original photo
  * @param minWindow smallest window side scanned, in pixels of the reduced copy (never below the cascade's

@@ -23,7 +23,7 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
  * histogram equalised), so its work is bounded whatever the photo's resolution; boxes are mapped back to the
  * photo's own pixels, so the face can be cropped at full resolution. Boxes come with the cascade's vote count,
  * those with fewer than {@link DetectorSettings#minNeighbors} neighbours are dropped, and the rest are sorted largest
- * first. When a scan finds nothing, a second one with the finer {@link DetectorSettings#retryScaleFactor} looks at
+ * first. When a scan finds nothing, a second one at the {@link DetectorSettings#retryScaleFactor} step looks at
  * the window sizes the first stepped over.
  *
  * <p>With a {@link DetectorSettings#proposalCascade}, the first scan is in two stages: the proposal cascade (LBP
@@ -104,10 +104,9 @@ public final class FaceDetector implements AutoCloseable {
             }
             Scan scan = proposers == null
                     ? scan(classifier, grey, settings.scaleFactor(), minSide, 0, settings.minNeighbors())
-                    : CheckedProposals.scan(
-                            proposer, proposers.windowSide(), classifier, grey, minSide, settings.minNeighbors());
+                    : checkedProposals(proposer, classifier, grey, minSide, CheckedProposals.Pass.FIRST);
             if (scan.boxes().empty() && settings.retryScaleFactor() > 0) {
-                scan = scan(classifier, grey, settings.retryScaleFactor(), minSide, 0, settings.minNeighbors());
+                scan = retry(proposer, classifier, grey, minSide);
             }
             return inPhotoPixels(scan, image.cols(), image.rows(), toOriginalX, toOriginalY);
         } finally {
@@ -116,6 +115,24 @@ public final class FaceDetector implements AutoCloseable {
                 proposers.giveBack(proposer);
             }
         }
+    }
+
+    /** The second scan of a photo where the first found nothing. */
+    private Scan retry(CascadeClassifier proposer, CascadeClassifier classifier, Mat grey, int minSide) {
+        return proposers == null
+                ? scan(classifier, grey, settings.retryScaleFactor(), minSide, 0, settings.minNeighbors())
+                : checkedProposals(
+                        proposer, classifier, grey, minSide, CheckedProposals.Pass.retry(settings.retryScaleFactor()));
+    }
+
+    private Scan checkedProposals(
+            CascadeClassifier proposer,
+            CascadeClassifier classifier,
+            Mat grey,
+            int minSide,
+            CheckedProposals.Pass pass) {
+        return CheckedProposals.scan(
+                proposer, proposers.windowSide(), classifier, grey, minSide, settings.minNeighbors(), pass);
     }
 
     /** The cascade's boxes and each one's number of agreeing windows. */

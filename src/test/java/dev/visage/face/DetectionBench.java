@@ -72,6 +72,8 @@ public final class DetectionBench {
     private static final int LFW_PHOTOS = Integer.getInteger("bench.lfw", 40);
     private static final int PASSES = Integer.getInteger("bench.passes", 1);
     private static final String PROPOSALS = CASCADES.get(System.getProperty("bench.proposals", "lbp"));
+    private static final double RETRY_SCALE_FACTOR = Double.parseDouble(System.getProperty(
+            "bench.retry", String.valueOf(TestDetectorSettings.defaults().retryScaleFactor())));
 
     private DetectionBench() {}
 
@@ -136,6 +138,7 @@ public final class DetectionBench {
                 .proposalCascade(PROPOSALS)
                 .detectionSide(side)
                 .scaleFactor(scale)
+                .retryScaleFactor(RETRY_SCALE_FACTOR)
                 .minNeighbors(neighbours)
                 .minWindow(min);
     }
@@ -290,7 +293,7 @@ public final class DetectionBench {
         System.out.println("| cascade | side | scale | nb | min face | min window | found | 640x480 | 1600x1200 | "
                 + "IoU | false/scene | false/background | votes true p10/p50 | votes false p50/p90 | LFW found | "
                 + "ms 250 | ms 640x480 | "
-                + "ms 1600x1200 |  (ms: mean CPU time of the calling thread (median wall time), fastest of "
+                + "ms 1600x1200 | ms no face 640x480 | ms no face 1600x1200 |  (ms: mean CPU time of the calling thread (median wall time), fastest of "
                 + PASSES + " passes)");
         for (int side : sides) {
             for (double scale : scales) {
@@ -332,15 +335,19 @@ public final class DetectionBench {
                                                     boxErrors));
                                 }
                                 boxError(settings, boxErrors);
-                                int emptyBoxes = photos.empty().stream()
-                                        .mapToInt(p -> detector.detect(p).size())
-                                        .sum();
+                                int emptyBoxes = 0;
+                                long[] emptyNanos = new long[2];
+                                for (Mat empty : photos.empty()) {
+                                    long start = THREADS.getCurrentThreadCpuTime();
+                                    emptyBoxes += detector.detect(empty).size();
+                                    emptyNanos[empty.cols() > 640 ? 1 : 0] += THREADS.getCurrentThreadCpuTime() - start;
+                                }
                                 int faces = small.faces + large.faces;
                                 int found = small.found + large.found;
                                 System.out.printf(
                                         Locale.ROOT,
                                         "| %s | %d | %.2f | %d | %d | %d | %.1f%% | %.1f%% | "
-                                                + "%.1f%% | %.2f | %.2f | %.2f | %s | %s | %.1f%% | %s | %s | %s |%n",
+                                                + "%.1f%% | %.2f | %.2f | %.2f | %s | %s | %.1f%% | %s | %s | %s | %.1f | %.1f |%n",
                                         shortName(cascade),
                                         side,
                                         scale,
@@ -358,7 +365,9 @@ public final class DetectionBench {
                                         lfw.foundPercent(),
                                         lfw.millis(),
                                         small.millis(),
-                                        large.millis());
+                                        large.millis(),
+                                        emptyNanos[0] / 1e6 / (photos.empty().size() / 2),
+                                        emptyNanos[1] / 1e6 / (photos.empty().size() / 2));
                             }
                         }
                     }

@@ -1,6 +1,7 @@
 package dev.visage.jobs;
 
 import ai.djl.training.util.ProgressBar;
+import dev.visage.store.ModelStore;
 import dev.visage.system.DjlEnvironment;
 import dev.visage.training.BasePipeline;
 import dev.visage.training.BaseRecipe;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code java -jar visage.jar train [--promote=auto|never|force] [--visage.training.epochs=N ...]}: trains, prints
- * the evaluation and stores the model ({@code train --base}: the face base instead), without a web server, holding the store's training lock like any job. The
+ * the evaluation and stores the model ({@code train --base}: the face base instead; on an empty store that holds
+ * no base, the base first and then the model), without a web server, holding the store's training lock like any job. The
  * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
  * was stored, 1 with the reason on failure (another instance training on the same store, say).
  */
@@ -36,9 +38,16 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
     private final BasePipeline bases;
     private final ModelPromotion promotion;
     private final JobLocks locks;
+    private final ModelStore models;
     private int exitCode;
 
-    TrainCommand(TrainingPipeline pipeline, BasePipeline bases, ModelPromotion promotion, JobLocks locks) {
+    TrainCommand(
+            TrainingPipeline pipeline,
+            BasePipeline bases,
+            ModelPromotion promotion,
+            JobLocks locks,
+            ModelStore models) {
+        this.models = models;
         this.pipeline = pipeline;
         this.bases = bases;
         this.promotion = promotion;
@@ -54,9 +63,12 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     ? PromotionPolicy.parse(String.join("", args.getOptionValues("promote")))
                     : PromotionPolicy.AUTO;
             DjlEnvironment.loadEngine();
-            if (args.containsOption("base")) {
+            boolean baseOnly = args.containsOption("base");
+            if (baseOnly || bases.neededAndPossible() && models.versions().isEmpty()) {
                 trainBase(lockLost::get, start);
-                return;
+                if (baseOnly) {
+                    return;
+                }
             }
             TrainingPipeline.Result result =
                     pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), lockLost::get);
@@ -71,13 +83,7 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     metrics.bestEpoch(),
                     metrics.epochs(),
                     metrics.validationAccuracy());
-            System.out.printf(
-                    Locale.ROOT,
-                    "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
-                    metrics.dataSeconds(),
-                    metrics.trainSeconds(),
-                    metrics.trainImagesPerSecond(),
-                    (System.nanoTime() - start) / 1e9);
+            printTimes(metrics, start);
             System.out.println("Stored model " + result.manifest().version() + ": "
                     + (decision.promoted() ? "now current (" + decision.reason() + ")" : decision.reason()));
         } catch (RuntimeException e) {
@@ -89,7 +95,8 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
 
     /** Trains and stores a face base; it is in use as soon as it is stored. */
     private void trainBase(BooleanSupplier cancelled, long start) {
-        BasePipeline.Result result = bases.run(BaseRecipe.STANDARD, new ConsoleProgress(), cancelled);
+        BasePipeline.Result result =
+                bases.run(BaseRecipe.STANDARD, pipeline.defaultConfig(), new ConsoleProgress(), cancelled);
         TrainingMetrics metrics = result.metrics().training();
         System.out.println();
         System.out.printf(
@@ -103,6 +110,11 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
             System.out.println(
                     "match calibration on unseen people: " + result.metrics().matchCalibration());
         }
+        printTimes(metrics, start);
+        System.out.println("Stored face base " + result.manifest().version());
+    }
+
+    private static void printTimes(TrainingMetrics metrics, long start) {
         System.out.printf(
                 Locale.ROOT,
                 "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
@@ -110,7 +122,6 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                 metrics.trainSeconds(),
                 metrics.trainImagesPerSecond(),
                 (System.nanoTime() - start) / 1e9);
-        System.out.println("Stored face base " + result.manifest().version());
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
 import dev.visage.dataset.LfwSource;
 import dev.visage.face.FaceFrame;
-import dev.visage.network.NetworkProperties;
 import dev.visage.store.BaseStore;
 import dev.visage.store.BaseStoredEvent;
 import dev.visage.store.ModelManifest;
@@ -20,6 +19,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -30,6 +31,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class BasePipeline {
+
+    private static final Logger log = LoggerFactory.getLogger(BasePipeline.class);
 
     /** Photos of each calibration person enrolled as their prototype; the others are tested against it. */
     static final int ENROLLED_PER_PERSON = 5;
@@ -42,31 +45,29 @@ public class BasePipeline {
 
     private final LfwSource lfw;
     private final BaseStore store;
-    private final TrainingProperties training;
-    private final NetworkProperties network;
     private final ApplicationEventPublisher events;
+    private final TrainingProperties training;
 
-    BasePipeline(
-            LfwSource lfw,
-            BaseStore store,
-            TrainingProperties training,
-            NetworkProperties network,
-            ApplicationEventPublisher events) {
+    BasePipeline(LfwSource lfw, BaseStore store, TrainingProperties training, ApplicationEventPublisher events) {
+        this.training = training;
         this.events = events;
         this.lfw = lfw;
         this.store = store;
-        this.training = training;
-        this.network = network;
     }
 
-    /** Trains, calibrates and stores a new base; it is in use (the newest) as soon as it is stored. */
-    public Result run(BaseRecipe recipe, TrainingObserver listener, BooleanSupplier cancelled) {
+    /**
+     * Trains, calibrates and stores a new base; it is in use (the newest) as soon as it is stored.
+     *
+     * @param modelDefaults the models' run, whose people the base leaves out and whose seed, crop, batch size and
+     *     augmentation it trains with
+     */
+    public Result run(
+            BaseRecipe recipe, TrainingConfig modelDefaults, TrainingObserver listener, BooleanSupplier cancelled) {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = lfw.folder();
         LfwCatalog catalog = LfwCatalog.scan(folder);
-        TrainingConfig defaults = training.toConfig(network.toConfig());
-        BaseSplit split = BaseSplit.of(catalog, catalog.select(defaults.people()));
-        TrainingConfig config = recipe.toConfig(defaults, split.people());
+        BaseSplit split = BaseSplit.of(catalog, catalog.select(modelDefaults.people()));
+        TrainingConfig config = recipe.toConfig(modelDefaults, split.people());
         try (TrainedModel trained = new FaceTrainer(config, listener, cancelled).train(folder)) {
             if (cancelled.getAsBoolean()) {
                 throw new TrainingCancelledException();
@@ -87,6 +88,24 @@ public class BasePipeline {
             return new Result(manifest, metrics);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether setting up a fresh store trains a base first: none is stored yet, and the LFW folder is on disk and
+     * holds enough people outside the models' for one (a small test folder does not).
+     */
+    public boolean neededAndPossible() {
+        if (store.newest().isPresent()) {
+            return false;
+        }
+        try {
+            LfwCatalog catalog = LfwCatalog.scan(lfw.folder());
+            BaseSplit.of(catalog, catalog.select(training.people()));
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("No face base is trained first: {}", e.getMessage());
+            return false;
         }
     }
 

@@ -42,7 +42,9 @@ class JobWork {
     void run(TrainingJob job, JobLocks.Held lock, BooleanSupplier cancelled) {
         if (job.kind() == TrainingKind.BASE) {
             TrainingConfig config = job.config();
-            BaseRecipe recipe = new BaseRecipe(BaseRecipe.STANDARD.network(), config.epochs(), config.learningRate());
+            BaseRecipe standard = BaseRecipe.STANDARD;
+            BaseRecipe recipe =
+                    new BaseRecipe(standard.network(), standard.imageSize(), config.epochs(), config.learningRate());
             BasePipeline.Result result = bases.run(recipe, config, job, cancelled);
             job.succeeded(
                     result.manifest().version(),

@@ -2,6 +2,7 @@ package dev.visage.training;
 
 import dev.visage.dataset.OutsiderSample;
 import dev.visage.dataset.PeopleSelection;
+import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
 import java.util.List;
 
@@ -11,14 +12,15 @@ import java.util.List;
  * ({@code visage.training.*}).
  *
  * @param network the base's network, of the product's family; its hidden layer gives the face features
+ * @param imageSize side of its input, the models' crop scaled to it
  * @param epochs passes over the base people's training images
  * @param learningRate peak AdamW learning rate
  */
-public record BaseRecipe(NetworkConfig network, int epochs, float learningRate) {
+public record BaseRecipe(NetworkConfig network, int imageSize, int epochs, float learningRate) {
 
     /** The measured default (the report of issue #28 has the runs). */
     public static final BaseRecipe STANDARD =
-            new BaseRecipe(new NetworkConfig(List.of(16, 32, 64), 256, 0.3f, false), 12, 0.003f);
+            new BaseRecipe(new NetworkConfig(List.of(16, 32, 64), 256, 0.3f, true), 32, 15, 0.003f);
 
     public BaseRecipe {
         if (epochs < 1 || epochs > TrainingProperties.MAX_EPOCHS) {
@@ -29,11 +31,6 @@ public record BaseRecipe(NetworkConfig network, int epochs, float learningRate) 
         }
     }
 
-    /** The same recipe for {@code count} epochs. */
-    public BaseRecipe withEpochs(int count) {
-        return new BaseRecipe(network, count, learningRate);
-    }
-
     /**
      * The run that trains a base on {@code people} (classes in that order), from the models' defaults: plain
      * softmax over the base people, no outsiders (the base's held-out people are never shown).
@@ -42,7 +39,7 @@ public record BaseRecipe(NetworkConfig network, int epochs, float learningRate) 
         return new TrainingConfig(
                 PeopleSelection.named(people),
                 modelDefaults.seed(),
-                modelDefaults.crop(),
+                FaceCrop.of(modelDefaults.crop().cropSize(), imageSize),
                 network,
                 epochs,
                 modelDefaults.batchSize(),

@@ -43,8 +43,12 @@ class JobWork {
         if (job.kind() == TrainingKind.BASE) {
             TrainingConfig config = job.config();
             BaseRecipe standard = BaseRecipe.STANDARD;
-            BaseRecipe recipe =
-                    new BaseRecipe(standard.network(), standard.imageSize(), config.epochs(), config.learningRate());
+            BaseRecipe recipe = new BaseRecipe(
+                    standard.network(),
+                    standard.imageSize(),
+                    standard.augmentation(),
+                    config.epochs(),
+                    config.learningRate());
             BasePipeline.Result result = bases.run(recipe, config, job, cancelled);
             job.succeeded(
                     result.manifest().version(),

@@ -123,11 +123,11 @@ public record TrainingRequest(
         return promote == null ? PromotionPolicy.AUTO : promote;
     }
 
-    /** {@code defaults} with this request's overrides applied. */
+    /** {@code defaults} with this request's overrides applied; a base's epochs and learning rate are its recipe's. */
     TrainingConfig applyTo(TrainingConfig defaults) {
-        int runEpochs = epochs != null
-                ? epochs
-                : kindOrModel() == TrainingKind.BASE ? BaseRecipe.STANDARD.epochs() : defaults.epochs();
+        boolean base = kindOrModel() == TrainingKind.BASE;
+        int runEpochs = epochs != null ? epochs : base ? BaseRecipe.STANDARD.epochs() : defaults.epochs();
+        float defaultRate = base ? BaseRecipe.STANDARD.learningRate() : defaults.learningRate();
         return new TrainingConfig(
                 people == null ? defaults.people() : people.toSelection(),
                 seed == null ? defaults.seed() : seed,
@@ -135,7 +135,7 @@ public record TrainingRequest(
                 defaults.network(),
                 runEpochs,
                 batchSize == null ? defaults.batchSize() : batchSize,
-                learningRate == null ? defaults.learningRate() : learningRate,
+                learningRate == null ? defaultRate : learningRate,
                 defaults.weightDecay(),
                 defaults.warmupEpochs(),
                 defaults.labelSmoothing(),

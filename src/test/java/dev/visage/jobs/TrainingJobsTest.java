@@ -131,6 +131,7 @@ class TrainingJobsTest {
         assertThat(job.state()).isEqualTo(State.SUCCEEDED);
         assertThat(job.settings().kind()).isEqualTo(TrainingKind.BASE);
         assertThat(job.settings().epochs()).isEqualTo(BaseRecipe.STANDARD.epochs());
+        assertThat(job.settings().learningRate()).isEqualTo(BaseRecipe.STANDARD.learningRate());
         assertThat(job.result().modelVersion()).isEqualTo(MANIFEST.version());
         assertThat(job.result().promoted()).isFalse();
         verify(bases).run(eq(BaseRecipe.STANDARD), any(), any(), any());

@@ -3,9 +3,11 @@ package dev.visage.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.visage.training.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,25 @@ class BaseStoreTest {
         assertThatThrownBy(() -> bases.load(stored.version()))
                 .isInstanceOf(ModelRefusedException.class)
                 .hasMessageContaining("SHA-256");
+    }
+
+    @Test
+    void aModelRecordsTheBaseItCameFromInItsManifest() {
+        ModelStore models = new ModelStore(root, 3);
+        ModelManifest base = StoreTestModels.storeBase(new BaseStore(root, 3), 1);
+        TrainedModel trained = StoreTestModels.trained();
+        ModelManifest fromScratch = StoreTestModels.storeCandidate(models);
+
+        ModelManifest fromBase = models.saveCandidate(
+                trained.model(),
+                trained.manifest(Instant.parse("2025-08-01T00:00:00Z"), null).withBase(base.version()),
+                trained.metrics(),
+                trained.split(),
+                trained.probes());
+
+        assertThat(models.manifest(fromBase.version()).base()).isEqualTo(base.version());
+        assertThat(models.manifest(fromScratch.version()).base()).isNull();
+        assertThat(models.manifest(fromScratch.version()).matchThreshold()).isNull();
     }
 
     @Test

@@ -30,7 +30,7 @@ public record BaseRecipe(
 
     /** The measured default (the report of issue #28 has the runs). */
     public static final BaseRecipe STANDARD =
-            new BaseRecipe(new NetworkConfig(List.of(16, 32, 64), 256, 0, true), 32, LIGHT, 10, 0.005f);
+            new BaseRecipe(new NetworkConfig(List.of(16, 32, 64), 256, 0, true), 32, LIGHT, 25, 0.005f);
 
     public BaseRecipe {
         if (epochs < 1 || epochs > TrainingProperties.MAX_EPOCHS) {

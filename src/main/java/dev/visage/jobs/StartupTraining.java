@@ -3,6 +3,7 @@ package dev.visage.jobs;
 import dev.visage.store.ModelStore;
 import dev.visage.store.TrainingLock;
 import dev.visage.store.TrainingLockedException;
+import dev.visage.training.BasePipeline;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -18,7 +19,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gives a fresh service something to serve: once it is ready, and if {@code visage.train-on-startup} is on and
- * the store is empty (no version at all), it starts a training job with the defaults. Should LFW be neither on
+ * the store is empty (no version at all), it starts a training job with the defaults; when the store holds no face
+ * base either (and LFW has the people for one), a base job first, then the model job once the base job ended. Should LFW be neither on
  * disk nor downloadable, the job fails saying so, and {@code GET /model} shows why until a model serves. When
  * several instances share the store, the first to take the store's training lock trains; the others wait, and
  * serve the model once it is promoted (serving follows {@code current}). They try again now and then, so that one
@@ -35,7 +37,11 @@ class StartupTraining {
     private final ModelStore store;
     private final TrainingJobs jobs;
     private final Duration retryEvery;
+    private final BasePipeline bases;
     private volatile boolean waiting;
+    /** Whether this start-up submitted a base job: the model job follows it, whatever became of the base. */
+    private volatile boolean baseSubmitted;
+
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "startup-training");
         thread.setDaemon(true);
@@ -43,11 +49,22 @@ class StartupTraining {
     });
 
     @Autowired
-    StartupTraining(StartupTrainingProperties properties, ModelStore store, TrainingJobs jobs, TrainingLock lock) {
-        this(properties, store, jobs, lock.heartbeatInterval());
+    StartupTraining(
+            StartupTrainingProperties properties,
+            ModelStore store,
+            TrainingJobs jobs,
+            BasePipeline bases,
+            TrainingLock lock) {
+        this(properties, store, jobs, bases, lock.heartbeatInterval());
     }
 
-    StartupTraining(StartupTrainingProperties properties, ModelStore store, TrainingJobs jobs, Duration retryEvery) {
+    StartupTraining(
+            StartupTrainingProperties properties,
+            ModelStore store,
+            TrainingJobs jobs,
+            BasePipeline bases,
+            Duration retryEvery) {
+        this.bases = bases;
         this.properties = properties;
         this.store = store;
         this.jobs = jobs;
@@ -59,10 +76,24 @@ class StartupTraining {
         if (!properties.trainOnStartup() || !isEmpty()) {
             return;
         }
+        boolean base = !baseSubmitted && bases.neededAndPossible();
         try {
-            TrainingJobView job = jobs.submit(TrainingRequest.DEFAULTS);
-            log.info("No model in {}; training one with the defaults as job {}", store.root(), job.id());
+            TrainingJobView job = jobs.submit(base ? TrainingRequest.BASE : TrainingRequest.DEFAULTS);
+            if (base) {
+                baseSubmitted = true;
+                log.info(
+                        "No model and no face base in {}; training the base first (job {}), then the model",
+                        store.root(),
+                        job.id());
+                retryLater();
+            } else {
+                log.info("No model in {}; training one with the defaults as job {}", store.root(), job.id());
+            }
         } catch (TrainingJobConflictException e) {
+            if (baseSubmitted) {
+                retryLater();
+                return;
+            }
             // A POST /train got in first, between the server's start and this event.
             log.info("No model in {}; a training job is already running", store.root());
         } catch (TrainingLockedException e) {
@@ -75,8 +106,12 @@ class StartupTraining {
                         e.holder().owner(),
                         e.holder().jobId());
             }
-            retries.schedule(this::trainWhenNoModel, retryEvery.toMillis(), TimeUnit.MILLISECONDS);
+            retryLater();
         }
+    }
+
+    private void retryLater() {
+        retries.schedule(this::trainWhenNoModel, retryEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** No current model and no stored version: a candidate that the gate turned down is not retrained for. */

@@ -1,7 +1,10 @@
 package dev.visage.jobs;
 
 import ai.djl.training.util.ProgressBar;
+import dev.visage.store.ModelStore;
 import dev.visage.system.DjlEnvironment;
+import dev.visage.training.BasePipeline;
+import dev.visage.training.BaseRecipe;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingObserver;
@@ -9,6 +12,7 @@ import dev.visage.training.TrainingPipeline;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -19,7 +23,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code java -jar visage.jar train [--promote=auto|never|force] [--visage.training.epochs=N ...]}: trains, prints
- * the evaluation and stores the model, without a web server, holding the store's training lock like any job. The
+ * the evaluation and stores the model ({@code train --base}: the face base instead; on an empty store that holds
+ * no base, the base first and then the model), without a web server, holding the store's training lock like any job. The
  * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
  * was stored, 1 with the reason on failure (another instance training on the same store, say).
  */
@@ -30,12 +35,21 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
 
     private final TrainingPipeline pipeline;
+    private final BasePipeline bases;
     private final ModelPromotion promotion;
     private final JobLocks locks;
+    private final ModelStore models;
     private int exitCode;
 
-    TrainCommand(TrainingPipeline pipeline, ModelPromotion promotion, JobLocks locks) {
+    TrainCommand(
+            TrainingPipeline pipeline,
+            BasePipeline bases,
+            ModelPromotion promotion,
+            JobLocks locks,
+            ModelStore models) {
+        this.models = models;
         this.pipeline = pipeline;
+        this.bases = bases;
         this.promotion = promotion;
         this.locks = locks;
     }
@@ -49,6 +63,13 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     ? PromotionPolicy.parse(String.join("", args.getOptionValues("promote")))
                     : PromotionPolicy.AUTO;
             DjlEnvironment.loadEngine();
+            boolean baseOnly = args.containsOption("base");
+            if (baseOnly || bases.neededAndPossible() && models.versions().isEmpty()) {
+                trainBase(lockLost::get, start);
+                if (baseOnly) {
+                    return;
+                }
+            }
             TrainingPipeline.Result result =
                     pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), lockLost::get);
             ModelPromotion.Decision decision =
@@ -62,13 +83,7 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     metrics.bestEpoch(),
                     metrics.epochs(),
                     metrics.validationAccuracy());
-            System.out.printf(
-                    Locale.ROOT,
-                    "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
-                    metrics.dataSeconds(),
-                    metrics.trainSeconds(),
-                    metrics.trainImagesPerSecond(),
-                    (System.nanoTime() - start) / 1e9);
+            printTimes(metrics, start);
             System.out.println("Stored model " + result.manifest().version() + ": "
                     + (decision.promoted() ? "now current (" + decision.reason() + ")" : decision.reason()));
         } catch (RuntimeException e) {
@@ -76,6 +91,37 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
             System.err.println("Training failed: " + e.getMessage());
             exitCode = 1;
         }
+    }
+
+    /** Trains and stores a face base; it is in use as soon as it is stored. */
+    private void trainBase(BooleanSupplier cancelled, long start) {
+        BasePipeline.Result result =
+                bases.run(BaseRecipe.STANDARD, pipeline.defaultConfig(), new ConsoleProgress(), cancelled);
+        TrainingMetrics metrics = result.metrics().training();
+        System.out.println();
+        System.out.printf(
+                Locale.ROOT,
+                "base: %d people, test accuracy %.4f, best epoch %d of %d%n",
+                result.manifest().people().size(),
+                metrics.testAccuracy(),
+                metrics.bestEpoch(),
+                metrics.epochs());
+        if (result.metrics().matchCalibration() != null) {
+            System.out.println(
+                    "match calibration on unseen people: " + result.metrics().matchCalibration());
+        }
+        printTimes(metrics, start);
+        System.out.println("Stored face base " + result.manifest().version());
+    }
+
+    private static void printTimes(TrainingMetrics metrics, long start) {
+        System.out.printf(
+                Locale.ROOT,
+                "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
+                metrics.dataSeconds(),
+                metrics.trainSeconds(),
+                metrics.trainImagesPerSecond(),
+                (System.nanoTime() - start) / 1e9);
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingObserver;
-import dev.visage.training.TrainingPipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,8 +30,7 @@ final class TrainingJob implements TrainingObserver {
 
     private final String id;
     private final TrainingConfig config;
-    private final LfwVariant variant;
-    private final PromotionPolicy promotion;
+    private final TrainingRequest settings;
     private final Instant submittedAt;
     private final Consumer<TrainingJobView> changes;
     private long changedNanos;
@@ -55,18 +53,17 @@ final class TrainingJob implements TrainingObserver {
     private String error;
     private Result result;
 
-    TrainingJob(
-            TrainingConfig config, LfwVariant variant, PromotionPolicy promotion, Consumer<TrainingJobView> changes) {
+    /** A job running {@code config}, which {@code settings} (every field set) describes. */
+    TrainingJob(TrainingConfig config, TrainingRequest settings, Consumer<TrainingJobView> changes) {
         this.id = UUID.randomUUID().toString();
         this.config = config;
-        this.variant = variant;
-        this.promotion = promotion;
+        this.settings = settings;
         this.submittedAt = Instant.now();
         this.changes = changes;
     }
 
     PromotionPolicy promotion() {
-        return promotion;
+        return settings.promotion();
     }
 
     /** Another instance took the store's training lock: the job stops, as if cancelled, and then fails. */
@@ -84,12 +81,16 @@ final class TrainingJob implements TrainingObserver {
         return id;
     }
 
+    TrainingKind kind() {
+        return settings.kindOrModel();
+    }
+
     TrainingConfig config() {
         return config;
     }
 
     LfwVariant variant() {
-        return variant;
+        return settings.variant();
     }
 
     boolean isCancelRequested() {
@@ -125,10 +126,9 @@ final class TrainingJob implements TrainingObserver {
         return true;
     }
 
-    synchronized void succeeded(TrainingPipeline.Result outcome, ModelPromotion.Decision decision) {
-        TrainingMetrics metrics = outcome.metrics();
+    synchronized void succeeded(String version, TrainingMetrics metrics, ModelPromotion.Decision decision) {
         result = new Result(
-                outcome.manifest().version(),
+                version,
                 metrics.testAccuracy(),
                 metrics.balancedAccuracy(),
                 metrics.macroF1(),
@@ -231,7 +231,7 @@ final class TrainingJob implements TrainingObserver {
                 id,
                 state,
                 cancelRequested,
-                TrainingRequest.of(config, variant, promotion),
+                settings,
                 stage,
                 stageDetail,
                 epoch,

@@ -3,18 +3,15 @@ package dev.visage.jobs;
 import dev.visage.dataset.LfwProperties;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.jobs.TrainingJobView.State;
-import dev.visage.store.ModelPromotedEvent;
 import dev.visage.store.ModelStore;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
-import dev.visage.training.TrainingPipeline;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +19,6 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -30,7 +26,7 @@ import org.springframework.stereotype.Service;
  * {@value #KEPT_JOBS} jobs. A job holds the model store's training lock from submission to its end, so that one
  * job runs at a time among all instances sharing the store. Its model is stored as a candidate, then
  * {@link ModelPromotion} decides whether it goes into service; a promoted model is announced with a
- * {@link ModelPromotedEvent} before the job reports success, so serving has switched to it by the time a job shows
+ * {@link dev.visage.store.ModelPromotedEvent} before the job reports success, so serving has switched to it by the time a job shows
  * SUCCEEDED. Cancelling a job leaves the store and the served model as they were, since the pipeline stores only
  * at its end. Every instance sharing the store sees every job ({@link SharedJobs}), and can cancel it.
  *
@@ -46,11 +42,9 @@ public class TrainingJobs {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
 
-    private final TrainingPipeline pipeline;
+    private final JobWork work;
     private final LfwProperties lfw;
-    private final ModelPromotion promotion;
     private final JobLocks locks;
-    private final ApplicationEventPublisher events;
     private final MeterRegistry meters;
     private final ExecutorService executor;
     private final SharedJobs shared;
@@ -58,44 +52,25 @@ public class TrainingJobs {
     private final Deque<TrainingJob> jobs = new ArrayDeque<>();
 
     @Autowired
-    TrainingJobs(
-            TrainingPipeline pipeline,
-            LfwProperties lfw,
-            ModelPromotion promotion,
-            JobLocks locks,
-            ApplicationEventPublisher events,
-            MeterRegistry meters,
-            ModelStore store) {
-        this(
-                pipeline,
-                lfw,
-                promotion,
-                locks,
-                events,
-                meters,
-                new SharedJobs(store),
-                Executors.newSingleThreadExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "training");
-                    // Never keeps the JVM alive: a job is cancelled on shutdown and leaves nothing half-stored.
-                    thread.setDaemon(true);
-                    return thread;
-                }));
+    TrainingJobs(JobWork work, LfwProperties lfw, JobLocks locks, MeterRegistry meters, ModelStore store) {
+        this(work, lfw, locks, meters, new SharedJobs(store), Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "training");
+            // Never keeps the JVM alive: a job is cancelled on shutdown and leaves nothing half-stored.
+            thread.setDaemon(true);
+            return thread;
+        }));
     }
 
     TrainingJobs(
-            TrainingPipeline pipeline,
+            JobWork work,
             LfwProperties lfw,
-            ModelPromotion promotion,
             JobLocks locks,
-            ApplicationEventPublisher events,
             MeterRegistry meters,
             SharedJobs shared,
             ExecutorService executor) {
-        this.pipeline = pipeline;
+        this.work = work;
         this.lfw = lfw;
-        this.promotion = promotion;
         this.locks = locks;
-        this.events = events;
         this.meters = meters;
         this.executor = executor;
         this.shared = shared;
@@ -112,14 +87,17 @@ public class TrainingJobs {
      * @throws dev.visage.store.TrainingLockedException if another instance sharing the store runs one
      */
     public TrainingJobView submit(TrainingRequest request) {
-        TrainingConfig config = request.applyTo(pipeline.defaultConfig());
+        TrainingConfig config = request.applyTo(work.defaultConfig());
         LfwVariant variant = request.variantOr(lfw.variant());
         synchronized (jobs) {
             TrainingJob latest = jobs.peekFirst();
             if (latest != null && latest.isActive()) {
                 throw TrainingJobConflictException.busy(latest.view());
             }
-            TrainingJob job = new TrainingJob(config, variant, request.promotion(), shared::publish);
+            TrainingJob job = new TrainingJob(
+                    config,
+                    TrainingRequest.of(config, variant, request.promotion(), request.kindOrModel()),
+                    shared::publish);
             JobLocks.Held lock = locks.acquire(
                     job.id(),
                     () -> job.lockLost("another instance took over the "
@@ -194,20 +172,7 @@ public class TrainingJobs {
         }
         log.info("Training job {} started", job.id());
         try {
-            TrainingPipeline.Result result =
-                    pipeline.run(job.config(), job.variant(), job, () -> shared.isCancelRequested(job));
-            String version = result.manifest().version();
-            ModelPromotion.Decision decision = promotion.decide(version, job.promotion(), lock::isHeld);
-            if (decision.promoted()) {
-                events.publishEvent(new ModelPromotedEvent(result.manifest()));
-            }
-            job.succeeded(result, decision);
-            log.info(
-                    "Training job {} stored model {} (test accuracy {}); {}",
-                    job.id(),
-                    version,
-                    String.format(Locale.ROOT, "%.4f", result.metrics().testAccuracy()),
-                    decision.promoted() ? "it is now current" : decision.reason());
+            work.run(job, lock, () -> shared.isCancelRequested(job));
         } catch (TrainingCancelledException e) {
             if (job.lockLostReason() != null) {
                 job.failed(job.lockLostReason());

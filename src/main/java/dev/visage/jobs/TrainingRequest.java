@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.dataset.PeopleSelection;
+import dev.visage.training.BaseRecipe;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingProperties;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -36,6 +37,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * @param variant LFW variant to train on: original, funneled or deepfunneled
  * @param promote what to do with the stored model: {@code auto} (the quality gate decides; the default),
  *        {@code never} (keep it as a candidate) or {@code force} (serve it if it passes its self-test)
+ * @param kind what to train: {@code model} (the default) or {@code base} (the face base, on LFW's people outside the
+ *        models'; {@code epochs}, {@code batchSize}, {@code learningRate} and {@code seed} override its recipe's)
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
 public record TrainingRequest(
@@ -76,19 +79,29 @@ public record TrainingRequest(
                 type = "string",
                 allowableValues = {"auto", "never", "force"},
                 defaultValue = "auto")
-        PromotionPolicy promote) {
+        PromotionPolicy promote,
+
+        @Schema(
+                type = "string",
+                allowableValues = {"model", "base"},
+                defaultValue = "model")
+        TrainingKind kind) {
 
     /** No overrides: train with the configured defaults. */
-    public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null, null);
+    public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null, null, null);
+
+    /** Train a face base with its recipe's defaults. */
+    public static final TrainingRequest BASE =
+            new TrainingRequest(null, null, null, null, null, null, null, TrainingKind.BASE);
 
     /** A request that leaves the promotion to the quality gate. */
     public TrainingRequest(
             People people, Integer epochs, Integer batchSize, Float learningRate, Long seed, LfwVariant variant) {
-        this(people, epochs, batchSize, learningRate, seed, variant, null);
+        this(people, epochs, batchSize, learningRate, seed, variant, null, null);
     }
 
     /** The request that repeats a run: every field set. */
-    static TrainingRequest of(TrainingConfig config, LfwVariant variant, PromotionPolicy promotion) {
+    static TrainingRequest of(TrainingConfig config, LfwVariant variant, PromotionPolicy promotion, TrainingKind kind) {
         return new TrainingRequest(
                 People.of(config.people()),
                 config.epochs(),
@@ -96,7 +109,13 @@ public record TrainingRequest(
                 config.learningRate(),
                 config.seed(),
                 variant,
-                promotion);
+                promotion,
+                kind);
+    }
+
+    /** The requested kind, {@link TrainingKind#MODEL} when none is requested. */
+    TrainingKind kindOrModel() {
+        return kind == null ? TrainingKind.MODEL : kind;
     }
 
     /** The requested promotion, {@link PromotionPolicy#AUTO} when none is requested. */
@@ -104,9 +123,11 @@ public record TrainingRequest(
         return promote == null ? PromotionPolicy.AUTO : promote;
     }
 
-    /** {@code defaults} with this request's overrides applied. */
+    /** {@code defaults} with this request's overrides applied; a base's epochs and learning rate are its recipe's. */
     TrainingConfig applyTo(TrainingConfig defaults) {
-        int runEpochs = epochs == null ? defaults.epochs() : epochs;
+        boolean base = kindOrModel() == TrainingKind.BASE;
+        int runEpochs = epochs != null ? epochs : base ? BaseRecipe.STANDARD.epochs() : defaults.epochs();
+        float defaultRate = base ? BaseRecipe.STANDARD.learningRate() : defaults.learningRate();
         return new TrainingConfig(
                 people == null ? defaults.people() : people.toSelection(),
                 seed == null ? defaults.seed() : seed,
@@ -114,7 +135,7 @@ public record TrainingRequest(
                 defaults.network(),
                 runEpochs,
                 batchSize == null ? defaults.batchSize() : batchSize,
-                learningRate == null ? defaults.learningRate() : learningRate,
+                learningRate == null ? defaultRate : learningRate,
                 defaults.weightDecay(),
                 defaults.warmupEpochs(),
                 defaults.labelSmoothing(),

@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 
 /**
  * In inference, averages the wrapped network's logits on each image and on its mirror image; in training it is the
@@ -18,6 +20,9 @@ import ai.djl.util.PairList;
 final class MirrorAveragingBlock extends AbstractBlock {
 
     private static final byte VERSION = 1;
+
+    /** Keeps an all-zero feature vector (every unit silent) from dividing by zero. */
+    private static final float MIN_NORM = 1e-12f;
 
     private final Block network;
 
@@ -41,6 +46,39 @@ final class MirrorAveragingBlock extends AbstractBlock {
                 network.forward(parameterStore, new NDList(both), false, params).singletonOrThrow();
         return new NDList(
                 logits.get("0:{}", count).add(logits.get("{}:", count)).div(2));
+    }
+
+    /**
+     * The face features of each image, in inference: the wrapped network's hidden fully connected layer's output
+     * (before its ReLU, so that features may point anywhere) on the image and on its mirror image, averaged, then
+     * scaled to unit length.
+     */
+    NDArray features(ParameterStore parameterStore, NDArray images) {
+        long count = images.getShape().get(0);
+        List<Block> layers = network.getChildren().values();
+        NDList activations = new NDList(images.concat(images.flip(3), 0));
+        for (Block layer : layers.subList(0, hiddenLayer(layers) + 1)) {
+            activations = layer.forward(parameterStore, activations, false);
+        }
+        NDArray both = activations.singletonOrThrow();
+        NDArray mean = both.get("0:{}", count).add(both.get("{}:", count));
+        return mean.div(mean.norm(new int[] {1}, true).maximum(MIN_NORM));
+    }
+
+    /** The index of the hidden fully connected layer: the last but one {@link Linear}. */
+    private static int hiddenLayer(List<Block> layers) {
+        int last = -1;
+        int hidden = -1;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Linear) {
+                hidden = last;
+                last = i;
+            }
+        }
+        if (hidden < 0) {
+            throw new IllegalStateException("The network has no hidden fully connected layer");
+        }
+        return hidden;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.visage.serving;
 
 import dev.visage.serving.ModelsView.Status;
+import dev.visage.store.BaseStore;
 import dev.visage.store.Lifecycle;
 import dev.visage.store.ModelConflictException;
 import dev.visage.store.ModelManifest;
@@ -28,8 +29,13 @@ public class ModelVersions {
     private final ModelStore store;
     private final CurrentModel currentModel;
     private final TrainingLock lock;
+    private final BaseStore bases;
+    private final CurrentBase currentBase;
 
-    ModelVersions(ModelStore store, CurrentModel currentModel, TrainingLock lock) {
+    ModelVersions(
+            ModelStore store, CurrentModel currentModel, TrainingLock lock, BaseStore bases, CurrentBase currentBase) {
+        this.bases = bases;
+        this.currentBase = currentBase;
         this.store = store;
         this.currentModel = currentModel;
         this.lock = lock;
@@ -62,7 +68,33 @@ public class ModelVersions {
         ModelsView.TrainingLockView holder = lock.holder()
                 .map(h -> ModelsView.TrainingLockView.of(h, lock.isStale(h)))
                 .orElse(null);
-        return new ModelsView(current, serving, target, holder, versions, events);
+        return new ModelsView(current, serving, target, holder, versions, events, bases());
+    }
+
+    /** The stored face bases, newest first. */
+    private List<ModelsView.BaseVersion> bases() {
+        String inUse = currentBase.version().orElse(null);
+        List<String> newestFirst = new ArrayList<>(bases.versions());
+        Collections.reverse(newestFirst);
+        List<ModelsView.BaseVersion> listed = new ArrayList<>();
+        for (String version : newestFirst) {
+            boolean used = version.equals(inUse);
+            try {
+                ModelManifest manifest = bases.manifest(version);
+                listed.add(new ModelsView.BaseVersion(
+                        version,
+                        ModelsView.BaseVersion.KIND,
+                        used,
+                        manifest.trainedAt(),
+                        manifest.people().size(),
+                        manifest.matchThreshold(),
+                        null));
+            } catch (ModelStoreException e) {
+                listed.add(new ModelsView.BaseVersion(
+                        version, ModelsView.BaseVersion.KIND, used, null, null, null, e.getMessage()));
+            }
+        }
+        return listed;
     }
 
     private ModelsView.Version describe(String version, Status status, boolean serving, String note) {
@@ -79,10 +111,21 @@ public class ModelVersions {
                     metrics.balancedAccuracy(),
                     metrics.macroF1(),
                     metrics.openSet(),
-                    note);
+                    note,
+                    manifest.base());
         } catch (ModelStoreException e) {
             return new ModelsView.Version(
-                    version, status, serving, null, null, null, null, null, null, note != null ? note : e.getMessage());
+                    version,
+                    status,
+                    serving,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    note != null ? note : e.getMessage(),
+                    null);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param trainingLock who holds the store-wide training lock; null when nobody
  * @param versions every stored version, newest first
  * @param events the store's latest changes, newest first
+ * @param bases the stored face bases, newest first
  */
 public record ModelsView(
         String current,
@@ -25,7 +26,32 @@ public record ModelsView(
         String rollbackTarget,
         TrainingLockView trainingLock,
         List<Version> versions,
-        List<Lifecycle.Event> events) {
+        List<Lifecycle.Event> events,
+        List<BaseVersion> bases) {
+
+    /**
+     * One stored face base.
+     *
+     * @param version its name (its folder in the store's {@code bases/})
+     * @param kind always {@code base}
+     * @param inUse whether this instance uses it for face features (the newest that passes its checks)
+     * @param trainedAt when it was trained
+     * @param people how many people it was trained on
+     * @param matchThreshold its calibrated cosine-similarity threshold for enrolled people
+     * @param note why it cannot be read, if so
+     */
+    public record BaseVersion(
+            String version,
+            String kind,
+            boolean inUse,
+            Instant trainedAt,
+            Integer people,
+            Float matchThreshold,
+            String note) {
+
+        /** The kind of every base. */
+        public static final String KIND = "base";
+    }
 
     /**
      * One stored version.
@@ -40,6 +66,7 @@ public record ModelsView(
      * @param macroF1 mean per-person F1 on its test part
      * @param openSet its open-set figures, when measured
      * @param note why it was rejected, or why this instance refused to serve it
+     * @param base the face base it started from; null when trained from scratch
      */
     public record Version(
             String version,
@@ -51,7 +78,8 @@ public record ModelsView(
             Double balancedAccuracy,
             Double macroF1,
             OpenSetMetrics openSet,
-            String note) {}
+            String note,
+            String base) {}
 
     /** What a version is to the store; in JSON, the lower-case name. */
     public enum Status {

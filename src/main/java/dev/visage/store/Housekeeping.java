@@ -21,7 +21,10 @@ final class Housekeeping {
 
     private Housekeeping() {}
 
-    /** The version folders, oldest first: every folder but the training jobs' and those whose name starts with a dot. */
+    /**
+     * The version folders, oldest first: every folder but the training jobs', the bases' and those whose name
+     * starts with a dot.
+     */
     static List<String> versions(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
@@ -29,7 +32,8 @@ final class Housekeeping {
         try (Stream<Path> entries = Files.list(root)) {
             return entries.filter(Files::isDirectory)
                     .map(p -> p.getFileName().toString())
-                    .filter(name -> !name.startsWith(".") && !name.equals(JobFiles.FOLDER))
+                    .filter(name ->
+                            !name.startsWith(".") && !name.equals(JobFiles.FOLDER) && !name.equals(BaseStore.FOLDER))
                     .sorted()
                     .toList();
         } catch (IOException e) {

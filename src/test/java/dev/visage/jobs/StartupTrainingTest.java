@@ -13,6 +13,7 @@ import dev.visage.store.LockHolder;
 import dev.visage.store.ModelStore;
 import dev.visage.store.TrainingLock;
 import dev.visage.store.TrainingLockedException;
+import dev.visage.training.BasePipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ class StartupTrainingTest {
 
     private final ModelStore store = mock(ModelStore.class);
     private final TrainingJobs jobs = mock(TrainingJobs.class);
+    private final BasePipeline bases = mock(BasePipeline.class);
 
     @BeforeEach
     void freshService() {
@@ -50,6 +52,20 @@ class StartupTrainingTest {
         startup(ON).trainWhenNoModel();
 
         verify(jobs).submit(TrainingRequest.DEFAULTS);
+    }
+
+    @Test
+    void trainsTheBaseFirstThenTheModelWhenThereIsNeither() {
+        when(bases.neededAndPossible()).thenReturn(true);
+        when(jobs.submit(TrainingRequest.BASE)).thenReturn(job(State.QUEUED));
+        when(jobs.submit(TrainingRequest.DEFAULTS))
+                .thenThrow(TrainingJobConflictException.busy(job(State.RUNNING)))
+                .thenReturn(job(State.QUEUED));
+
+        startup(ON).trainWhenNoModel();
+
+        verify(jobs).submit(TrainingRequest.BASE);
+        verify(jobs, timeout(5000).times(2)).submit(TrainingRequest.DEFAULTS);
     }
 
     @Test
@@ -78,7 +94,7 @@ class StartupTrainingTest {
     }
 
     private StartupTraining startup(StartupTrainingProperties properties) {
-        return new StartupTraining(properties, store, jobs, Duration.ofMillis(50));
+        return new StartupTraining(properties, store, jobs, bases, Duration.ofMillis(50));
     }
 
     @Test
@@ -185,6 +201,11 @@ class StartupTrainingTest {
         @Bean
         TrainingJobs trainingJobs() {
             return mock(TrainingJobs.class);
+        }
+
+        @Bean
+        BasePipeline basePipeline() {
+            return mock(BasePipeline.class);
         }
 
         @Bean

@@ -134,6 +134,18 @@ class TrainingControllerTest {
     }
 
     @Test
+    void passesTheKindOn() throws Exception {
+        when(jobs.submit(any())).thenReturn(job(State.QUEUED, false));
+
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"kind\": \"base\"}"))
+                .andExpect(status().isAccepted());
+
+        verify(jobs).submit(TrainingRequest.BASE);
+    }
+
+    @Test
     void passesThePromotionOn() throws Exception {
         when(jobs.submit(any())).thenReturn(job(State.QUEUED, false));
 
@@ -142,7 +154,7 @@ class TrainingControllerTest {
                         .content("{\"epochs\": 3, \"promote\": \"force\"}"))
                 .andExpect(status().isAccepted());
 
-        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.FORCE));
+        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.FORCE, null));
     }
 
     @Test

@@ -21,6 +21,9 @@ import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelPromotedEvent;
 import dev.visage.store.ModelStore;
 import dev.visage.store.TrainingLockedException;
+import dev.visage.training.BaseMetrics;
+import dev.visage.training.BasePipeline;
+import dev.visage.training.BaseRecipe;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
@@ -72,7 +75,9 @@ class TrainingJobsTest {
             Instant.EPOCH,
             Map.of(),
             null,
-            0);
+            0,
+            null,
+            null);
     private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
             MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of(), null));
 
@@ -80,6 +85,7 @@ class TrainingJobsTest {
             new ModelPromotion.Decision(true, "quality gate passed: test accuracy 0.9000 reaches the floor");
 
     private final TrainingPipeline pipeline = mock(TrainingPipeline.class);
+    private final BasePipeline bases = mock(BasePipeline.class);
     private final ModelPromotion promotion = mock(ModelPromotion.class);
     private final JobLocks locks = mock(JobLocks.class);
     private final JobLocks.Held held = mock(JobLocks.Held.class);
@@ -116,6 +122,24 @@ class TrainingJobsTest {
     }
 
     @Test
+    void aBaseJobTrainsTheFaceBaseWithItsRecipeAndPromotesNothing() {
+        when(bases.run(any(), any(), any(), any()))
+                .thenReturn(new BasePipeline.Result(MANIFEST, new BaseMetrics(RESULT.metrics(), null)));
+
+        TrainingJobView job = inline().submit(TrainingRequest.BASE);
+
+        assertThat(job.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(job.settings().kind()).isEqualTo(TrainingKind.BASE);
+        assertThat(job.settings().epochs()).isEqualTo(BaseRecipe.STANDARD.epochs());
+        assertThat(job.settings().learningRate()).isEqualTo(BaseRecipe.STANDARD.learningRate());
+        assertThat(job.result().modelVersion()).isEqualTo(MANIFEST.version());
+        assertThat(job.result().promoted()).isFalse();
+        verify(bases).run(eq(BaseRecipe.STANDARD), any(), any(), any());
+        verify(pipeline, never()).run(any(), any(), any(), any());
+        verifyNoInteractions(promotion, events);
+    }
+
+    @Test
     void succeededJobPublishesTheStoredModelAndReportsItsFigures() {
         EpochSummary epoch = new EpochSummary(1, 2, 1.5f, 0.4f, 0.5f, 0.003f, 1, 1);
         when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
@@ -142,7 +166,8 @@ class TrainingJobsTest {
                         0.003f,
                         42L,
                         LfwVariant.ORIGINAL,
-                        PromotionPolicy.AUTO));
+                        PromotionPolicy.AUTO,
+                        TrainingKind.MODEL));
         verify(promotion).decide(eq(MANIFEST.version()), eq(PromotionPolicy.AUTO), any());
         verify(events).publishEvent(new ModelPromotedEvent(MANIFEST));
         verify(locks).acquire(eq(job.id()), any());
@@ -369,7 +394,7 @@ class TrainingJobsTest {
         when(promotion.decide(any(), any(), any())).thenReturn(new ModelPromotion.Decision(false, reason));
 
         TrainingJobView job =
-                inline().submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.NEVER));
+                inline().submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.NEVER, null));
 
         assertThat(job.state()).isEqualTo(State.SUCCEEDED);
         assertThat(job.result().promoted()).isFalse();
@@ -450,7 +475,10 @@ class TrainingJobsTest {
     void aJobWhoseInstanceDiedFailsWhenItsLockIsTakenOver() {
         // The dead instance's job, as it last wrote it: running.
         SharedJobs dead = new SharedJobs(store);
-        TrainingJob orphan = new TrainingJob(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, dead::publish);
+        TrainingJob orphan = new TrainingJob(
+                DEFAULTS,
+                TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, TrainingKind.MODEL),
+                dead::publish);
         orphan.start();
         when(held.takenOverFrom()).thenReturn(Optional.of(orphan.id()));
         when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
@@ -484,24 +512,20 @@ class TrainingJobsTest {
     /** Jobs that run to the end inside {@code submit}. */
     private TrainingJobs inline() {
         return new TrainingJobs(
-                pipeline,
-                LFW,
-                promotion,
-                locks,
-                events,
-                meters,
-                new SharedJobs(store),
-                new ExecutorServiceAdapter(new SyncTaskExecutor()));
+                work(), LFW, locks, meters, new SharedJobs(store), new ExecutorServiceAdapter(new SyncTaskExecutor()));
     }
 
     private TrainingJobs onThread() {
-        return new TrainingJobs(pipeline, LFW, promotion, locks, events, meters, new SharedJobs(store), thread);
+        return new TrainingJobs(work(), LFW, locks, meters, new SharedJobs(store), thread);
     }
 
     /** Another instance sharing the store, which runs no job. */
     private TrainingJobs otherInstance() {
-        return new TrainingJobs(
-                pipeline, LFW, promotion, locks, events, new SimpleMeterRegistry(), new SharedJobs(store), thread);
+        return new TrainingJobs(work(), LFW, locks, new SimpleMeterRegistry(), new SharedJobs(store), thread);
+    }
+
+    private JobWork work() {
+        return new JobWork(pipeline, bases, promotion, events);
     }
 
     private void awaitIdle() throws InterruptedException {

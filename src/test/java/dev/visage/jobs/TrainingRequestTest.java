@@ -66,11 +66,14 @@ class TrainingRequestTest {
 
     @Test
     void aJobsSettingsReadBackAsTheSameRequest() {
-        TrainingRequest settings = TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.FORCE);
+        TrainingRequest settings =
+                TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.FORCE, TrainingKind.MODEL);
 
         String written = json.writeValueAsString(settings);
 
-        assertThat(written).contains("\"people\":10", "\"variant\":\"deepfunneled\"", "\"promote\":\"force\"");
+        assertThat(written)
+                .contains(
+                        "\"people\":10", "\"variant\":\"deepfunneled\"", "\"promote\":\"force\"", "\"kind\":\"model\"");
         assertThat(read(written)).isEqualTo(settings);
         assertThat(read(written).applyTo(DEFAULTS)).isEqualTo(DEFAULTS);
     }

@@ -2,6 +2,7 @@ package dev.visage.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.store.BaseStore;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import dev.visage.store.StoreTestModels;
@@ -48,11 +49,39 @@ class ModelVersionsTest {
     }
 
     private JsonNode listed() {
+        return listedStore().get("versions");
+    }
+
+    /** The whole {@code GET /models} answer. */
+    private JsonNode listedStore() {
         current = new CurrentModel(store);
+        BaseStore bases = new BaseStore(store.root(), 3);
         ModelVersions versions = new ModelVersions(
-                store, current, new TrainingLock(store, "test", Duration.ofMinutes(1), Clock.systemUTC()));
+                store,
+                current,
+                new TrainingLock(store, "test", Duration.ofMinutes(1), Clock.systemUTC()),
+                bases,
+                new CurrentBase(bases));
         // As the REST answer: written, then read as any client reads it.
-        return JSON.readTree(JSON.writeValueAsString(versions.list())).get("versions");
+        return JSON.readTree(JSON.writeValueAsString(versions.list()));
+    }
+
+    @Test
+    void listsTheFaceBasesAsBasesAndNotAsModelVersions() {
+        ModelManifest model = StoreTestModels.storeCurrent(store);
+        ModelManifest base = StoreTestModels.storeBase(new BaseStore(store.root(), 3), 1);
+
+        JsonNode listed = listedStore();
+
+        assertThat(listed.get("versions")).hasSize(1);
+        assertThat(listed.get("versions").get(0).get("version").asString()).isEqualTo(model.version());
+        assertThat(listed.get("versions").get(0).get("base").isNull()).isTrue();
+        assertThat(listed.get("bases")).hasSize(1);
+        JsonNode listedBase = listed.get("bases").get(0);
+        assertThat(listedBase.get("version").asString()).isEqualTo(base.version());
+        assertThat(listedBase.get("kind").asString()).isEqualTo("base");
+        assertThat(listedBase.get("inUse").asBoolean()).isTrue();
+        assertThat(listedBase.get("matchThreshold").floatValue()).isEqualTo(0.6f);
     }
 
     @Test

@@ -36,10 +36,32 @@ class ModelsControllerTest {
             null,
             List.of(
                     new ModelsView.Version(
-                            "v2", ModelsView.Status.CURRENT, true, Instant.EPOCH, 10, 0.99, 0.98, 0.97, null, null),
+                            "v2",
+                            ModelsView.Status.CURRENT,
+                            true,
+                            Instant.EPOCH,
+                            10,
+                            0.99,
+                            0.98,
+                            0.97,
+                            null,
+                            null,
+                            "b1"),
                     new ModelsView.Version(
-                            "v1", ModelsView.Status.PREVIOUS, false, Instant.EPOCH, 10, 0.98, 0.97, 0.96, null, null)),
-            List.of());
+                            "v1",
+                            ModelsView.Status.PREVIOUS,
+                            false,
+                            Instant.EPOCH,
+                            10,
+                            0.98,
+                            0.97,
+                            0.96,
+                            null,
+                            null,
+                            null)),
+            List.of(),
+            List.of(new ModelsView.BaseVersion(
+                    "b1", ModelsView.BaseVersion.KIND, true, Instant.EPOCH, 564, 0.7f, null)));
 
     @Autowired
     private MockMvc mvc;
@@ -70,7 +92,11 @@ class ModelsControllerTest {
                 .andExpect(jsonPath("$.current").value("v2"))
                 .andExpect(jsonPath("$.rollbackTarget").value("v1"))
                 .andExpect(jsonPath("$.versions[0].status").value("current"))
-                .andExpect(jsonPath("$.versions[1].testAccuracy").value(0.98));
+                .andExpect(jsonPath("$.versions[1].testAccuracy").value(0.98))
+                .andExpect(jsonPath("$.versions[0].base").value("b1"))
+                .andExpect(jsonPath("$.bases[0].kind").value("base"))
+                .andExpect(jsonPath("$.bases[0].version").value("b1"))
+                .andExpect(jsonPath("$.bases[0].inUse").value(true));
     }
 
     @Test

@@ -109,7 +109,12 @@ class PeopleApiTest {
 
         assertThat(delete(b, "people/" + grace).statusCode()).isEqualTo(204);
         assertProblem(
-                send(admin(HttpRequest.newBuilder(a.uri("people/" + grace)).GET())), 404, "no-such-person");
+                send(admin(HttpRequest.newBuilder(b.uri("people/" + grace)).GET())), 404, "no-such-person");
+        await(
+                "a forgets the erased person",
+                () -> get(a, "people").get("people").size(),
+                n -> n == 1,
+                FOLLOW);
         HttpResponse<String> anonymous =
                 send(HttpRequest.newBuilder(a.uri("people")).GET());
         assertThat(anonymous.statusCode()).isEqualTo(401);

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ public class IdentificationService implements DisposableBean {
     private final CurrentModel currentModel;
     private final IdentifyProperties properties;
     private final PhotoFaces photoFaces;
+    private final EnrolledFaces enrolled;
     private final Answers answers;
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
@@ -47,8 +49,10 @@ public class IdentificationService implements DisposableBean {
             IdentifyProperties properties,
             FaceDetector detector,
             MeterRegistry meters,
-            @Qualifier(UploadConfiguration.DECODE_BUDGET) MemoryBudget decodeBudget) {
+            @Qualifier(UploadConfiguration.DECODE_BUDGET) MemoryBudget decodeBudget,
+            EnrolledFaces enrolled) {
         this.currentModel = currentModel;
+        this.enrolled = enrolled;
         this.properties = properties;
         this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE)
                 .collect(Collectors.toUnmodifiableMap(
@@ -79,17 +83,25 @@ public class IdentificationService implements DisposableBean {
         try {
             FaceImageDecoder.Header header = photoFaces.inspect(image);
             ServingModel model = currentModel.acquire();
+            Optional<EnrolledFaces.Gallery> gallery = Optional.empty();
             try {
-                CroppedFaces cropped =
-                        photoFaces.read(image, header, detect, (photo, located) -> crop(photo, located, model.crop()));
+                gallery = enrolled.gallery();
+                FaceCrop galleryCrop = gallery.map(EnrolledFaces.Gallery::crop).orElse(null);
+                CroppedFaces cropped = photoFaces.read(
+                        image, header, detect, (photo, located) -> crop(photo, located, model.crop(), galleryCrop));
                 float[][] probabilities = cropped.crops().isEmpty()
                         ? new float[0][]
                         : await(worker.submit(model, cropped.crops().toArray(float[][]::new)));
-                List<Identification.Face> faces = answerFaces(model, cropped, probabilities, top, withCrop);
+                List<EnrolledFaces.Match> matches =
+                        gallery.isEmpty() || cropped.crops().isEmpty()
+                                ? List.of()
+                                : gallery.get().match(cropped.galleryCrops().toArray(float[][]::new), top);
+                List<Identification.Face> faces = answerFaces(model, cropped, probabilities, matches, top, withCrop);
                 Identification answer = Answers.of(faces, model.version(), (System.nanoTime() - start) / 1e6);
                 outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;
             } finally {
+                gallery.ifPresent(EnrolledFaces.Gallery::close);
                 model.release();
             }
         } catch (ImageRejectedException e) {
@@ -100,8 +112,12 @@ public class IdentificationService implements DisposableBean {
         }
     }
 
-    /** The faces found, and the crops of those worth identifying (at most {@code maxFaces}, none too small). */
-    private record CroppedFaces(List<FaceLocator.LocatedFace> located, List<float[]> crops) {}
+    /**
+     * The faces found, and the crops of those worth identifying (at most {@code maxFaces}, none too small), for the
+     * model and for the enrolled people's gallery (none without one).
+     */
+    private record CroppedFaces(
+            List<FaceLocator.LocatedFace> located, List<float[]> crops, List<float[]> galleryCrops) {}
 
     /**
      * Every face of an uploaded photo, largest first, each framed as an LFW image: what enrolment keeps of a photo.
@@ -119,21 +135,34 @@ public class IdentificationService implements DisposableBean {
     }
 
     /** The crops of the faces worth identifying: at most {@code maxFaces}, none too small. */
-    private CroppedFaces crop(Photo photo, List<FaceLocator.LocatedFace> located, FaceCrop crop) {
+    private CroppedFaces crop(Photo photo, List<FaceLocator.LocatedFace> located, FaceCrop crop, FaceCrop galleryCrop) {
         List<float[]> crops = new ArrayList<>();
+        List<float[]> galleryCrops = new ArrayList<>();
         for (FaceLocator.LocatedFace face : located) {
             if (crops.size() < properties.maxFaces() && !face.tooSmall(photoFaces.minFaceSize())) {
-                float[] pixels = new float[crop.pixelCount(0)];
-                crop.toPixels(photo, face.frame(), 0, pixels, 0);
-                crops.add(pixels);
+                crops.add(pixels(photo, face, crop));
+                if (galleryCrop != null) {
+                    galleryCrops.add(pixels(photo, face, galleryCrop));
+                }
             }
         }
-        return new CroppedFaces(located, crops);
+        return new CroppedFaces(located, crops, galleryCrops);
+    }
+
+    private static float[] pixels(Photo photo, FaceLocator.LocatedFace face, FaceCrop crop) {
+        float[] pixels = new float[crop.pixelCount(0)];
+        crop.toPixels(photo, face.frame(), 0, pixels, 0);
+        return pixels;
     }
 
     /** An answer for every face found: identified, or why not. */
     private List<Identification.Face> answerFaces(
-            ServingModel model, CroppedFaces cropped, float[][] probabilities, int top, boolean withCrop) {
+            ServingModel model,
+            CroppedFaces cropped,
+            float[][] probabilities,
+            List<EnrolledFaces.Match> matches,
+            int top,
+            boolean withCrop) {
         List<Identification.Face> faces = new ArrayList<>(cropped.located().size());
         int next = 0;
         for (FaceLocator.LocatedFace face : cropped.located()) {
@@ -143,10 +172,12 @@ public class IdentificationService implements DisposableBean {
             } else if (next == cropped.crops().size()) {
                 faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_MANY));
             } else {
-                faces.add(answers.identified(
+                faces.add(answers.answer(
                         face,
                         model,
                         probabilities[next],
+                        matches.isEmpty() ? null : matches.get(next),
+                        enrolled.onlyEnrolled(),
                         top,
                         withCrop ? cropped.crops().get(next) : null));
                 next++;

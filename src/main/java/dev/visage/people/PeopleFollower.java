@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps this instance's enrolled people those of the store, whoever changed them: every
- * {@code visage.people.poll-interval} it reads the folder's revision (a few bytes) and reads the people again when
+ * {@code visage.models.poll-interval} (as for the model in service) it reads the folder's revision (a few bytes) and reads the people again when
  * it moved on. Polling, as for models, because file-system events do not cross shared volumes. It also removes what
  * interrupted changes left behind: erased folders at once, the rest once stale.
  */
@@ -36,9 +36,9 @@ class PeopleFollower {
     });
     private long lastSweep = System.nanoTime() - Long.MAX_VALUE / 2;
 
-    PeopleFollower(EnrolledPeople people, PeopleProperties properties, ModelStoreProperties store) {
+    PeopleFollower(EnrolledPeople people, ModelStoreProperties store) {
         this.people = people;
-        this.interval = properties.pollInterval();
+        this.interval = store.pollInterval();
         this.staleAfter = store.lockStaleAfter();
     }
 

@@ -2,8 +2,6 @@ package dev.visage.people;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -14,20 +12,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxPhotosPerPerson photos one person may have enrolled at once
  * @param maxPeople people who may be enrolled at once
- * @param pollInterval how often an instance checks whether another one sharing the store enrolled or erased
- *        someone, and follows it
+ * @param onlyEnrolled name only the enrolled people: the LFW model's people are never answered, a face that is
+ *        no enrolled person is {@code unknown}
  */
 @Validated
 @ConfigurationProperties(prefix = "visage.people", ignoreUnknownFields = false)
 public record PeopleProperties(
         @Min(1) @Max(10_000) @DefaultValue("50") int maxPhotosPerPerson,
         @Min(1) @Max(1_000_000) @DefaultValue("10000") int maxPeople,
-        @NotNull @DefaultValue("1s") Duration pollInterval) {
-
-    public PeopleProperties {
-        if (pollInterval != null && (pollInterval.isNegative() || pollInterval.toMillis() < 10)) {
-            throw new IllegalArgumentException(
-                    "visage.people.poll-interval must be at least 10ms, not " + pollInterval);
-        }
-    }
-}
+        @DefaultValue("false") boolean onlyEnrolled) {}

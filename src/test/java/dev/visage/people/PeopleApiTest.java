@@ -61,7 +61,7 @@ class PeopleApiTest {
         List<String> shared = List.of(
                 "visage.lfw.dir=" + root.resolve("no-lfw"),
                 "visage.models.dir=" + store,
-                "visage.people.poll-interval=200ms",
+                "visage.models.poll-interval=200ms",
                 "visage.people.max-photos-per-person=2");
         CompletableFuture<Instance> startA = CompletableFuture.supplyAsync(() -> Instances.start("a", shared));
         CompletableFuture<Instance> startB = CompletableFuture.supplyAsync(() -> Instances.start("b", shared));

@@ -2,6 +2,8 @@ package dev.visage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.store.BaseStore;
+import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,5 +38,31 @@ class TrainCommandTest {
 
         assertThat(exitCode).isZero();
         assertThat(new ModelStore(models, 5).versions()).hasSize(1);
+    }
+
+    @Test
+    void trainBaseStoresAFaceBaseOnThePeopleOutsideTheModelsAndNoModel() {
+        Path lfw = SyntheticLfw.write(root.resolve("lfw"), 6, 8, 42);
+        Path models = root.resolve("models");
+
+        ConfigurableApplicationContext context = VisageApplication.command(VisageApplication.TRAIN_COMMAND, System.out)
+                .run(
+                        "--base",
+                        "--visage.lfw.dir=" + lfw,
+                        "--visage.lfw.download=false",
+                        "--visage.models.dir=" + models,
+                        "--visage.training.people=3",
+                        "--visage.training.batch-size=4",
+                        "--visage.training.warmup-epochs=0");
+        int exitCode = SpringApplication.exit(context);
+
+        assertThat(exitCode).isZero();
+        BaseStore bases = new BaseStore(models, 5);
+        assertThat(bases.versions()).hasSize(1);
+        ModelManifest base = bases.manifest(bases.newest().orElseThrow());
+        assertThat(base.people())
+                .doesNotContainAnyElementsOf(SyntheticLfw.names(3))
+                .hasSize(3);
+        assertThat(new ModelStore(models, 5).versions()).isEmpty();
     }
 }

@@ -115,7 +115,7 @@ public record DataSplit(
                 outlierTrainImages,
                 sampleImages(catalog, outlierValidation, sample.outlierValidationImages(), outsiderRandom),
                 sampleImages(catalog, strangerTest, sample.strangerTestImages(), outsiderRandom),
-                labelled(catalog, background, people.size()));
+                LabeledImage.allOf(catalog, background, people.size()));
     }
 
     /** The {@code count} people of a group with the most images, most first, ties by name. */
@@ -127,17 +127,6 @@ public record DataSplit(
                         .thenComparing(Comparator.naturalOrder()))
                 .limit(count)
                 .toList();
-    }
-
-    /** Every image of {@code people}, person i labelled {@code firstLabel + i}. */
-    private static List<LabeledImage> labelled(LfwCatalog catalog, List<String> people, int firstLabel) {
-        List<LabeledImage> images = new ArrayList<>();
-        for (int i = 0; i < people.size(); i++) {
-            for (String file : catalog.imagesOf(people.get(i))) {
-                images.add(new LabeledImage(people.get(i) + "/" + file, firstLabel + i));
-            }
-        }
-        return images;
     }
 
     /** Adds one person's shuffled images to the test, validation and training parts (in that order). */

@@ -2,6 +2,8 @@ package dev.visage.jobs;
 
 import ai.djl.training.util.ProgressBar;
 import dev.visage.system.DjlEnvironment;
+import dev.visage.training.BasePipeline;
+import dev.visage.training.BaseRecipe;
 import dev.visage.training.EpochSummary;
 import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingObserver;
@@ -9,6 +11,7 @@ import dev.visage.training.TrainingPipeline;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -19,7 +22,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code java -jar visage.jar train [--promote=auto|never|force] [--visage.training.epochs=N ...]}: trains, prints
- * the evaluation and stores the model, without a web server, holding the store's training lock like any job. The
+ * the evaluation and stores the model ({@code train --base}: the face base instead), without a web server, holding the store's training lock like any job. The
  * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
  * was stored, 1 with the reason on failure (another instance training on the same store, say).
  */
@@ -30,12 +33,14 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
 
     private final TrainingPipeline pipeline;
+    private final BasePipeline bases;
     private final ModelPromotion promotion;
     private final JobLocks locks;
     private int exitCode;
 
-    TrainCommand(TrainingPipeline pipeline, ModelPromotion promotion, JobLocks locks) {
+    TrainCommand(TrainingPipeline pipeline, BasePipeline bases, ModelPromotion promotion, JobLocks locks) {
         this.pipeline = pipeline;
+        this.bases = bases;
         this.promotion = promotion;
         this.locks = locks;
     }
@@ -49,6 +54,10 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     ? PromotionPolicy.parse(String.join("", args.getOptionValues("promote")))
                     : PromotionPolicy.AUTO;
             DjlEnvironment.loadEngine();
+            if (args.containsOption("base")) {
+                trainBase(lockLost::get, start);
+                return;
+            }
             TrainingPipeline.Result result =
                     pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), lockLost::get);
             ModelPromotion.Decision decision =
@@ -76,6 +85,32 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
             System.err.println("Training failed: " + e.getMessage());
             exitCode = 1;
         }
+    }
+
+    /** Trains and stores a face base; it is in use as soon as it is stored. */
+    private void trainBase(BooleanSupplier cancelled, long start) {
+        BasePipeline.Result result = bases.run(BaseRecipe.STANDARD, new ConsoleProgress(), cancelled);
+        TrainingMetrics metrics = result.metrics().training();
+        System.out.println();
+        System.out.printf(
+                Locale.ROOT,
+                "base: %d people, test accuracy %.4f, best epoch %d of %d%n",
+                result.manifest().people().size(),
+                metrics.testAccuracy(),
+                metrics.bestEpoch(),
+                metrics.epochs());
+        if (result.metrics().matchCalibration() != null) {
+            System.out.println(
+                    "match calibration on unseen people: " + result.metrics().matchCalibration());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "data %.1f s, training %.1f s (%.0f images/s), total %.1f s%n",
+                metrics.dataSeconds(),
+                metrics.trainSeconds(),
+                metrics.trainImagesPerSecond(),
+                (System.nanoTime() - start) / 1e9);
+        System.out.println("Stored face base " + result.manifest().version());
     }
 
     @Override

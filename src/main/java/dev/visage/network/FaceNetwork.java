@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.Arrays;
 
@@ -62,6 +63,30 @@ public final class FaceNetwork {
         float[][] rows = new float[flat.length / outputs][];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = Arrays.copyOfRange(flat, i * outputs, i * outputs + people);
+        }
+        return rows;
+    }
+
+    /**
+     * The face features of each image of a batch (N x 3 x side x side, normalised as for the network) from a block
+     * that {@link #build} made: the activations before the output layer, averaged over the image and its mirror
+     * image, scaled to unit length (N x features). Faces of the same person give close vectors; in inference mode.
+     */
+    public static NDArray features(Block block, ParameterStore parameterStore, NDArray images) {
+        if (!(block instanceof MirrorAveragingBlock network)) {
+            throw new IllegalArgumentException(
+                    "Not a face network: " + block.getClass().getSimpleName());
+        }
+        return network.features(parameterStore, images);
+    }
+
+    /** The rows of an N x M matrix, as N arrays of M floats. */
+    public static float[][] rows(NDArray matrix) {
+        int columns = (int) matrix.getShape().get(1);
+        float[] flat = matrix.toFloatArray();
+        float[][] rows = new float[flat.length / Math.max(columns, 1)][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Arrays.copyOfRange(flat, i * columns, (i + 1) * columns);
         }
         return rows;
     }

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 
 /**
  * In inference, averages the wrapped network's logits on each image and on its mirror image; in training it is the
@@ -18,6 +19,9 @@ import ai.djl.util.PairList;
 final class MirrorAveragingBlock extends AbstractBlock {
 
     private static final byte VERSION = 1;
+
+    /** Keeps an all-zero feature vector (every unit silent) from dividing by zero. */
+    private static final float MIN_NORM = 1e-12f;
 
     private final Block network;
 
@@ -41,6 +45,22 @@ final class MirrorAveragingBlock extends AbstractBlock {
                 network.forward(parameterStore, new NDList(both), false, params).singletonOrThrow();
         return new NDList(
                 logits.get("0:{}", count).add(logits.get("{}:", count)).div(2));
+    }
+
+    /**
+     * The face features of each image, in inference: the wrapped network's activations before its output layer on
+     * the image and on its mirror image, averaged, then scaled to unit length.
+     */
+    NDArray features(ParameterStore parameterStore, NDArray images) {
+        long count = images.getShape().get(0);
+        List<Block> layers = network.getChildren().values();
+        NDList activations = new NDList(images.concat(images.flip(3), 0));
+        for (Block layer : layers.subList(0, layers.size() - 1)) {
+            activations = layer.forward(parameterStore, activations, false);
+        }
+        NDArray both = activations.singletonOrThrow();
+        NDArray mean = both.get("0:{}", count).add(both.get("{}:", count));
+        return mean.div(mean.norm(new int[] {1}, true).maximum(MIN_NORM));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.visage.serving;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
@@ -16,24 +17,31 @@ import dev.visage.network.FaceNetwork;
 final class FaceBatchTranslator implements NoBatchifyTranslator<float[][], float[][]> {
 
     private final Preprocessing preprocessing;
-    private final int side;
     private final int people;
 
     FaceBatchTranslator(Preprocessing preprocessing, int people) {
         this.preprocessing = preprocessing;
-        this.side = preprocessing.crop().imageSize();
         this.people = people;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, float[][] faces) {
+        return new NDList(normalizedBatch(ctx.getNDManager(), preprocessing, faces));
+    }
+
+    /** The faces (each CHW floats in [0, 1] at the crop's side) as one normalised N x 3 x side x side tensor. */
+    static NDArray normalizedBatch(NDManager manager, Preprocessing preprocessing, float[][] faces) {
+        int side = preprocessing.crop().imageSize();
         int perFace = 3 * side * side;
         float[] values = new float[faces.length * perFace];
         for (int i = 0; i < faces.length; i++) {
+            if (faces[i].length != perFace) {
+                throw new IllegalArgumentException("A face has " + faces[i].length + " values, not " + perFace);
+            }
             System.arraycopy(faces[i], 0, values, i * perFace, perFace);
         }
-        NDArray batch = ctx.getNDManager().create(values, new Shape(faces.length, 3, side, side));
-        return new NDList(preprocessing.normalize(batch));
+        NDArray batch = manager.create(values, new Shape(faces.length, 3, side, side));
+        return preprocessing.normalize(batch);
     }
 
     @Override

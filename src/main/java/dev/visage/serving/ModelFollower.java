@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * Keeps this instance serving the store's {@code current} version, whoever changed it: every
  * {@code visage.models.poll-interval} it reads the pointer (a few bytes) and, when it names another version, loads
  * and tests that one beside the serving model and swaps it in, so no request fails. Polling, not file-system
- * events, because those do not cross NFS mounts or Docker volumes shared between hosts. It also removes the
+ * events, because those do not cross NFS mounts or Docker volumes shared between hosts. It puts the newest face
+ * base in use the same way. It also removes the
  * leftovers of interrupted writes once they are stale.
  */
 @Component
@@ -28,6 +29,7 @@ class ModelFollower {
     private static final Logger log = LoggerFactory.getLogger(ModelFollower.class);
 
     private final CurrentModel model;
+    private final CurrentBase base;
     private final ModelStore store;
     private final Duration interval;
     private final Duration staleAfter;
@@ -38,8 +40,9 @@ class ModelFollower {
     });
     private long lastSweep = System.nanoTime();
 
-    ModelFollower(CurrentModel model, ModelStore store, ModelStoreProperties properties) {
+    ModelFollower(CurrentModel model, CurrentBase base, ModelStore store, ModelStoreProperties properties) {
         this.model = model;
+        this.base = base;
         this.store = store;
         this.interval = properties.pollInterval();
         this.staleAfter = properties.lockStaleAfter();
@@ -55,6 +58,7 @@ class ModelFollower {
     private void poll() {
         try {
             model.serveCurrent();
+            base.useNewest();
             if (System.nanoTime() - lastSweep >= staleAfter.toNanos()) {
                 lastSweep = System.nanoTime();
                 store.removeStaleTemporaries(staleAfter);

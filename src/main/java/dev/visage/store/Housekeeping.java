@@ -21,7 +21,10 @@ final class Housekeeping {
 
     private Housekeeping() {}
 
-    /** The version folders, oldest first: every folder but the training jobs' and those whose name starts with a dot. */
+    /**
+     * The version folders, oldest first: every folder but the training jobs', the bases' and those whose name
+     * starts with a dot.
+     */
     static List<String> versions(Path root) {
         if (!Files.isDirectory(root)) {
             return List.of();
@@ -31,6 +34,7 @@ final class Housekeeping {
                     .map(p -> p.getFileName().toString())
                     .filter(name -> !name.startsWith(".")
                             && !name.equals(JobFiles.FOLDER)
+                            && !name.equals(BaseStore.FOLDER)
                             && !name.equals(ModelStore.PEOPLE_FOLDER))
                     .sorted()
                     .toList();

@@ -26,6 +26,10 @@ import java.util.TreeMap;
  * @param backgroundClasses outputs of the network after the people's: background people that training showed as
  *        classes of their own. Answers name only the people; the background's probability counts as someone else's
  *        ({@code otherProbability})
+ * @param base the version of the face base whose trunk the model started from; null for a model trained from
+ *        scratch, and for a base
+ * @param matchThreshold a base's cosine-similarity threshold between a face's features and an enrolled person's
+ *        prototype, calibrated on people it never saw so that most strangers stay unknown; null for a model
  */
 public record ModelManifest(
         int format,
@@ -36,7 +40,9 @@ public record ModelManifest(
         Instant trainedAt,
         @JsonProperty(required = true) Map<String, String> sha256,
         Float minConfidence,
-        int backgroundClasses) {
+        int backgroundClasses,
+        String base,
+        Float matchThreshold) {
 
     /**
      * The layout this Visage writes and reads. Format 1 folders stored since {@code backgroundClasses} have the same
@@ -61,7 +67,17 @@ public record ModelManifest(
             Float minConfidence,
             int backgroundClasses) {
         return new ModelManifest(
-                FORMAT, null, people, network, preprocessing, trainedAt, Map.of(), minConfidence, backgroundClasses);
+                FORMAT,
+                null,
+                people,
+                network,
+                preprocessing,
+                trainedAt,
+                Map.of(),
+                minConfidence,
+                backgroundClasses,
+                null,
+                null);
     }
 
     /** Outputs of the network: one per person, then the background classes. */
@@ -79,7 +95,9 @@ public record ModelManifest(
                 trainedAt,
                 sha256,
                 minConfidence,
-                backgroundClasses);
+                backgroundClasses,
+                base,
+                matchThreshold);
     }
 
     ModelManifest withChecksums(Map<String, String> checksums) {
@@ -92,6 +110,40 @@ public record ModelManifest(
                 trainedAt,
                 checksums,
                 minConfidence,
-                backgroundClasses);
+                backgroundClasses,
+                base,
+                matchThreshold);
+    }
+
+    /** The same manifest, of a model that started from the trunk of base {@code baseVersion}. */
+    public ModelManifest withBase(String baseVersion) {
+        return new ModelManifest(
+                format,
+                version,
+                people,
+                network,
+                preprocessing,
+                trainedAt,
+                sha256,
+                minConfidence,
+                backgroundClasses,
+                baseVersion,
+                matchThreshold);
+    }
+
+    /** The same manifest, of a base with its calibrated match threshold. */
+    public ModelManifest withMatchThreshold(Float threshold) {
+        return new ModelManifest(
+                format,
+                version,
+                people,
+                network,
+                preprocessing,
+                trainedAt,
+                sha256,
+                minConfidence,
+                backgroundClasses,
+                base,
+                threshold);
     }
 }

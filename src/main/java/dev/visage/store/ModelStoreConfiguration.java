@@ -20,6 +20,14 @@ class ModelStoreConfiguration {
         return store;
     }
 
+    /** The face bases, in the store's {@code bases/} folder, cleared like the models. */
+    @Bean
+    BaseStore baseStore(ModelStore store, ModelStoreProperties properties) {
+        BaseStore bases = new BaseStore(store.root(), properties.keep());
+        bases.removeStaleTemporaries(properties.lockStaleAfter());
+        return bases;
+    }
+
     @Bean
     TrainingLock trainingLock(ModelStore store, ModelStoreProperties properties) {
         return new TrainingLock(store, instanceName(), properties.lockStaleAfter(), Clock.systemUTC());

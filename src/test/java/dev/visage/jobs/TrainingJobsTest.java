@@ -72,7 +72,9 @@ class TrainingJobsTest {
             Instant.EPOCH,
             Map.of(),
             null,
-            0);
+            0,
+            null,
+            null);
     private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
             MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of(), null));
 

@@ -62,7 +62,9 @@ class ModelControllerTest {
                 Instant.parse("2025-01-02T03:04:05.006Z"),
                 Map.of(),
                 null,
-                0);
+                0,
+                null,
+                null);
     }
 
     @Test
@@ -107,7 +109,9 @@ class ModelControllerTest {
                 uncalibrated.trainedAt(),
                 Map.of(),
                 0.73f,
-                0);
+                0,
+                null,
+                null);
 
         assertThat(ServingModel.minConfidence(calibrated, null)).isEqualTo(0.73f);
         assertThat(ServingModel.minConfidence(calibrated, 0.2f)).isEqualTo(0.2f);

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -72,6 +73,18 @@ public final class StoreTestModels {
         Instant trainedAt = Instant.parse("2025-06-01T00:00:00Z").plusSeconds(++stamps);
         return store.saveCandidate(
                 model.model(), model.manifest(trainedAt, null), model.metrics(), model.split(), model.probes());
+    }
+
+    /** Stores the tiny model as a face base (match threshold 0.6), trained {@code second} seconds into a day. */
+    public static synchronized ModelManifest storeBase(BaseStore bases, int second) {
+        TrainedModel model = trained();
+        Instant trainedAt = Instant.parse("2025-07-01T00:00:00Z").plusSeconds(second);
+        return bases.save(
+                model.model(),
+                model.manifest(trainedAt, null).withMatchThreshold(0.6f),
+                Map.of("kind", "base"),
+                Map.of("people", model.people()),
+                model.probes());
     }
 
     /** Stores a candidate and makes it current. */

@@ -1,0 +1,57 @@
+package dev.visage.training;
+
+import dev.visage.dataset.OutsiderSample;
+import dev.visage.dataset.PeopleSelection;
+import dev.visage.network.NetworkConfig;
+import java.util.List;
+
+/**
+ * How the face base is trained (the people-disjoint split is fixed, see {@link dev.visage.dataset.BaseSplit}).
+ * Everything else (seed, crop, batch size, weight decay, warm-up, label smoothing, augmentation) is the models'
+ * ({@code visage.training.*}).
+ *
+ * @param network the base's network, of the product's family; its hidden layer gives the face features
+ * @param epochs passes over the base people's training images
+ * @param learningRate peak AdamW learning rate
+ */
+public record BaseRecipe(NetworkConfig network, int epochs, float learningRate) {
+
+    /** The measured default (the report of issue #28 has the runs). */
+    public static final BaseRecipe STANDARD =
+            new BaseRecipe(new NetworkConfig(List.of(16, 32, 64), 256, 0.3f, false), 12, 0.003f);
+
+    public BaseRecipe {
+        if (epochs < 1 || epochs > TrainingProperties.MAX_EPOCHS) {
+            throw new IllegalArgumentException("epochs must be in [1, " + TrainingProperties.MAX_EPOCHS + "]");
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learningRate must be positive: " + learningRate);
+        }
+    }
+
+    /** The same recipe for {@code count} epochs. */
+    public BaseRecipe withEpochs(int count) {
+        return new BaseRecipe(network, count, learningRate);
+    }
+
+    /**
+     * The run that trains a base on {@code people} (classes in that order), from the models' defaults: plain
+     * softmax over the base people, no outsiders (the base's held-out people are never shown).
+     */
+    public TrainingConfig toConfig(TrainingConfig modelDefaults, List<String> people) {
+        return new TrainingConfig(
+                PeopleSelection.named(people),
+                modelDefaults.seed(),
+                modelDefaults.crop(),
+                network,
+                epochs,
+                modelDefaults.batchSize(),
+                learningRate,
+                modelDefaults.weightDecay(),
+                modelDefaults.warmupEpochs(),
+                modelDefaults.labelSmoothing(),
+                0,
+                modelDefaults.augmentation(),
+                new TrainingConfig.OpenSet(OutsiderSample.NONE, 0, 0, 0));
+    }
+}

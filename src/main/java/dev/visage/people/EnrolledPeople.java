@@ -1,6 +1,7 @@
 package dev.visage.people;
 
 import dev.visage.identify.Identification;
+import dev.visage.store.LifecycleNotes;
 import dev.visage.store.ModelStore;
 import java.io.IOException;
 import java.time.Instant;
@@ -35,12 +36,14 @@ public class EnrolledPeople {
         }
     }
 
+    private final ModelStore store;
     private final PeopleFiles files;
     private final PeopleProperties properties;
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot = new Snapshot(null, Map.of());
 
     EnrolledPeople(ModelStore store, PeopleProperties properties) {
+        this.store = store;
         this.files = new PeopleFiles(store);
         this.properties = properties;
         refresh();
@@ -97,12 +100,17 @@ public class EnrolledPeople {
         });
     }
 
-    /** Erases a person: their folder, photos and crops are deleted from the store before this returns. */
+    /**
+     * Erases a person: their folder, photos and crops are deleted from the store before this returns, and the
+     * lifecycle's latest changes record it (their id and how many photos, nothing else).
+     */
     void erase(String id) {
         files.locked(() -> {
-            get(upToDate(), id);
+            int photos = get(upToDate(), id).photos().size();
             files.erase(id);
             publish(id, null);
+            LifecycleNotes.record(
+                    store, "erase-person", "person " + id + " and " + photos + " photos erased on request");
             return null;
         });
     }

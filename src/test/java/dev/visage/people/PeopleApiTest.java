@@ -190,6 +190,8 @@ class PeopleApiTest {
 
         assertThat(delete(b, "people/" + ada).statusCode()).isEqualTo(204);
         assertThat(person).doesNotExist();
+        String lifecycle = Files.readString(store.resolve("lifecycle.json"));
+        assertThat(lifecycle).contains("erase-person", ada).doesNotContain("Ada", "Lovelace");
         try (Stream<Path> left = Files.walk(store.resolve("people"))) {
             assertThat(left.filter(Files::isRegularFile).map(Path::getFileName).map(Path::toString))
                     .containsExactly(PeopleFiles.REVISION);

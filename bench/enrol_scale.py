@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""How /identify's time grows with the enrolled people: enrol N people with one LFW photo each (people the base
-was trained on: only the timing matters here), then time R identifications of one photo, sequentially; for each N
+"""How /identify's time grows with the enrolled people: enrol N people with one LFW photo each (LFW's people in
+folder order, whoever they are: only the timing matters here), then time R identifications of one photo, sequentially; for each N
 given, growing from the people already enrolled. Erases them at the end.
 
-  /usr/bin/python3 bench/enrol_scale.py --url http://127.0.0.1:8080 --token T --store models \
+  /usr/bin/python3 bench/enrol_scale.py --url http://127.0.0.1:8080 --token T \
       --lfw ../shared/lfw/lfw-deepfunneled --counts 0,10,1000 --repeats 200 --photo path/to/photo.jpg
 """
 import argparse
@@ -19,17 +19,13 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--url", required=True)
     p.add_argument("--token", required=True)
-    p.add_argument("--store", required=True)
     p.add_argument("--lfw", required=True)
     p.add_argument("--counts", default="0,10,1000")
     p.add_argument("--repeats", type=int, default=200)
     p.add_argument("--photo", required=True)
     a = p.parse_args()
     admin = {"Authorization": "Bearer " + a.token}
-    bases = os.path.join(a.store, "bases")
-    newest = sorted(v for v in os.listdir(bases) if not v.startswith("."))[-1]
-    with open(os.path.join(bases, newest, "split.json")) as f:
-        pool = json.load(f)["people"]
+    pool = sorted(os.listdir(a.lfw))
     with open(a.photo, "rb") as f:
         photo = f.read()
     ids, figures, next_person = [], [], 0

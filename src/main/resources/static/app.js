@@ -670,3 +670,138 @@ setUpIdentify();
 setUpTraining();
 setUpVersions();
 loadModel();
+
+// ------------------------------------------------------------------------------------------------------ People
+
+const peopleStatus = $('people-status');
+
+/** Calls the people API with the admin token; null when there is no token or the service cannot be reached. */
+async function peopleRequest(url, options = {}) {
+  if (!token()) {
+    setStatus(peopleStatus, 'Enter the admin token under Training first.', true);
+    tokenInput.focus();
+    return null;
+  }
+  try {
+    const result = await request(url, { ...options, headers: { ...authorization(), ...options.headers } });
+    if (result.status === 401) {
+      setStatus(peopleStatus, `The admin token is missing or wrong.${sentence(result.body.detail)}`, true);
+      return null;
+    }
+    return result;
+  } catch {
+    setStatus(peopleStatus, UNREACHABLE, true);
+    return null;
+  }
+}
+
+async function loadPeople(message = '') {
+  const result = await peopleRequest('people');
+  if (!result) return;
+  if (!result.ok) {
+    setStatus(peopleStatus, `Cannot list the people (HTTP ${result.status}).${sentence(result.body.detail)}`, true);
+    return;
+  }
+  const people = result.body.people || [];
+  setStatus(peopleStatus, message || (people.length ? '' : 'Nobody is enrolled yet.'));
+  $('people-list').replaceChildren(...people.map(personItem));
+}
+
+function personItem(person) {
+  const crops = el('ul', { className: 'crops', ariaLabel: `Photos of ${person.name}` });
+  const input = el('input', { type: 'file', multiple: true, className: 'visually-hidden', id: `photos-${person.id}`,
+    accept: 'image/jpeg,image/png,image/bmp,image/gif' });
+  const count = el('span', { className: 'muted small photo-count' }, photoCount(person.photos));
+  const zone = el('div', { className: 'drop-zone small-zone' }, input,
+    el('label', { htmlFor: input.id, className: 'button secondary' }, 'Add photos'),
+    el('span', { className: 'hint' }, ' or drop them here'));
+  const item = el('li', { className: 'person' },
+    el('div', { className: 'person-head' }, el('strong', { className: 'person-name' }, person.name), ' ', count,
+      el('button', { className: 'button secondary', type: 'button', textContent: 'Delete person',
+        onclick: () => deletePerson(person) })),
+    zone, crops);
+  const enrol = (files) => enrolPhotos(person, [...files], crops, count);
+  input.addEventListener('change', () => {
+    enrol(input.files);
+    input.value = '';
+  });
+  zone.addEventListener('dragover', (event) => event.preventDefault());
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    event.stopPropagation();
+    enrol(event.dataTransfer.files);
+  });
+  showPhotos(person, crops, count);
+  return item;
+}
+
+const photoCount = (n) => (n === 1 ? '1 photo' : `${n} photos`);
+
+async function addPerson(event) {
+  event.preventDefault();
+  const name = $('person-name').value.trim();
+  const result = await peopleRequest('people', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name }),
+  });
+  if (!result) return;
+  if (result.status === 201) {
+    $('person-name').value = '';
+    loadPeople(`${result.body.name} was added: now drop a few photos of them.`);
+  } else {
+    setStatus(peopleStatus, `Not added (HTTP ${result.status}).${sentence(result.body.detail)}`, true);
+  }
+}
+
+/** Enrols the photos one after the other, showing the crop each gave or why it was refused. */
+async function enrolPhotos(person, files, crops, count) {
+  const refused = [];
+  for (const file of files) {
+    const form = new FormData();
+    form.append('image', file);
+    const result = await peopleRequest(`people/${person.id}/photos`, { method: 'POST', body: form });
+    if (!result) return;
+    if (result.ok) {
+      if (result.status === 201) crops.append(cropItem(person, result.body.id, result.body.crop, crops, count));
+    } else {
+      refused.push(`${file.name}: ${result.body.detail || result.body.title || `HTTP ${result.status}`}`);
+    }
+  }
+  count.textContent = photoCount(crops.children.length);
+  setStatus(peopleStatus, refused.length ? `Not enrolled: ${refused.join(' · ')}` : `Enrolled ${person.name}'s photos.`,
+    refused.length > 0);
+}
+
+function cropItem(person, photoId, src, crops, count) {
+  const item = el('li', {}, el('img', { src, alt: `Face enrolled for ${person.name}`, width: 96, height: 96 }),
+    el('button', { className: 'button secondary', type: 'button', textContent: 'Delete',
+      ariaLabel: `Delete this photo of ${person.name}`,
+      onclick: async () => {
+        const result = await peopleRequest(`people/${person.id}/photos/${photoId}`, { method: 'DELETE' });
+        if (result?.status === 204) {
+          item.remove();
+          count.textContent = photoCount(crops.children.length);
+        }
+      } }));
+  return item;
+}
+
+/** The crops of a person's enrolled photos, fetched with the token (an image tag cannot send it). */
+async function showPhotos(person, crops, count) {
+  if (!person.photos) return;
+  const result = await peopleRequest(`people/${person.id}/photos`);
+  if (!result?.ok) return;
+  for (const photo of result.body.photos || []) {
+    const response = await fetch(`people/${person.id}/photos/${photo.id}`, { headers: authorization() });
+    if (response.ok) crops.append(cropItem(person, photo.id, URL.createObjectURL(await response.blob()), crops, count));
+  }
+}
+
+async function deletePerson(person) {
+  if (!window.confirm(`Delete ${person.name} and erase all their photos?`)) return;
+  const result = await peopleRequest(`people/${person.id}`, { method: 'DELETE' });
+  if (result?.status === 204) loadPeople(`${person.name} was deleted: their photos are erased.`);
+  else if (result) setStatus(peopleStatus, `Not deleted (HTTP ${result.status}).${sentence(result.body.detail)}`, true);
+}
+
+$('person-form').addEventListener('submit', addPerson);
+$('people-load').addEventListener('click', () => loadPeople());

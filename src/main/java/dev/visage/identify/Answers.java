@@ -28,7 +28,7 @@ final class Answers {
      * @param top how many candidates to list (capped to the model's people)
      * @param crop the network's input (CHW in [0, 1]) to return as a PNG, or null
      */
-    Identification.Face identified(
+    private Identification.Face identified(
             FaceLocator.LocatedFace face, ServingModel model, float[] probabilities, int top, float[] crop) {
         Integer[] order = new Integer[probabilities.length];
         for (int i = 0; i < order.length; i++) {
@@ -53,7 +53,44 @@ final class Answers {
                 candidates,
                 Math.max(0, 1 - shown),
                 crop == null ? null : pngDataUrl(crop, model.crop().imageSize()),
+                null,
                 null);
+    }
+
+    /**
+     * A face's answer from the model and the enrolled people: an enrolled person alike enough is named, before the
+     * model's people; otherwise the model answers, unless only enrolled people are named.
+     *
+     * @param match how the face compares with the enrolled people; null when nobody is enrolled
+     * @param onlyEnrolled whether the model's people are never named
+     */
+    Identification.Face answer(
+            FaceLocator.LocatedFace face,
+            ServingModel model,
+            float[] probabilities,
+            EnrolledFaces.Match match,
+            boolean onlyEnrolled,
+            int top,
+            float[] crop) {
+        if (!onlyEnrolled && (match == null || !match.known())) {
+            return identified(face, model, probabilities, top, crop);
+        }
+        List<EnrolledFaces.Match.Candidate> alike = match == null ? List.of() : match.candidates();
+        boolean known = match != null && match.known() && !alike.isEmpty();
+        EnrolledFaces.Match.Candidate best = alike.isEmpty() ? null : alike.get(0);
+        return new Identification.Face(
+                face.box(),
+                face.detectionScore(),
+                known ? best.name() : Identification.UNKNOWN,
+                known,
+                best == null ? 0f : best.similarity(),
+                alike.stream()
+                        .map(candidate -> new Identification.Candidate(candidate.name(), candidate.similarity()))
+                        .toList(),
+                null,
+                crop == null ? null : pngDataUrl(crop, model.crop().imageSize()),
+                null,
+                known ? best.personId() : null);
     }
 
     /** The photo's answer: its faces, with the largest identified one's identity at the top level. */
@@ -66,19 +103,30 @@ final class Answers {
             String reason =
                     faces.isEmpty() ? Identification.NO_FACE : faces.get(0).reason();
             return new Identification(
-                    Identification.UNKNOWN, false, 0, List.of(), 1, modelVersion, timeMillis, null, faces, reason);
+                    Identification.UNKNOWN,
+                    false,
+                    0,
+                    List.of(),
+                    1,
+                    modelVersion,
+                    timeMillis,
+                    null,
+                    faces,
+                    reason,
+                    null);
         }
         return new Identification(
                 main.person(),
                 main.known(),
                 main.confidence(),
                 main.candidates(),
-                main.otherProbability(),
+                main.otherProbability() == null ? 0 : main.otherProbability(),
                 modelVersion,
                 timeMillis,
                 main.faceCrop(),
                 faces,
-                null);
+                null,
+                main.personId());
     }
 
     /** The network's input as a PNG data URL, so a person can see what the model saw. */

@@ -19,6 +19,7 @@ import java.util.List;
  * @param faceCrop the largest identified face as the model saw it, a PNG data URL, when asked for
  * @param faces every face found, largest first
  * @param reason why no face was identified ("no face found", "face too small"); absent when one was
+ * @param personId the enrolled person {@code person} names (see {@code /people}); absent for the model's people
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Identification(
@@ -31,7 +32,8 @@ public record Identification(
         double timeMillis,
         String faceCrop,
         List<Face> faces,
-        String reason) {
+        String reason,
+        String personId) {
 
     public static final String UNKNOWN = "unknown";
     public static final String NO_FACE = "no face found";
@@ -64,6 +66,7 @@ public record Identification(
      * @param otherProbability the probability of everyone not among the candidates
      * @param faceCrop the face as the model saw it, a PNG data URL, when asked for
      * @param reason why the face was not identified
+     * @param personId the enrolled person {@code person} names; absent for the model's people
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Face(
@@ -75,10 +78,11 @@ public record Identification(
             List<Candidate> candidates,
             Float otherProbability,
             String faceCrop,
-            String reason) {
+            String reason,
+            String personId) {
 
         static Face unidentified(Box box, Integer detectionScore, String reason) {
-            return new Face(box, detectionScore, null, null, null, null, null, null, reason);
+            return new Face(box, detectionScore, null, null, null, null, null, null, reason, null);
         }
 
         boolean identified() {

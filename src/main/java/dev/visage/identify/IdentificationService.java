@@ -1,6 +1,5 @@
 package dev.visage.identify;
 
-import dev.visage.face.BoxFraming;
 import dev.visage.face.FaceCrop;
 import dev.visage.face.FaceDetector;
 import dev.visage.face.Photo;
@@ -13,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +37,11 @@ public class IdentificationService implements DisposableBean {
 
     private final CurrentModel currentModel;
     private final IdentifyProperties properties;
-    private final FaceImageDecoder decoder;
-    private final FaceLocator locator;
+    private final PhotoFaces photoFaces;
+    private final EnrolledFaces enrolled;
     private final Answers answers;
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
-    private final MemoryBudget decodeBudget;
-    private final DetectionTurns detectionTurns;
 
     /** @param decodeBudget bytes of decoded pixels in flight at once: a decode that does not fit answers 503 */
     IdentificationService(
@@ -51,10 +49,11 @@ public class IdentificationService implements DisposableBean {
             IdentifyProperties properties,
             FaceDetector detector,
             MeterRegistry meters,
-            @Qualifier(UploadConfiguration.DECODE_BUDGET) MemoryBudget decodeBudget) {
+            @Qualifier(UploadConfiguration.DECODE_BUDGET) MemoryBudget decodeBudget,
+            EnrolledFaces enrolled) {
         this.currentModel = currentModel;
+        this.enrolled = enrolled;
         this.properties = properties;
-        this.decodeBudget = decodeBudget;
         this.timers = Stream.of(IDENTIFIED, Identification.UNKNOWN, REJECTED, UNAVAILABLE)
                 .collect(Collectors.toUnmodifiableMap(
                         outcome -> outcome,
@@ -63,10 +62,8 @@ public class IdentificationService implements DisposableBean {
                                 .tag("outcome", outcome)
                                 .publishPercentileHistogram()
                                 .register(meters)));
-        this.decoder = new FaceImageDecoder(properties.maxPixels());
-        this.locator = new FaceLocator(detector, BoxFraming.forDetector(detector.settings()));
+        this.photoFaces = new PhotoFaces(properties, detector, meters, decodeBudget);
         this.answers = new Answers(properties.minConfidence());
-        this.detectionTurns = new DetectionTurns(properties.concurrentDetections(), properties.timeout(), meters);
         this.worker = new BatchingWorker(
                 properties.maxBatchSize(),
                 properties.queueCapacity(),
@@ -84,20 +81,27 @@ public class IdentificationService implements DisposableBean {
         long start = System.nanoTime();
         String outcome = UNAVAILABLE;
         try {
-            FaceImageDecoder.Header header = decoder.inspect(image);
+            FaceImageDecoder.Header header = photoFaces.inspect(image);
             ServingModel model = currentModel.acquire();
+            Optional<EnrolledFaces.Gallery> gallery = Optional.empty();
             try {
-                CroppedFaces cropped = detect
-                        ? detectionTurns.inTurn(() -> locateAndCrop(image, header, model.crop(), true))
-                        : locateAndCrop(image, header, model.crop(), false);
+                gallery = enrolled.gallery();
+                FaceCrop galleryCrop = gallery.map(EnrolledFaces.Gallery::crop).orElse(null);
+                CroppedFaces cropped = photoFaces.read(
+                        image, header, detect, (photo, located) -> crop(photo, located, model.crop(), galleryCrop));
                 float[][] probabilities = cropped.crops().isEmpty()
                         ? new float[0][]
                         : await(worker.submit(model, cropped.crops().toArray(float[][]::new)));
-                List<Identification.Face> faces = answerFaces(model, cropped, probabilities, top, withCrop);
+                List<EnrolledFaces.Match> matches =
+                        gallery.isEmpty() || cropped.crops().isEmpty()
+                                ? List.of()
+                                : gallery.get().match(cropped.galleryCrops().toArray(float[][]::new), top);
+                List<Identification.Face> faces = answerFaces(model, cropped, probabilities, matches, top, withCrop);
                 Identification answer = Answers.of(faces, model.version(), (System.nanoTime() - start) / 1e6);
                 outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;
             } finally {
+                gallery.ifPresent(EnrolledFaces.Gallery::close);
                 model.release();
             }
         } catch (ImageRejectedException e) {
@@ -108,64 +112,72 @@ public class IdentificationService implements DisposableBean {
         }
     }
 
-    /** The faces found, and the crops of those worth identifying (at most {@code maxFaces}, none too small). */
-    private record CroppedFaces(List<FaceLocator.LocatedFace> located, List<float[]> crops) {}
+    /**
+     * The faces found, and the crops of those worth identifying (at most {@code maxFaces}, none too small), for the
+     * model and for the enrolled people's gallery (none without one).
+     */
+    private record CroppedFaces(
+            List<FaceLocator.LocatedFace> located, List<float[]> crops, List<float[]> galleryCrops) {}
 
     /**
-     * Decodes the photo, finds its faces and crops them, holding decoding memory from the budget only until the
-     * crops are made: the forward pass needs only the small crops. With detection, only in the photo's turn.
+     * Every face of an uploaded photo, largest first, each framed as an LFW image: what enrolment keeps of a photo.
+     * Read as {@code /identify} reads photos (the same checks, memory budget and turns).
      */
-    private CroppedFaces locateAndCrop(byte[] image, FaceImageDecoder.Header header, FaceCrop crop, boolean detect) {
-        long bytes = header.decodeBytes();
-        if (bytes > decodeBudget.capacity()) {
-            throw ImageRejectedException.tooLarge("Decoding this image takes " + (bytes >> 20)
-                    + " MiB, more than the " + (decodeBudget.capacity() >> 20)
-                    + " MiB this service decodes at once; send a smaller image");
-        }
-        try (MemoryBudget.Permit decoding = decodeBudget.acquire(bytes)) {
-            Photo photo = decoder.decode(image, header);
-            List<FaceLocator.LocatedFace> located =
-                    inSentPixels(detect ? locator.detect(photo) : List.of(locator.centred(photo)), header, photo);
-            List<float[]> crops = new ArrayList<>();
-            for (FaceLocator.LocatedFace face : located) {
-                if (crops.size() < properties.maxFaces() && !face.tooSmall(locator.minFaceSize())) {
-                    float[] pixels = new float[crop.pixelCount(0)];
-                    crop.toPixels(photo, face.frame(), 0, pixels, 0);
-                    crops.add(pixels);
-                }
-            }
-            return new CroppedFaces(located, crops);
-        }
+    public List<FramedFace> framedFaces(byte[] image) {
+        FaceImageDecoder.Header header = photoFaces.inspect(image);
+        return photoFaces.read(
+                image,
+                header,
+                true,
+                (photo, located) -> located.stream()
+                        .map(face -> FramedFace.of(photo, face, photoFaces.minFaceSize()))
+                        .toList());
     }
 
-    /** The faces with their boxes in the pixels of the photo as sent (upright), where a big JPEG decoded reduced. */
-    private static List<FaceLocator.LocatedFace> inSentPixels(
-            List<FaceLocator.LocatedFace> located, FaceImageDecoder.Header header, Photo photo) {
-        if (header.reduction() == 1) {
-            return located;
+    /** The crops of the faces worth identifying: at most {@code maxFaces}, none too small. */
+    private CroppedFaces crop(Photo photo, List<FaceLocator.LocatedFace> located, FaceCrop crop, FaceCrop galleryCrop) {
+        List<float[]> crops = new ArrayList<>();
+        List<float[]> galleryCrops = new ArrayList<>();
+        for (FaceLocator.LocatedFace face : located) {
+            if (crops.size() < properties.maxFaces() && !face.tooSmall(photoFaces.minFaceSize())) {
+                crops.add(pixels(photo, face, crop));
+                if (galleryCrop != null) {
+                    galleryCrops.add(pixels(photo, face, galleryCrop));
+                }
+            }
         }
-        double[] factors = header.sentPixelsPerDecoded(photo);
-        return located.stream()
-                .map(face -> face.withBoxScaled(factors[0], factors[1]))
-                .toList();
+        return new CroppedFaces(located, crops, galleryCrops);
+    }
+
+    private static float[] pixels(Photo photo, FaceLocator.LocatedFace face, FaceCrop crop) {
+        float[] pixels = new float[crop.pixelCount(0)];
+        crop.toPixels(photo, face.frame(), 0, pixels, 0);
+        return pixels;
     }
 
     /** An answer for every face found: identified, or why not. */
     private List<Identification.Face> answerFaces(
-            ServingModel model, CroppedFaces cropped, float[][] probabilities, int top, boolean withCrop) {
+            ServingModel model,
+            CroppedFaces cropped,
+            float[][] probabilities,
+            List<EnrolledFaces.Match> matches,
+            int top,
+            boolean withCrop) {
         List<Identification.Face> faces = new ArrayList<>(cropped.located().size());
         int next = 0;
         for (FaceLocator.LocatedFace face : cropped.located()) {
-            if (face.tooSmall(locator.minFaceSize())) {
+            if (face.tooSmall(photoFaces.minFaceSize())) {
                 faces.add(
                         Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_SMALL));
             } else if (next == cropped.crops().size()) {
                 faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_MANY));
             } else {
-                faces.add(answers.identified(
+                faces.add(answers.answer(
                         face,
                         model,
                         probabilities[next],
+                        matches.isEmpty() ? null : matches.get(next),
+                        enrolled.onlyEnrolled(),
                         top,
                         withCrop ? cropped.crops().get(next) : null));
                 next++;

@@ -32,8 +32,10 @@ final class Housekeeping {
         try (Stream<Path> entries = Files.list(root)) {
             return entries.filter(Files::isDirectory)
                     .map(p -> p.getFileName().toString())
-                    .filter(name ->
-                            !name.startsWith(".") && !name.equals(JobFiles.FOLDER) && !name.equals(BaseStore.FOLDER))
+                    .filter(name -> !name.startsWith(".")
+                            && !name.equals(JobFiles.FOLDER)
+                            && !name.equals(BaseStore.FOLDER)
+                            && !name.equals(ModelStore.PEOPLE_FOLDER))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -100,6 +100,11 @@ public record Lifecycle(List<String> promoted, Map<String, String> rejected, Lis
         return new Lifecycle(promoted.stream().filter(v -> !v.equals(version)).toList(), fewer, with(event));
     }
 
+    /** The same history with one more change that concerns no version (an erasure). */
+    Lifecycle note(Event event) {
+        return new Lifecycle(promoted, rejected, with(event));
+    }
+
     private List<Event> with(Event event) {
         List<Event> more = new ArrayList<>(events);
         more.add(event);

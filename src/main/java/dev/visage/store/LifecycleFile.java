@@ -1,6 +1,5 @@
 package dev.visage.store;
 
-import dev.visage.system.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,13 +85,6 @@ final class LifecycleFile {
 
     /** Replaces {@code root/name} with {@code content} in one rename. */
     static void replace(Path root, String name, String content) throws IOException {
-        Files.createDirectories(root);
-        Path temporary = root.resolve(ModelStore.TEMPORARY_PREFIX + name + "-" + UUID.randomUUID());
-        try {
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
-            Folders.moveAtomically(temporary, root.resolve(name));
-        } finally {
-            Folders.deleteRecursively(temporary);
-        }
+        AtomicFiles.replace(root, name, content.getBytes(StandardCharsets.UTF_8));
     }
 }

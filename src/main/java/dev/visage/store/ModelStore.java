@@ -36,6 +36,7 @@ public final class ModelStore {
 
     static final String PARAMETERS = MODEL_NAME + "-0000.params";
     static final String TEMPORARY_PREFIX = ".tmp-";
+    public static final String PEOPLE_FOLDER = "people";
 
     private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
 

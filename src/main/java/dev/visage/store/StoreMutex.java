@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * kernel (or the NFS lock manager) releases when its process dies, so it never goes stale. Within one JVM a
  * {@link ReentrantLock} per folder comes first, since the file lock belongs to the whole process.
  */
-final class StoreMutex {
+public final class StoreMutex {
 
     static final String FILE = "lifecycle.lock";
 
@@ -25,7 +25,7 @@ final class StoreMutex {
     private final Path file;
     private final ReentrantLock local;
 
-    StoreMutex(Path root) {
+    public StoreMutex(Path root) {
         Path absolute = root.toAbsolutePath().normalize();
         this.file = absolute.resolve(FILE);
         this.local = IN_THIS_JVM.computeIfAbsent(absolute, folder -> new ReentrantLock());
@@ -33,12 +33,12 @@ final class StoreMutex {
 
     /** A step that reads and writes the store's files. */
     @FunctionalInterface
-    interface Step<T> {
+    public interface Step<T> {
         T run() throws IOException;
     }
 
     /** Runs {@code step} while no other thread or process that shares the folder runs one. Reentrant. */
-    <T> T run(Step<T> step) throws IOException {
+    public <T> T run(Step<T> step) throws IOException {
         if (local.isHeldByCurrentThread()) {
             return step.run();
         }

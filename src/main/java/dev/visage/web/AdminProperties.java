@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
 record AdminProperties(
         String token,
 
-        @NotEmpty @DefaultValue({"/train", "/train/**", "/models", "/models/**"})
+        @NotEmpty @DefaultValue({"/train", "/train/**", "/models", "/models/**", "/people", "/people/**"})
         List<String> protectedPaths,
 
         @Min(1) @DefaultValue("10") int maxFailures,

@@ -59,6 +59,7 @@ class IdentifyControllerTest {
                 12.5,
                 faceCrop,
                 List.of(),
+                null,
                 null);
     }
 

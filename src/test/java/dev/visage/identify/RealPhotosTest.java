@@ -93,7 +93,12 @@ class RealPhotosTest {
         currentModel = new CurrentModel(store);
         IdentifyProperties identify = new Binder().bindOrCreate("visage.identify", IdentifyProperties.class);
         service = new IdentificationService(
-                currentModel, identify, detector, new SimpleMeterRegistry(), new MemoryBudget(Long.MAX_VALUE));
+                currentModel,
+                identify,
+                detector,
+                new SimpleMeterRegistry(),
+                new MemoryBudget(Long.MAX_VALUE),
+                new NobodyEnrolled());
     }
 
     @AfterAll
@@ -230,7 +235,8 @@ class RealPhotosTest {
                     identify,
                     strictDetector,
                     new SimpleMeterRegistry(),
-                    new MemoryBudget(Long.MAX_VALUE));
+                    new MemoryBudget(Long.MAX_VALUE),
+                    new NobodyEnrolled());
             try {
                 Identification answer = strict.identify(jpeg(picture), 3, false, true);
 

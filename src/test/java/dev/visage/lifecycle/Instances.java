@@ -26,12 +26,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Whole Visage applications started in this JVM, and HTTP helpers to drive them like an operator would. */
-final class Instances {
+public final class Instances {
 
-    static final String TOKEN = "lifecycle-test-token";
+    public static final String TOKEN = "lifecycle-test-token";
     private static final ReentrantLock LOGGING_SET_UP = new ReentrantLock();
-    static final JsonMapper JSON = JsonMapper.builder().build();
-    static final HttpClient HTTP = HttpClient.newBuilder()
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
@@ -39,9 +39,9 @@ final class Instances {
     private Instances() {}
 
     /** One running application. */
-    record Instance(String name, ConfigurableApplicationContext context, URI base) implements AutoCloseable {
+    public record Instance(String name, ConfigurableApplicationContext context, URI base) implements AutoCloseable {
 
-        URI uri(String path) {
+        public URI uri(String path) {
             return base.resolve(path);
         }
 
@@ -52,7 +52,7 @@ final class Instances {
     }
 
     /** Starts an application on a free port with {@code properties} (key=value) on top of the defaults given. */
-    static Instance start(String name, List<String> properties) {
+    public static Instance start(String name, List<String> properties) {
         List<String> all = new ArrayList<>(List.of(
                 "server.port=0",
                 "management.server.port=0",
@@ -83,7 +83,7 @@ final class Instances {
         return new Instance(name, context, URI.create("http://127.0.0.1:" + port + "/"));
     }
 
-    static HttpResponse<String> send(HttpRequest.Builder request) {
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -94,20 +94,20 @@ final class Instances {
         }
     }
 
-    static HttpRequest.Builder admin(HttpRequest.Builder request) {
+    public static HttpRequest.Builder admin(HttpRequest.Builder request) {
         return request.header("Authorization", "Bearer " + TOKEN);
     }
 
-    static JsonNode json(HttpResponse<String> response, int status) {
+    public static JsonNode json(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         return JSON.readTree(response.body());
     }
 
-    static JsonNode get(Instance instance, String path) {
+    public static JsonNode get(Instance instance, String path) {
         return json(send(admin(HttpRequest.newBuilder(instance.uri(path)).GET())), 200);
     }
 
-    static HttpResponse<String> post(Instance instance, String path, String body) {
+    public static HttpResponse<String> post(Instance instance, String path, String body) {
         return send(admin(HttpRequest.newBuilder(instance.uri(path)))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -128,7 +128,8 @@ final class Instances {
     }
 
     /** Polls {@code probe} every 50 ms until it holds; returns the time that took. */
-    static <T> Duration await(String what, java.util.function.Supplier<T> probe, Predicate<T> until, Duration limit)
+    public static <T> Duration await(
+            String what, java.util.function.Supplier<T> probe, Predicate<T> until, Duration limit)
             throws InterruptedException {
         return Polling.await(what, probe, until, Duration.ofMillis(50), limit);
     }

@@ -18,7 +18,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * Big JPEGs decode reduced, to no less than {@link #DETAIL_SIDE} on their longer side: enough for every face the
  * detector can find, at a fraction of the memory.
  */
-final class FaceImageDecoder {
+public final class FaceImageDecoder {
 
     static final Set<String> SUPPORTED_FORMATS = Set.of("jpeg", "png", "bmp", "gif");
 
@@ -37,7 +37,7 @@ final class FaceImageDecoder {
      * @param format ImageIO's lower-case format name
      * @param reduction the reduction the decode will use: inside the decoder for JPEG, after it for other formats
      */
-    record Header(String format, long width, long height, int reduction) {
+    public record Header(String format, long width, long height, int reduction) {
 
         /**
          * Bytes that decoding takes at its peak, native and heap. A JPEG: its reduced B, G, R raster, a copy turned

@@ -22,7 +22,7 @@ public final class ServingModel {
     // 1 for being in service, plus 1 per in-flight request.
     private final AtomicInteger references = new AtomicInteger(1);
 
-    ServingModel(StoredModel stored) {
+    public ServingModel(StoredModel stored) {
         this.stored = stored;
         this.predictor = stored.model()
                 .newPredictor(new FaceBatchTranslator(

@@ -1,16 +1,13 @@
 package dev.visage.identify;
 
-import dev.visage.face.BoxFraming;
 import dev.visage.face.FaceCrop;
 import dev.visage.face.FaceDetector;
-import dev.visage.face.Photo;
 import dev.visage.serving.BatchingWorker;
 import dev.visage.serving.CurrentModel;
 import dev.visage.serving.ServingModel;
 import dev.visage.system.DjlEnvironment;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -37,9 +34,7 @@ public class IdentificationService implements DisposableBean {
 
     private final CurrentModel currentModel;
     private final IdentifyProperties properties;
-    private final FaceImageDecoder decoder;
-    private final FaceLocator locator;
-    private final Answers answers;
+    private final FaceFinder finder;
     private final BatchingWorker worker;
     private final Map<String, Timer> timers;
     private final MemoryBudget decodeBudget;
@@ -63,9 +58,8 @@ public class IdentificationService implements DisposableBean {
                                 .tag("outcome", outcome)
                                 .publishPercentileHistogram()
                                 .register(meters)));
-        this.decoder = new FaceImageDecoder(properties.maxPixels());
-        this.locator = new FaceLocator(detector, BoxFraming.forDetector(detector.settings()));
-        this.answers = new Answers(properties.minConfidence());
+        this.finder =
+                new FaceFinder(detector, properties.maxPixels(), properties.maxFaces(), properties.minConfidence());
         this.detectionTurns = new DetectionTurns(properties.concurrentDetections(), properties.timeout(), meters);
         this.worker = new BatchingWorker(
                 properties.maxBatchSize(),
@@ -84,16 +78,16 @@ public class IdentificationService implements DisposableBean {
         long start = System.nanoTime();
         String outcome = UNAVAILABLE;
         try {
-            FaceImageDecoder.Header header = decoder.inspect(image);
+            FaceImageDecoder.Header header = finder.inspect(image);
             ServingModel model = currentModel.acquire();
             try {
-                CroppedFaces cropped = detect
+                FaceFinder.FoundFaces cropped = detect
                         ? detectionTurns.inTurn(() -> locateAndCrop(image, header, model.crop(), true))
                         : locateAndCrop(image, header, model.crop(), false);
                 float[][] probabilities = cropped.crops().isEmpty()
                         ? new float[0][]
                         : await(worker.submit(model, cropped.crops().toArray(float[][]::new)));
-                List<Identification.Face> faces = answerFaces(model, cropped, probabilities, top, withCrop);
+                List<Identification.Face> faces = finder.answer(model, cropped, probabilities, top, withCrop);
                 Identification answer = Answers.of(faces, model.version(), (System.nanoTime() - start) / 1e6);
                 outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;
@@ -108,14 +102,12 @@ public class IdentificationService implements DisposableBean {
         }
     }
 
-    /** The faces found, and the crops of those worth identifying (at most {@code maxFaces}, none too small). */
-    private record CroppedFaces(List<FaceLocator.LocatedFace> located, List<float[]> crops) {}
-
     /**
      * Decodes the photo, finds its faces and crops them, holding decoding memory from the budget only until the
      * crops are made: the forward pass needs only the small crops. With detection, only in the photo's turn.
      */
-    private CroppedFaces locateAndCrop(byte[] image, FaceImageDecoder.Header header, FaceCrop crop, boolean detect) {
+    private FaceFinder.FoundFaces locateAndCrop(
+            byte[] image, FaceImageDecoder.Header header, FaceCrop crop, boolean detect) {
         long bytes = header.decodeBytes();
         if (bytes > decodeBudget.capacity()) {
             throw ImageRejectedException.tooLarge("Decoding this image takes " + (bytes >> 20)
@@ -123,55 +115,8 @@ public class IdentificationService implements DisposableBean {
                     + " MiB this service decodes at once; send a smaller image");
         }
         try (MemoryBudget.Permit decoding = decodeBudget.acquire(bytes)) {
-            Photo photo = decoder.decode(image, header);
-            List<FaceLocator.LocatedFace> located =
-                    inSentPixels(detect ? locator.detect(photo) : List.of(locator.centred(photo)), header, photo);
-            List<float[]> crops = new ArrayList<>();
-            for (FaceLocator.LocatedFace face : located) {
-                if (crops.size() < properties.maxFaces() && !face.tooSmall(locator.minFaceSize())) {
-                    float[] pixels = new float[crop.pixelCount(0)];
-                    crop.toPixels(photo, face.frame(), 0, pixels, 0);
-                    crops.add(pixels);
-                }
-            }
-            return new CroppedFaces(located, crops);
+            return finder.find(image, header, crop, detect);
         }
-    }
-
-    /** The faces with their boxes in the pixels of the photo as sent (upright), where a big JPEG decoded reduced. */
-    private static List<FaceLocator.LocatedFace> inSentPixels(
-            List<FaceLocator.LocatedFace> located, FaceImageDecoder.Header header, Photo photo) {
-        if (header.reduction() == 1) {
-            return located;
-        }
-        double[] factors = header.sentPixelsPerDecoded(photo);
-        return located.stream()
-                .map(face -> face.withBoxScaled(factors[0], factors[1]))
-                .toList();
-    }
-
-    /** An answer for every face found: identified, or why not. */
-    private List<Identification.Face> answerFaces(
-            ServingModel model, CroppedFaces cropped, float[][] probabilities, int top, boolean withCrop) {
-        List<Identification.Face> faces = new ArrayList<>(cropped.located().size());
-        int next = 0;
-        for (FaceLocator.LocatedFace face : cropped.located()) {
-            if (face.tooSmall(locator.minFaceSize())) {
-                faces.add(
-                        Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_SMALL));
-            } else if (next == cropped.crops().size()) {
-                faces.add(Identification.Face.unidentified(face.box(), face.detectionScore(), Identification.TOO_MANY));
-            } else {
-                faces.add(answers.identified(
-                        face,
-                        model,
-                        probabilities[next],
-                        top,
-                        withCrop ? cropped.crops().get(next) : null));
-                next++;
-            }
-        }
-        return faces;
     }
 
     /** Waits for the forward pass; a request given up on is cancelled, so that the worker skips it. */

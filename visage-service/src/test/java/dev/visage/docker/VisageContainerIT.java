@@ -37,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Docker image end to end, as two replicas on one shared models volume: built from the project's Dockerfile
- * and target/visage.jar and started together on an empty store, one trains the first model and the other waits
+ * and visage-service/target/visage.jar and started together on an empty store, one trains the first model and the other waits
  * for it; both identify with it; the admin endpoints need the token; one training job runs at a time across both;
  * a candidate promoted on one, and a roll-back on the other, are followed by both within seconds under load with
  * no failed request. Then a third container starts on the same volume after the current version's weights were

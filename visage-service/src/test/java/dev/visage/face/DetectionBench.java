@@ -40,8 +40,9 @@ import org.bytedeco.opencv.opencv_core.Size;
  * test: run it by hand, on one core, for example
  *
  * <pre>
- * ./mvnw -B -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * taskset -c 0 java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.visage.face.DetectionBench grid alt2
+ * ./mvnw -B -o -q test-compile dependency:build-classpath -pl visage-service -am -Dmdep.outputFile=target/cp.txt
+ * S=visage-service/target
+ * taskset -c 0 java -cp $S/classes:$S/test-classes:$(cat $S/cp.txt) dev.visage.face.DetectionBench grid alt2
  * </pre>
  *
  * <p>Modes: {@code framing CASCADE [scale neighbours minFace]} (the median LFW box), {@code grid CASCADE [sides scales

@@ -3,11 +3,15 @@ package dev.visage.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -26,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class SettingsReferenceTest {
 
-    static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
+    /** Each module's metadata (visage-core's settings records and the service's), found on the class path. */
+    static final String METADATA = "META-INF/spring-configuration-metadata.json";
+
     static final Path REFERENCE = Path.of("docs/settings.md");
     static final String REGENERATE = "./mvnw -B test -Dtest=SettingsReferenceTest -Dvisage.docs.write=true";
 
@@ -39,9 +45,16 @@ class SettingsReferenceTest {
     record Setting(String name, String type, String defaultValue, String description) {}
 
     static List<Setting> settings() throws IOException {
-        JsonNode metadata = JsonMapper.builder().build().readTree(Files.readString(METADATA));
+        List<JsonNode> properties = new ArrayList<>();
+        for (URL module :
+                Collections.list(SettingsReferenceTest.class.getClassLoader().getResources(METADATA))) {
+            try (InputStream in = module.openStream()) {
+                JsonMapper.builder().build().readTree(in).get("properties").forEach(properties::add);
+            }
+        }
+        properties.sort(Comparator.comparing(property -> property.get("name").asString()));
         List<Setting> settings = new ArrayList<>();
-        for (JsonNode property : metadata.get("properties")) {
+        for (JsonNode property : properties) {
             String name = property.get("name").asString();
             if (name.startsWith("visage.")) {
                 settings.add(new Setting(

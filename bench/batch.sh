@@ -2,6 +2,7 @@
 # Batch benchmark: the Spark job (java -jar visage-batch.jar, local mode) against the service's POST /identify on
 # the same generated 640x480 photos (LFW faces pasted on noise, one in ten without a face), on this machine.
 #   bench/batch.sh [COUNT] [MODELS]       # COUNT photos (default 1000); MODELS: a model store (default models/)
+#   SKIP_SERVICE=1 bench/batch.sh 10000   # the job alone (memory over a long run)
 # Photos and outputs go to $WORK (default /tmp/visage-batch-bench), outside the repository. Prints photos/s of both,
 # the job's peak resident memory (sampled every second) and its resident memory over time, to see it stay flat.
 # Needs ./mvnw -B package (visage-batch.jar, visage.jar, and the batch module's test classes). See docs/benchmarks.md.
@@ -17,7 +18,12 @@ PHOTOS="$WORK/photos-$COUNT"
 mkdir -p "$WORK"
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-[ -d "$PHOTOS" ] || java -cp visage-batch/target/test-classes dev.visage.batch.ArchiveBench generate "$PHOTOS" "$COUNT"
+# Copies of the jars, so that a rebuild during the run changes nothing.
+cp visage-batch/target/visage-batch.jar visage-service/target/visage.jar "$WORK/"
+if [ ! -f "$PHOTOS/.complete" ]; then
+  java -cp visage-batch/target/test-classes dev.visage.batch.ArchiveBench generate "$PHOTOS" "$COUNT"
+  touch "$PHOTOS/.complete"
+fi
 
 # Samples a process's resident memory (MiB) every second until it exits; prints the series' peak and quartiles.
 sample_rss() {
@@ -36,7 +42,7 @@ trap cleanup EXIT
 echo "== batch job: local[*], -Xmx$HEAP, $COUNT photos"
 OUT="$WORK/out-$COUNT-$(date +%s)"
 start=$(date +%s.%N)
-java -Xmx"$HEAP" -jar visage-batch/target/visage-batch.jar --models "$MODELS" --input "$PHOTOS" --output "$OUT" \
+java -Xmx"$HEAP" -jar "$WORK/visage-batch.jar" --models "$MODELS" --input "$PHOTOS" --output "$OUT" \
   > "$WORK/batch.log" 2>&1 &
 job=$!; pids+=("$job")
 sample_rss "$job" "$WORK/batch-rss.txt" &
@@ -47,9 +53,10 @@ awk -v s="$start" -v e="$end" -v n="$COUNT" 'BEGIN {printf "batch: %d photos in 
 sort -n "$WORK/batch-rss.txt" | awk '{a[NR]=$1} END {printf "batch RSS MiB: peak %d, median %d, samples %d\n", a[NR], a[int(NR/2)+1], NR}'
 echo "batch RSS over time (MiB, one sample a second, every 10th):"; awk 'NR % 10 == 1' "$WORK/batch-rss.txt" | paste -sd' '
 
+[ "${SKIP_SERVICE:-0}" = 1 ] && exit 0
 echo "== service: POST /identify, $CONNECTIONS connections, default JVM settings plus -Xmx$HEAP"
 PORT=18480
-java -Xmx"$HEAP" -jar visage-service/target/visage.jar --server.port=$PORT --management.server.port=$((PORT + 1)) \
+java -Xmx"$HEAP" -jar "$WORK/visage.jar" --server.port=$PORT --management.server.port=$((PORT + 1)) \
   --visage.models.dir="$MODELS" --visage.train-on-startup=false --visage.lfw.download=false \
   > "$WORK/service.log" 2>&1 &
 service=$!; pids+=("$service")

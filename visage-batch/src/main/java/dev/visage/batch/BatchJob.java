@@ -3,10 +3,14 @@ package dev.visage.batch;
 import dev.visage.store.ModelStore;
 import dev.visage.store.ModelStoreException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -117,14 +121,36 @@ public final class BatchJob {
         }
     }
 
+    /**
+     * Spark's session: the master given, else spark-submit's, else {@code local[*]}. Started with {@code java -jar}
+     * against a cluster, the job sends its own jar to the executors (spark-submit does that itself).
+     */
     private SparkSession session() {
+        SparkConf given = new SparkConf();
         SparkSession.Builder builder = SparkSession.builder().appName("visage-batch");
-        if (options.master() != null) {
-            builder.master(options.master());
-        } else if (!new SparkConf().contains("spark.master")) {
-            builder.master("local[*]");
+        String master = options.master() != null ? options.master() : given.get("spark.master", "local[*]");
+        builder.master(master);
+        if (!master.startsWith("local") && !given.contains("spark.jars")) {
+            ownJar().ifPresent(jar -> builder.config("spark.jars", jar));
         }
-        return builder.getOrCreate();
+        SparkSession session = builder.getOrCreate();
+        // Spark logs a line per file it reads: at WARN, so that the progress lines stand out.
+        Configurator.setLevel("org.apache.spark.sql.execution.datasources.FileScanRDD", Level.WARN);
+        return session;
+    }
+
+    /** The jar this class was loaded from, if it was loaded from one. */
+    private static Optional<String> ownJar() {
+        try {
+            Path location = Path.of(BatchJob.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
+            return location.toString().endsWith(".jar") ? Optional.of(location.toString()) : Optional.empty();
+        } catch (URISyntaxException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     private void checkOutputIsNew(SparkSession spark) {

@@ -54,7 +54,9 @@ final class ArchiveBench {
     private static void post(URI identify, Path dir, int connections) throws Exception {
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.sorted().toList();
+            files = list.filter(file -> !file.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
         }
         HttpClient http =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

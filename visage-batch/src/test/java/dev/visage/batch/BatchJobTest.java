@@ -77,7 +77,7 @@ class BatchJobTest {
     }
 
     /** The JSON Lines rows, by file name relative to the photo folder, in the order the job wrote them. */
-    private static Map<String, List<JsonNode>> rows(Path output) throws IOException {
+    static Map<String, List<JsonNode>> rows(Path output) throws IOException {
         Map<String, List<JsonNode>> rows = new LinkedHashMap<>();
         try (Stream<Path> parts = Files.list(output)) {
             for (Path part : parts.filter(p -> p.getFileName().toString().startsWith("part-"))

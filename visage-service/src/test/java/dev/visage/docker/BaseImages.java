@@ -22,7 +22,7 @@ import org.testcontainers.DockerClientFactory;
  * can be pulled; the Debian-built ones of {@code .ci/docker.sh}, built by that script when missing. Without an
  * engine, or when none of these can be had, the tests are skipped with a line that says why and what runs them.
  */
-final class BaseImages implements ExecutionCondition {
+public final class BaseImages implements ExecutionCondition {
 
     private static final Logger log = LoggerFactory.getLogger(BaseImages.class);
     private static final Names PUBLIC = new Names("eclipse-temurin:17-jdk", "debian:bookworm-slim");
@@ -32,7 +32,7 @@ final class BaseImages implements ExecutionCondition {
     private static final String HOW_TO_RUN = "`bash .ci/run` starts an engine and builds local base images";
 
     /** A JDK image to build with and a Debian image to run on. */
-    record Names(String jdk, String base) {
+    public record Names(String jdk, String base) {
         Stream<String> both() {
             return Stream.of(jdk, base);
         }
@@ -50,7 +50,7 @@ final class BaseImages implements ExecutionCondition {
     }
 
     /** The images to use; aborts (skips) the calling test when none can be had. */
-    static Names resolve() {
+    public static Names resolve() {
         Names named = new Names(
                 System.getProperty("visage.docker.jdk-image", ""), System.getProperty("visage.docker.base-image", ""));
         if (named.both().noneMatch(String::isBlank)) {

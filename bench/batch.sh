@@ -2,7 +2,7 @@
 # Batch benchmark: the Spark job (java -jar visage-batch.jar, local mode) against the service's POST /identify on
 # the same generated 640x480 photos (LFW faces pasted on noise, one in ten without a face), on this machine.
 #   bench/batch.sh [COUNT] [MODELS]       # COUNT photos (default 1000); MODELS: a model store (default models/)
-#   SKIP_SERVICE=1 bench/batch.sh 10000   # the job alone (memory over a long run)
+#   SKIP_SERVICE=1 bench/batch.sh 10000   # the job alone (memory over a long run); SKIP_BATCH=1: the service alone
 # Photos and outputs go to $WORK (default /tmp/visage-batch-bench), outside the repository. Prints photos/s of both,
 # the job's peak resident memory (sampled every second) and its resident memory over time, to see it stay flat.
 # Needs ./mvnw -B package (visage-batch.jar, visage.jar, and the batch module's test classes). See docs/benchmarks.md.
@@ -39,6 +39,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
+if [ "${SKIP_BATCH:-0}" != 1 ]; then
 echo "== batch job: local[*], -Xmx$HEAP, $COUNT photos"
 OUT="$WORK/out-$COUNT-$(date +%s)"
 start=$(date +%s.%N)
@@ -53,6 +54,7 @@ awk -v s="$start" -v e="$end" -v n="$COUNT" 'BEGIN {printf "batch: %d photos in 
 sort -n "$WORK/batch-rss.txt" | awk '{a[NR]=$1} END {printf "batch RSS MiB: peak %d, median %d, samples %d\n", a[NR], a[int(NR/2)+1], NR}'
 echo "batch RSS over time (MiB, one sample a second, every 10th):"; awk 'NR % 10 == 1' "$WORK/batch-rss.txt" | paste -sd' '
 
+fi
 [ "${SKIP_SERVICE:-0}" = 1 ] && exit 0
 echo "== service: POST /identify, $CONNECTIONS connections, default JVM settings plus -Xmx$HEAP"
 PORT=18480

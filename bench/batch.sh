@@ -35,6 +35,9 @@ sample_rss() {
   done
 }
 
+# CPU seconds (user + system) a live process has used so far.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
@@ -47,7 +50,16 @@ java -Xmx"$HEAP" -jar "$WORK/visage-batch.jar" --models "$MODELS" --input "$PHOT
   > "$WORK/batch.log" 2>&1 &
 job=$!; pids+=("$job")
 sample_rss "$job" "$WORK/batch-rss.txt" &
+# CPU seconds of the job when it starts identifying, and just before it exits (Spark stopped, rows written).
+until grep -q "Identifying the faces" "$WORK/batch.log" 2>/dev/null || ! kill -0 "$job" 2>/dev/null; do sleep 0.2; done
+cpu_start=$(cpu_seconds "$job" 2>/dev/null || echo 0)
+until grep -q "Photos done: $COUNT / $COUNT" "$WORK/batch.log" 2>/dev/null || ! kill -0 "$job" 2>/dev/null; do
+  sleep 0.2
+done
+cpu_end=$(cpu_seconds "$job" 2>/dev/null || echo 0)
 wait "$job"
+awk -v a="$cpu_start" -v b="$cpu_end" -v n="$COUNT" \
+  'BEGIN {printf "batch CPU while identifying: %.1f s = %.1f ms per photo\n", b - a, 1000 * (b - a) / n}'
 end=$(date +%s.%N)
 grep "Photos done" "$WORK/batch.log" | tail -1
 awk -v s="$start" -v e="$end" -v n="$COUNT" 'BEGIN {printf "batch: %d photos in %.1f s wall (JVM and Spark start included) = %.1f photos/s\n", n, e - s, n / (e - s)}'
@@ -66,6 +78,10 @@ until curl -sf "http://127.0.0.1:$((PORT + 1))/actuator/health/readiness" > /dev
   kill -0 "$service" || { echo "service exited"; tail -20 "$WORK/service.log"; exit 1; }; sleep 1
 done
 sample_rss "$service" "$WORK/service-rss.txt" &
+cpu_start=$(cpu_seconds "$service")
 java -cp visage-batch/target/test-classes dev.visage.batch.ArchiveBench post "http://127.0.0.1:$PORT" "$PHOTOS" "$CONNECTIONS"
+cpu_end=$(cpu_seconds "$service")
+awk -v a="$cpu_start" -v b="$cpu_end" -v n="$COUNT" \
+  'BEGIN {printf "service CPU (its JVM, not the client): %.1f s = %.1f ms per photo\n", b - a, 1000 * (b - a) / n}'
 sort -n "$WORK/service-rss.txt" | awk '{a[NR]=$1} END {printf "service RSS MiB: peak %d\n", a[NR]}'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

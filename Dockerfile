@@ -11,7 +11,7 @@
 # Why the jar is built outside docker: Maven needs Maven Central and the local ~/.m2 cache (about 600 MB with
 # LibTorch); a Maven stage in here would need a JDK/Maven image from a registry (none is reachable on our
 # machines) and would download every dependency again on each build. CI has already built and tested
-# target/visage.jar, so the image ships exactly that jar, and .dockerignore sends nothing else.
+# visage-service/target/visage.jar, so the image ships exactly that jar, and .dockerignore sends nothing else.
 #
 # Only classic-builder syntax (no heredocs, cache mounts or COPY --link): Debian's docker.io 20.10 on CI has no
 # buildx. JDK_IMAGE must be a JDK 17 with its jmods (jlink) for x86_64; BASE_IMAGE a Debian bookworm (or Ubuntu
@@ -35,7 +35,7 @@ ARG BASE_IMAGE=debian:bookworm-slim
 # same place of the class path.
 FROM ${JDK_IMAGE} AS extract
 WORKDIR /build
-COPY target/visage.jar visage.jar
+COPY visage-service/target/visage.jar visage.jar
 RUN java -Djarmode=tools -jar visage.jar extract --layers --launcher --destination extracted \
  && lib=extracted/dependencies/BOOT-INF/lib \
  && mkdir -p native/djl native/javacpp cascades \

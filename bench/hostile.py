@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Visage under hostile load, as issue #14 asks for its figures (Python 3 standard library only).
 
-Starts target/visage.jar with the deployed JVM settings (benchlib.DEPLOYED_JAVA_OPTS: a 2 GiB container's heap),
+Starts visage-service/target/visage.jar with the deployed JVM settings (benchlib.DEPLOYED_JAVA_OPTS: a 2 GiB container's heap),
 the API and the management port apart, on a stored model, and measures:
 
   1. memory: the JVM's resident set (VmRSS, sampled every 50 ms, and VmHWM) idle, under N parallel uploads of a

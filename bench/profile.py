@@ -2,7 +2,7 @@
 """Where a request's CPU goes (issue #15): Visage under wrk with Java Flight Recorder on, then the samples split
 by what the sampled thread was doing.
 
-Starts target/visage.jar (the deployed JVM settings, benchlib.DEPLOYED_JAVA_OPTS, plus a JFR recording) on a
+Starts visage-service/target/visage.jar (the deployed JVM settings, benchlib.DEPLOYED_JAVA_OPTS, plus a JFR recording) on a
 stored model, loads it with wrk for --duration on LFW test photos sent with detect=false (--load aligned, the
 default) or on a list of photos with detection on (--load list --list FILE), then reads the recording's CPU
 samples (jdk.ExecutionSample for Java code, jdk.NativeMethodSample for threads in native code: LibTorch, OpenCV)

@@ -24,7 +24,7 @@ BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
 RESULTS = os.path.join(BENCH, "results")
 SETTINGS = os.path.join(BENCH, "settings.conf")
-JAR = os.path.join(ROOT, "target", "visage.jar")
+JAR = os.path.join(ROOT, "visage-service", "target", "visage.jar")
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 DEFAULT_LFW = os.environ.get("VISAGE_LFW_DIR") or os.path.normpath(
     os.path.join(ROOT, "..", "shared", "lfw", "lfw-deepfunneled"))
@@ -84,24 +84,33 @@ def _kebab(name):
     return re.sub(r"([A-Z])", lambda m: "-" + m.group(1).lower(), name)
 
 
+def source_file(relative):
+    """A main source file under dev/visage/ (e.g. "face/BoxFraming.java"), from whichever module holds it."""
+    for module in ("visage-core", "visage-service"):
+        path = os.path.join(ROOT, module, "src", "main", "java", "dev", "visage", relative)
+        if os.path.exists(path):
+            return path
+    return os.path.join(ROOT, "visage-service", "src", "main", "java", "dev", "visage", relative)
+
+
 def source_defaults():
-    """Visage's defaults as written in src/main/java (best effort; {} when the sources cannot be parsed)."""
+    """Visage's defaults as written in the modules' src/main/java (best effort; {} when the sources cannot be
+    parsed)."""
     defaults = {}
-    base = os.path.join(ROOT, "src", "main", "java", "dev", "visage")
     try:
-        with open(os.path.join(base, "training", "TrainingProperties.java")) as f:
+        with open(source_file("training/TrainingProperties.java")) as f:
             text = f.read()
         for value, name in re.findall(r'@DefaultValue\("([^"]*)"\)\s+(?:int|long|float|double|boolean|PeopleSelection)\s+(\w+)',
                                       text):
             defaults["training." + _kebab(name)] = value
-        with open(os.path.join(base, "network", "NetworkConfig.java")) as f:
+        with open(source_file("network/NetworkConfig.java")) as f:
             text = f.read()
         m = re.search(r"SEED\s*=\s*new NetworkConfig\(List\.of\(([^)]*)\),\s*(\d+),\s*([0-9.]+)f?,", text)
         if m:
             defaults["network.channels"] = ",".join(c.strip() for c in m.group(1).split(","))
             defaults["network.hidden-units"] = m.group(2)
             defaults["network.dropout"] = m.group(3)
-        with open(os.path.join(base, "network", "NetworkProperties.java")) as f:
+        with open(source_file("network/NetworkProperties.java")) as f:
             m = re.search(r'@DefaultValue\("(\w+)"\)\s+Preset', f.read())
             if m:
                 defaults["network.preset"] = m.group(1)
@@ -189,9 +198,9 @@ def require_jar():
 
 
 def snapshot_jar(work):
-    """The jar of this benchmark run: a copy of target/visage.jar in the work folder, made once (by the training
+    """The jar of this benchmark run: a copy of visage-service/target/visage.jar in the work folder, made once (by the training
     step) and reused by the serving and open-set steps, so the served model always meets the code that trained
-    it, even when target/visage.jar is rebuilt in between."""
+    it, even when visage-service/target/visage.jar is rebuilt in between."""
     copy = os.path.join(work, "visage.jar")
     if not os.path.isfile(copy):
         shutil.copyfile(require_jar(), copy + ".tmp")

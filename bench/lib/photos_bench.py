@@ -22,7 +22,7 @@ def parse_args(argv):
     p.add_argument("--visage-models", help="Visage models folder (default: from bench/results/train-latest.json)")
     p.add_argument("--reference-model", help="train_reference.py --out folder, trained with --detect-faces true "
                                              "(default: from train-latest.json)")
-    p.add_argument("--jar", help="Visage jar (default: the training run's copy, else target/visage.jar)")
+    p.add_argument("--jar", help="Visage jar (default: the training run's copy, else visage-service/target/visage.jar)")
     p.add_argument("--lfw-dir", help="LFW folder (default: the training run's)")
     p.add_argument("--photos", help="a folder bench/compose.py wrote (default: compose one in the work folder)")
     p.add_argument("--seed", type=int, default=11, help="seed of bench/compose.py (default 11)")
@@ -50,7 +50,6 @@ def detection_drift_notes():
     Visage's defaults in src/main/java, best effort: a note per difference, none when the sources are missing."""
     import re
 
-    base = os.path.join(b.ROOT, "src", "main", "java", "dev", "visage")
     ours = {"detectionSide": "640", "scaleFactor": "1.3", "retryScaleFactor": "1.15", "minNeighbors": "3",
             "minWindow": "24", "minFaceSize (detector)": "48",
             "maxFaces (detector)": "100", "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10",
@@ -60,14 +59,14 @@ def detection_drift_notes():
                                                        "minFaceSize": "minFaceSize (detector)"}),
                          ("identify/IdentifyProperties.java", {})):
         try:
-            with open(os.path.join(base, name)) as f:
+            with open(b.source_file(name)) as f:
                 text = f.read()
         except OSError:
             continue
         for value, field in re.findall(r'@DefaultValue\("([^"]*)"\)\s+(?:\w+\s+)?(\w+),?\s*[\n)]', text):
             found[rename.get(field, field)] = value
     try:
-        with open(os.path.join(base, "face", "BoxFraming.java")) as f:
+        with open(b.source_file("face/BoxFraming.java")) as f:
             m = re.search(r"HAAR_FRONTALFACE_ALT2\s*=\s*new BoxFraming\(([^)]*)\)", f.read())
         if m:
             found["framing alt2 (x, y, side)"] = ", ".join(v.strip() for v in m.group(1).split(","))

@@ -1,4 +1,4 @@
-"""Training side by side: Visage (java -jar target/visage.jar train) and the PyTorch reference, one after the
+"""Training side by side: Visage (java -jar visage-service/target/visage.jar train) and the PyTorch reference, one after the
 other, with the same settings (bench/settings.conf + key=value overrides). See docs/benchmarks.md."""
 
 import argparse

@@ -2,6 +2,7 @@ package dev.visage.batch;
 
 import dev.visage.face.DetectionProperties;
 import dev.visage.face.FaceDetector;
+import dev.visage.identify.EnrolledFaces;
 import dev.visage.identify.FaceFinder;
 import dev.visage.identify.FaceImageDecoder;
 import dev.visage.identify.IdentifyProperties;
@@ -128,7 +129,7 @@ final class PhotoIdentifier {
             return;
         }
         List<dev.visage.identify.Identification.Face> faces =
-                finder.answer(model, photo.found(), await(photo.answer()), List.of(), false, 1, false);
+                finder.answer(model, photo.found(), await(photo.answer()), List.of(), EnrolledFaces.NONE, 1, false);
         if (faces.isEmpty()) {
             rows.add(FaceRows.photo(photo.file(), FaceRows.NO_FACE, version()));
         }

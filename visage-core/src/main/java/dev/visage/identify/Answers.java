@@ -23,58 +23,99 @@ final class Answers {
     }
 
     /**
-     * The identified face.
+     * A face's answer from the model and the enrolled people's prototypes (matches):
      *
-     * @param top how many candidates to list (capped to the model's people)
-     * @param crop the network's input (CHW in [0, 1]) to return as a PNG, or null
-     */
-    private Identification.Face identified(
-            FaceLocator.LocatedFace face, ServingModel model, float[] probabilities, int top, float[] crop) {
-        Integer[] order = new Integer[probabilities.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
-        int shownCount = Math.min(top, order.length);
-        List<Identification.Candidate> candidates = new ArrayList<>(shownCount);
-        float shown = 0;
-        for (int i = 0; i < shownCount; i++) {
-            candidates.add(new Identification.Candidate(model.people().get(order[i]), probabilities[order[i]]));
-            shown += probabilities[order[i]];
-        }
-        float confidence = probabilities[order[0]];
-        boolean known = confidence >= model.minConfidence(minConfidence);
-        return new Identification.Face(
-                face.box(),
-                face.detectionScore(),
-                known ? model.people().get(order[0]) : Identification.UNKNOWN,
-                known,
-                confidence,
-                candidates,
-                Math.max(0, 1 - shown),
-                crop == null ? null : pngDataUrl(crop, model.crop().imageSize()),
-                null,
-                null);
-    }
-
-    /**
-     * A face's answer from the model and the enrolled people: an enrolled person alike enough is named, before the
-     * model's people; otherwise the model answers, unless only enrolled people are named.
+     * <ol>
+     *   <li>a match with an enrolled person the model was not trained on (enrolled, or re-enrolled, after its
+     *       training) is named by the prototypes: the model cannot know them;
+     *   <li>otherwise the model names its top class when it is at or above its threshold and may be named;
+     *   <li>otherwise a match names the enrolled person (a newer photo, say, that the model is unsure of);
+     *   <li>otherwise the face is unknown, with the model's candidates (the prototypes' when it names nobody).
+     * </ol>
      *
      * @param match how the face compares with the enrolled people; null when nobody is enrolled
-     * @param onlyEnrolled whether the model's people are never named
+     * @param enrolled the enrolled people's current names, and whether only they are named
      */
     Identification.Face answer(
             FaceLocator.LocatedFace face,
             ServingModel model,
             float[] probabilities,
             EnrolledFaces.Match match,
-            boolean onlyEnrolled,
+            EnrolledFaces enrolled,
             int top,
             float[] crop) {
-        if (!onlyEnrolled && (match == null || !match.known())) {
-            return identified(face, model, probabilities, top, crop);
+        EnrolledFaces.Match.Candidate alike =
+                match != null && match.known() && !match.candidates().isEmpty()
+                        ? match.candidates().get(0)
+                        : null;
+        if (alike != null && !model.manifest().trainedOn(alike.personId())) {
+            return byPrototypes(face, model, match, crop);
         }
+        boolean modelNames = !enrolled.onlyEnrolled() || model.manifest().enrolledPeople() != null;
+        Identification.Face byModel = modelNames ? byModel(face, model, probabilities, enrolled, top, crop) : null;
+        if (byModel != null && (byModel.known() || alike == null)) {
+            return byModel;
+        }
+        return byPrototypes(face, model, match, crop);
+    }
+
+    /**
+     * The model's answer: its top class, if it may be named and is at or above the threshold. A class is named by
+     * its label (an LFW person) or, for an enrolled person, by their current name; one that may not be named (an
+     * erased person; the LFW people when only enrolled people are named) counts as someone else, as the background
+     * classes do: a face it wins is unknown, and it is never a candidate.
+     */
+    private Identification.Face byModel(
+            FaceLocator.LocatedFace face,
+            ServingModel model,
+            float[] probabilities,
+            EnrolledFaces enrolled,
+            int top,
+            float[] crop) {
+        Integer[] order = new Integer[probabilities.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+        List<Identification.Candidate> candidates = new ArrayList<>();
+        float shown = 0;
+        String named = null;
+        for (int i = 0; i < order.length && candidates.size() < top; i++) {
+            String name = name(model, order[i], enrolled);
+            if (name != null) {
+                candidates.add(new Identification.Candidate(name, probabilities[order[i]]));
+                shown += probabilities[order[i]];
+                named = i == 0 ? name : named;
+            }
+        }
+        float confidence = probabilities[order[0]];
+        boolean known = named != null && confidence >= model.minConfidence(minConfidence);
+        String label = model.people().get(order[0]);
+        return new Identification.Face(
+                face.box(),
+                face.detectionScore(),
+                known ? named : Identification.UNKNOWN,
+                known,
+                confidence,
+                candidates,
+                Math.max(0, 1 - shown),
+                crop == null ? null : pngDataUrl(crop, model.crop().imageSize()),
+                null,
+                known && model.manifest().trainedOn(label) ? label : null);
+    }
+
+    /** What class {@code index} is answered as; null when it may not be named. */
+    private static String name(ServingModel model, int index, EnrolledFaces enrolled) {
+        String label = model.people().get(index);
+        if (model.manifest().trainedOn(label)) {
+            return enrolled.name(label).orElse(null);
+        }
+        return enrolled.onlyEnrolled() ? null : label;
+    }
+
+    /** The prototypes' answer: the most alike enrolled person, named when alike enough. */
+    private static Identification.Face byPrototypes(
+            FaceLocator.LocatedFace face, ServingModel model, EnrolledFaces.Match match, float[] crop) {
         List<EnrolledFaces.Match.Candidate> alike = match == null ? List.of() : match.candidates();
         boolean known = match != null && match.known() && !alike.isEmpty();
         EnrolledFaces.Match.Candidate best = alike.isEmpty() ? null : alike.get(0);

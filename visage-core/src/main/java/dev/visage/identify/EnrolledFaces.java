@@ -19,6 +19,31 @@ public interface EnrolledFaces {
     /** Whether only enrolled people are named: the LFW model's people are then never answered. */
     boolean onlyEnrolled();
 
+    /**
+     * An enrolled person's current name, by id: a model trained on enrolled people names its classes so, a renamed
+     * person by their new name; empty once the person is erased, so that nothing names them again.
+     */
+    Optional<String> name(String personId);
+
+    /** Nobody enrolled, as the batch job sees the people: a model's enrolled classes are never named. */
+    EnrolledFaces NONE = new EnrolledFaces() {
+
+        @Override
+        public Optional<Gallery> gallery() {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean onlyEnrolled() {
+            return false;
+        }
+
+        @Override
+        public Optional<String> name(String personId) {
+            return Optional.empty();
+        }
+    };
+
     /** The enrolled people's prototypes, with the base that compares faces with them. */
     interface Gallery extends AutoCloseable {
 

@@ -114,7 +114,7 @@ public final class FaceFinder {
      *
      * @param probabilities the network's answer for each of {@code found}'s crops
      * @param matches how each crop compares with the enrolled people; empty when nobody is enrolled
-     * @param onlyEnrolled whether the model's people are never named
+     * @param enrolled the enrolled people's current names, and whether only they are named
      * @param top how many candidates to list per face
      * @param withCrop whether to return each face crop the model saw, as a PNG data URL
      */
@@ -123,7 +123,7 @@ public final class FaceFinder {
             FoundFaces found,
             float[][] probabilities,
             List<EnrolledFaces.Match> matches,
-            boolean onlyEnrolled,
+            EnrolledFaces enrolled,
             int top,
             boolean withCrop) {
         List<Identification.Face> faces = new ArrayList<>(found.located().size());
@@ -140,7 +140,7 @@ public final class FaceFinder {
                         model,
                         probabilities[next],
                         matches.isEmpty() ? null : matches.get(next),
-                        onlyEnrolled,
+                        enrolled,
                         top,
                         withCrop ? found.crops().get(next) : null));
                 next++;

@@ -41,7 +41,13 @@ public record Lifecycle(List<String> promoted, Map<String, String> rejected, Lis
      * @param version the version it concerns
      * @param detail why, or by whom
      */
-    public record Event(Instant at, String action, String version, String detail) {}
+    public record Event(Instant at, String action, String version, String detail) {
+
+        /** A change made now. */
+        static Event now(String action, String version, String detail) {
+            return new Event(Instant.now(), action, version, detail);
+        }
+    }
 
     /** The version a roll-back from {@code current} goes to: the newest earlier promoted one that still exists. */
     public Optional<String> rollbackTarget(String current, Collection<String> existing) {

@@ -1,6 +1,5 @@
 package dev.visage.store;
 
-import java.time.Instant;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,9 +19,6 @@ public final class LifecycleNotes {
      */
     public static void record(ModelStore store, String action, String detail) {
         new LifecycleFile(store.root(), JSON, store.mutex())
-                .change(
-                        store.versions(),
-                        history -> history.note(new Lifecycle.Event(Instant.now(), action, null, detail)),
-                        null);
+                .change(store.versions(), history -> history.note(Lifecycle.Event.now(action, null, detail)), null);
     }
 }

@@ -30,6 +30,9 @@ import java.util.TreeMap;
  *        scratch, and for a base
  * @param matchThreshold a base's cosine-similarity threshold between a face's features and an enrolled person's
  *        prototype, calibrated on people it never saw so that most strangers stay unknown; null for a model
+ * @param enrolledPeople the ids of the enrolled people (see {@code /people}) whose photos trained the weights, ids
+ *        only: these classes of {@code people} are named by the person's current name, and never once the person
+ *        is erased ({@link TrainedPeople}); null for a model of LFW people only, and for a base
  */
 public record ModelManifest(
         int format,
@@ -42,7 +45,8 @@ public record ModelManifest(
         Float minConfidence,
         int backgroundClasses,
         String base,
-        Float matchThreshold) {
+        Float matchThreshold,
+        List<String> enrolledPeople) {
 
     /**
      * The layout this Visage writes and reads. Format 1 folders stored since {@code backgroundClasses} have the same
@@ -53,6 +57,7 @@ public record ModelManifest(
     public ModelManifest {
         people = List.copyOf(people);
         sha256 = Collections.unmodifiableMap(new TreeMap<>(sha256));
+        enrolledPeople = enrolledPeople == null ? null : List.copyOf(enrolledPeople);
         if (backgroundClasses < 0) {
             throw new IllegalArgumentException("backgroundClasses must be >= 0: " + backgroundClasses);
         }
@@ -77,6 +82,7 @@ public record ModelManifest(
                 minConfidence,
                 backgroundClasses,
                 null,
+                null,
                 null);
     }
 
@@ -97,7 +103,8 @@ public record ModelManifest(
                 minConfidence,
                 backgroundClasses,
                 base,
-                matchThreshold);
+                matchThreshold,
+                enrolledPeople);
     }
 
     ModelManifest withChecksums(Map<String, String> checksums) {
@@ -112,7 +119,8 @@ public record ModelManifest(
                 minConfidence,
                 backgroundClasses,
                 base,
-                matchThreshold);
+                matchThreshold,
+                enrolledPeople);
     }
 
     /** The same manifest, of a model that started from the trunk of base {@code baseVersion}. */
@@ -128,7 +136,8 @@ public record ModelManifest(
                 minConfidence,
                 backgroundClasses,
                 baseVersion,
-                matchThreshold);
+                matchThreshold,
+                enrolledPeople);
     }
 
     /** The same manifest, of a base with its calibrated match threshold. */
@@ -144,6 +153,29 @@ public record ModelManifest(
                 minConfidence,
                 backgroundClasses,
                 base,
-                threshold);
+                threshold,
+                enrolledPeople);
+    }
+
+    /** The same manifest, of a model whose people include enrolled people, by id (see {@link #enrolledPeople}). */
+    public ModelManifest withEnrolledPeople(List<String> ids) {
+        return new ModelManifest(
+                format,
+                version,
+                people,
+                network,
+                preprocessing,
+                trainedAt,
+                sha256,
+                minConfidence,
+                backgroundClasses,
+                base,
+                matchThreshold,
+                ids);
+    }
+
+    /** Whether class {@code personId} (a label of {@link #people}) is an enrolled person. */
+    public boolean trainedOn(String personId) {
+        return enrolledPeople != null && enrolledPeople.contains(personId);
     }
 }

@@ -5,7 +5,6 @@ import dev.visage.system.Folders;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +46,7 @@ public final class ModelStore {
     private final StoreMutex mutex;
     private final LifecycleFile lifecycle;
     private final ModelLoader loader;
+    private final TrainedPeople trainedPeople;
 
     public ModelStore(Path root, int keep) {
         if (keep < 1) {
@@ -57,6 +57,7 @@ public final class ModelStore {
         this.mutex = new StoreMutex(root);
         this.lifecycle = new LifecycleFile(root, json, mutex);
         this.loader = new ModelLoader(root, json);
+        this.trainedPeople = new TrainedPeople(root, loader::manifest, this::versions);
     }
 
     public Path root() {
@@ -155,10 +156,9 @@ public final class ModelStore {
         log.info("Model {} is now current ({})", version, detail);
     }
 
-    /** The version a roll-back would make current. */
+    /** The version a roll-back would make current; never one trained on erased people. */
     public Optional<String> rollbackTarget() {
-        String current = currentVersion().orElse(null);
-        return lifecycle().rollbackTarget(current, versions());
+        return lifecycle().rollbackTarget(currentVersion().orElse(null), trainedPeople.servable(versions()));
     }
 
     /**
@@ -182,9 +182,14 @@ public final class ModelStore {
         log.warn("Rolled back to model {}", expected);
     }
 
-    /** The versions that may serve when {@code current} cannot, best first (see {@link Lifecycle#fallbacks}). */
+    /** The versions that may serve when {@code current} cannot, best first; none trained on erased people. */
     public List<String> fallbacks() {
-        return lifecycle().fallbacks(currentVersion().orElse(null), versions());
+        return lifecycle().fallbacks(currentVersion().orElse(null), trainedPeople.servable(versions()));
+    }
+
+    /** Which versions were trained on which enrolled people, and on people since erased. */
+    public TrainedPeople trainedPeople() {
+        return trainedPeople;
     }
 
     /** Records that the quality gate turned a candidate down, and why. */
@@ -211,14 +216,13 @@ public final class ModelStore {
         log.info("Deleted model {}", version);
     }
 
-    /**
-     * Removes the {@code .tmp-} folders and files that a crash left behind: those unchanged for {@code olderThan}
-     * (a live write renames its folder within a second or two).
-     *
-     * @return how many were removed
-     */
+    /** Removes the {@code .tmp-} files a crash left, unchanged for {@code olderThan}; returns how many. */
     public int removeStaleTemporaries(Duration olderThan) {
         return Housekeeping.removeStaleTemporaries(root, olderThan);
+    }
+
+    private static Lifecycle.Event event(String action, String version, String detail) {
+        return Lifecycle.Event.now(action, version, detail);
     }
 
     private void locked(String what, StoreMutex.Step<Void> step) {
@@ -227,10 +231,6 @@ public final class ModelStore {
         } catch (IOException e) {
             throw new ModelStoreException("Cannot " + what + " in " + root + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Lifecycle.Event event(String action, String version, String detail) {
-        return new Lifecycle.Event(Instant.now(), action, version, detail);
     }
 
     /** Keeps the newest {@code keep} versions, and always current, the roll-back target and {@code stored}. */

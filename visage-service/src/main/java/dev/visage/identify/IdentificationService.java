@@ -96,7 +96,7 @@ public class IdentificationService implements DisposableBean {
                                 ? List.of()
                                 : gallery.get().match(cropped.baseCrops().toArray(float[][]::new), top);
                 List<Identification.Face> faces =
-                        finder.answer(model, cropped, probabilities, matches, enrolled.onlyEnrolled(), top, withCrop);
+                        finder.answer(model, cropped, probabilities, matches, enrolled, top, withCrop);
                 Identification answer = Answers.of(faces, model.version(), (System.nanoTime() - start) / 1e6);
                 outcome = answer.known() ? IDENTIFIED : Identification.UNKNOWN;
                 return answer;

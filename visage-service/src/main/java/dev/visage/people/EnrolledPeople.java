@@ -101,16 +101,21 @@ public class EnrolledPeople {
     }
 
     /**
-     * Erases a person: their folder, photos and crops are deleted from the store before this returns, and the
-     * lifecycle's latest changes record it (their id and how many photos, nothing else).
+     * Erases a person: their folder, photos and crops are deleted from the store before this returns, which marks
+     * every stored model version trained on them ({@link dev.visage.store.TrainedPeople}), and the lifecycle's
+     * latest changes record it (their id, how many photos and the versions marked; no name, no face).
      */
     void erase(String id) {
         files.locked(() -> {
             int photos = get(upToDate(), id).photos().size();
             files.erase(id);
             publish(id, null);
+            List<String> marked = store.trainedPeople().trainedOn(id);
             LifecycleNotes.record(
-                    store, "erase-person", "person " + id + " and " + photos + " photos erased on request");
+                    store,
+                    "erase-person",
+                    "person " + id + " and " + photos + " photos erased on request; model versions trained on them "
+                            + "(now marked, never a fall-back): " + (marked.isEmpty() ? "none" : marked));
             return null;
         });
     }

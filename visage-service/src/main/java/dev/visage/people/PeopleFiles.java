@@ -3,6 +3,7 @@ package dev.visage.people;
 import dev.visage.store.AtomicFiles;
 import dev.visage.store.ModelStore;
 import dev.visage.store.StoreMutex;
+import dev.visage.store.TrainedPeople;
 import dev.visage.system.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +42,6 @@ final class PeopleFiles {
     static final String REVISION = "revision";
     private static final String PNG = ".png";
     private static final String ERASED = AtomicFiles.TEMPORARY_PREFIX + "erased-";
-    private static final Pattern PERSON_ID = Pattern.compile("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
     private static final Pattern PHOTO_ID = Pattern.compile("[0-9a-f]{64}");
     private static final Logger log = LoggerFactory.getLogger(PeopleFiles.class);
 
@@ -95,7 +95,7 @@ final class PeopleFiles {
         try (Stream<Path> folders = Files.list(folder)) {
             for (Path personFolder : folders.filter(Files::isDirectory).toList()) {
                 String id = personFolder.getFileName().toString();
-                if (PERSON_ID.matcher(id).matches()) {
+                if (isPersonId(id)) {
                     read(personFolder.resolve(PERSON)).ifPresent(person -> people.put(id, person));
                 }
             }
@@ -168,7 +168,7 @@ final class PeopleFiles {
                     Folders.deleteRecursively(entry);
                 } else if (name.startsWith(AtomicFiles.TEMPORARY_PREFIX) && olderThan(entry, before)) {
                     Folders.deleteRecursively(entry);
-                } else if (PERSON_ID.matcher(name).matches()) {
+                } else if (isPersonId(name)) {
                     removeLeftovers(entry, before);
                 }
             }
@@ -206,14 +206,14 @@ final class PeopleFiles {
     }
 
     private Path personFolder(String personId) {
-        if (!PERSON_ID.matcher(personId).matches()) {
+        if (!isPersonId(personId)) {
             throw new IllegalArgumentException("Not a person id: " + personId);
         }
         return folder.resolve(personId);
     }
 
     static boolean isPersonId(String id) {
-        return PERSON_ID.matcher(id).matches();
+        return TrainedPeople.isPersonId(id);
     }
 
     static boolean isPhotoId(String id) {

@@ -61,6 +61,13 @@ class PeopleGallery implements EnrolledFaces {
     }
 
     @Override
+    public Optional<String> name(String personId) {
+        EnrolledPeople.Snapshot snapshot = latest;
+        Person person = snapshot == null ? null : snapshot.people().get(personId);
+        return person == null ? Optional.empty() : Optional.of(person.name());
+    }
+
+    @Override
     public Optional<Gallery> gallery() {
         Prototypes current = prototypes;
         if (current == null || current.isEmpty()) {

@@ -47,7 +47,7 @@ public class ModelVersions {
         String serving = currentModel.version().orElse(null);
         Lifecycle lifecycle = store.lifecycle();
         List<String> existing = store.versions();
-        String target = lifecycle.rollbackTarget(current, existing).orElse(null);
+        String target = store.rollbackTarget().orElse(null);
         Map<String, String> refused = currentModel.refusals();
         List<ModelsView.Version> versions = new ArrayList<>();
         List<String> newestFirst = new ArrayList<>(existing);
@@ -112,7 +112,11 @@ public class ModelVersions {
                     metrics.macroF1(),
                     metrics.openSet(),
                     note,
-                    manifest.base());
+                    manifest.base(),
+                    manifest.enrolledPeople() == null
+                            ? null
+                            : manifest.enrolledPeople().size(),
+                    store.trainedPeople().onErased(version));
         } catch (ModelStoreException e) {
             return new ModelsView.Version(
                     version,
@@ -125,7 +129,9 @@ public class ModelVersions {
                     null,
                     null,
                     note != null ? note : e.getMessage(),
-                    null);
+                    null,
+                    null,
+                    false);
         }
     }
 

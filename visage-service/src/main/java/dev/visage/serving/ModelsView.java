@@ -67,6 +67,9 @@ public record ModelsView(
      * @param openSet its open-set figures, when measured
      * @param note why it was rejected, or why this instance refused to serve it
      * @param base the face base it started from; null when trained from scratch
+     * @param enrolledPeople how many of its people are enrolled people (see {@code /people}); null when none
+     * @param trainedOnErasedPeople whether its weights learnt from an enrolled person since erased: such a version
+     *        is never a fall-back nor a roll-back target ("trained on erased people")
      */
     public record Version(
             String version,
@@ -79,7 +82,9 @@ public record ModelsView(
             Double macroF1,
             OpenSetMetrics openSet,
             String note,
-            String base) {}
+            String base,
+            Integer enrolledPeople,
+            boolean trainedOnErasedPeople) {}
 
     /** What a version is to the store; in JSON, the lower-case name. */
     public enum Status {

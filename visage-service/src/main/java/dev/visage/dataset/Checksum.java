@@ -25,6 +25,11 @@ public record Checksum(String algorithm, String hex) {
         newDigest(algorithm);
     }
 
+    /** Whether {@code bytes} have this digest. */
+    public boolean matches(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes)).equals(hex);
+    }
+
     MessageDigest newDigest() {
         return newDigest(algorithm);
     }

@@ -43,6 +43,9 @@ public record DataSplit(
         List<String> strangerTestImages,
         List<LabeledImage> backgroundImages) {
 
+    /** Images each of the model's people needs: one for each of the training, validation and test parts. */
+    public static final int MIN_IMAGES_PER_PERSON = 3;
+
     static final double VALIDATION_FRACTION = 0.1;
     static final double TEST_FRACTION = 0.2;
     static final double OUTLIER_TRAIN_FRACTION = 0.6;
@@ -73,8 +76,9 @@ public record DataSplit(
 
     /**
      * Shuffles each person's images with {@code seed} and cuts them 70/10/20, so every part holds every person in
-     * proportion; people with fewer than 3 images cannot appear in all three parts and are refused. Then shuffles
-     * everybody else with the same seed, cuts them 60/20/20 into the outsider groups and samples each group's
+     * proportion; people with fewer than {@link #MIN_IMAGES_PER_PERSON} images cannot appear in all three parts and
+     * are refused. Then shuffles everybody else (LFW's people: never an enrolled person who is not selected) with
+     * the same seed, cuts them 60/20/20 into the outsider groups and samples each group's
      * images as {@code sample} asks. The background people are the outlier-train people with the most images (ties
      * by name); the outlier-train sample leaves their images out, so it may hold fewer than asked.
      */
@@ -133,9 +137,9 @@ public record DataSplit(
     private static void splitPerson(
             LfwCatalog catalog, String person, int label, Random random, List<List<LabeledImage>> parts) {
         List<String> files = new ArrayList<>(catalog.imagesOf(person));
-        if (files.size() < 3) {
-            throw new IllegalArgumentException(person + " has " + files.size()
-                    + " images; each person needs at least 3 (one per training, validation and test part)");
+        if (files.size() < MIN_IMAGES_PER_PERSON) {
+            throw new IllegalArgumentException(person + " has " + files.size() + " images; each person needs at least "
+                    + MIN_IMAGES_PER_PERSON + " (one per training, validation and test part)");
         }
         Collections.shuffle(files, random);
         int testCount = Math.max(1, (int) Math.round(files.size() * TEST_FRACTION));

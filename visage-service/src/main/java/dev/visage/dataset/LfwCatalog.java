@@ -3,22 +3,36 @@ package dev.visage.dataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** The people and image files of an extracted LFW folder ({@code <dir>/<Person_Name>/<Person_Name>_0001.jpg}). */
+/**
+ * The people and image files training draws from: those of an extracted LFW folder
+ * ({@code <dir>/<Person_Name>/<Person_Name>_0001.jpg}) and, for a model of the enrolled people, their stored crops,
+ * known as {@code <personId>/<photoId>.png} in the split. The enrolled people are never among {@link #people()}, so
+ * that none is ever an outsider.
+ */
 public final class LfwCatalog {
+
+    /** People a model of the enrolled people needs, as any model. */
+    public static final int MIN_ENROLLED_PEOPLE = 2;
 
     private final Path root;
     private final Map<String, List<String>> filesByPerson;
+    /** The enrolled people trained on, in enrolment order: their crops by file name. */
+    private final Map<String, Map<String, EnrolledCrops.Crop>> enrolled;
 
-    private LfwCatalog(Path root, Map<String, List<String>> filesByPerson) {
+    private LfwCatalog(
+            Path root, Map<String, List<String>> filesByPerson, Map<String, Map<String, EnrolledCrops.Crop>> enrolled) {
         this.root = root;
         this.filesByPerson = filesByPerson;
+        this.enrolled = enrolled;
     }
 
     /** Lists the folder: one sub-folder per person holding that person's JPEG files. */
@@ -47,7 +61,39 @@ public final class LfwCatalog {
             throw new IllegalArgumentException("No images found in LFW folder " + root.toAbsolutePath()
                     + " (expected <dir>/<Person_Name>/<Person_Name>_0001.jpg)");
         }
-        return new LfwCatalog(root, filesByPerson);
+        return new LfwCatalog(root, filesByPerson, Map.of());
+    }
+
+    /**
+     * This catalog with the enrolled people who have at least {@link DataSplit#MIN_IMAGES_PER_PERSON} photos, for
+     * {@link PeopleSelection#ENROLLED}; the others are left out, of the classes and of the outsiders alike.
+     *
+     * @throws TooFewEnrolledPeopleException if fewer than {@link #MIN_ENROLLED_PEOPLE} have that many
+     */
+    public LfwCatalog withEnrolled(List<EnrolledCrops.Person> people) {
+        List<EnrolledCrops.Person> trainable = trainable(people);
+        Map<String, Map<String, EnrolledCrops.Crop>> crops = new LinkedHashMap<>();
+        for (EnrolledCrops.Person person : trainable) {
+            Map<String, EnrolledCrops.Crop> byName = new TreeMap<>();
+            person.crops().forEach(crop -> byName.put(crop.file().getFileName().toString(), crop));
+            crops.put(person.id(), byName);
+        }
+        return new LfwCatalog(root, filesByPerson, crops);
+    }
+
+    /**
+     * The enrolled people a model of them trains on: those with enough photos.
+     *
+     * @throws TooFewEnrolledPeopleException if fewer than {@link #MIN_ENROLLED_PEOPLE} have enough
+     */
+    public static List<EnrolledCrops.Person> trainable(List<EnrolledCrops.Person> people) {
+        List<EnrolledCrops.Person> trainable = people.stream()
+                .filter(person -> person.crops().size() >= DataSplit.MIN_IMAGES_PER_PERSON)
+                .toList();
+        if (trainable.size() < MIN_ENROLLED_PEOPLE) {
+            throw new TooFewEnrolledPeopleException(trainable.size(), people.size());
+        }
+        return trainable;
     }
 
     /** Whether {@code dir} is a folder holding at least one person folder. */
@@ -76,13 +122,51 @@ public final class LfwCatalog {
         return List.copyOf(filesByPerson.keySet());
     }
 
-    /** Image file names of one person, sorted; empty when the person is unknown. */
+    /** Image file names of one person (of LFW, or enrolled), sorted; empty when the person is unknown. */
     public List<String> imagesOf(String person) {
-        return filesByPerson.getOrDefault(person, List.of());
+        Map<String, EnrolledCrops.Crop> crops = enrolled.get(person);
+        return crops != null ? List.copyOf(crops.keySet()) : filesByPerson.getOrDefault(person, List.of());
     }
 
-    /** Resolves a selection to people names in class order. */
+    /** Whether an image of the split ({@code <person>/<file>}) is an enrolled person's, or the person is enrolled. */
+    public boolean isEnrolled(String fileOrPerson) {
+        int slash = fileOrPerson.indexOf('/');
+        return enrolled.containsKey(slash < 0 ? fileOrPerson : fileOrPerson.substring(0, slash));
+    }
+
+    /**
+     * The bytes of an image of the split ({@code <person>/<file>}); an enrolled crop is checked against the SHA-256
+     * recorded when it was enrolled.
+     */
+    public byte[] read(String file) throws IOException {
+        if (!isEnrolled(file)) {
+            return Files.readAllBytes(root.resolve(file));
+        }
+        int slash = file.indexOf('/');
+        EnrolledCrops.Crop crop = enrolled.get(file.substring(0, slash)).get(file.substring(slash + 1));
+        if (crop == null) {
+            throw new NoSuchFileException(file);
+        }
+        byte[] bytes = Files.readAllBytes(crop.file());
+        if (!new Checksum("SHA-256", crop.sha256()).matches(bytes)) {
+            throw new IOException("the stored crop does not match its SHA-256 (changed after it was enrolled)");
+        }
+        return bytes;
+    }
+
+    /** The LFW people a selection takes, whom a face base leaves out: none for the enrolled people. */
+    public List<String> lfwPeopleOf(PeopleSelection selection) {
+        return selection instanceof PeopleSelection.Enrolled ? List.of() : select(selection);
+    }
+
+    /** Resolves a selection to people names (or enrolled people's ids) in class order. */
     public List<String> select(PeopleSelection selection) {
+        if (selection instanceof PeopleSelection.Enrolled) {
+            if (enrolled.size() < MIN_ENROLLED_PEOPLE) {
+                throw new TooFewEnrolledPeopleException(enrolled.size(), enrolled.size());
+            }
+            return List.copyOf(enrolled.keySet());
+        }
         if (selection instanceof PeopleSelection.Named named) {
             List<String> missing = named.names().stream()
                     .filter(name -> !filesByPerson.containsKey(name))

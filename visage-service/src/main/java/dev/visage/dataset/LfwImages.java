@@ -14,8 +14,6 @@ import dev.visage.face.PhotoDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.IntStream;
@@ -38,11 +36,13 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
     /**
      * Decodes and crops every image (in parallel) into tensors owned by {@code manager}.
      *
-     * @param framing where each photo's face is framed (see {@link FaceFrame})
+     * @param catalog where the images are read from
+     * @param framing where each LFW photo's face is framed (see {@link FaceFrame}); an enrolled person's crop is a
+     *     face's frame already, framed as serving frames the faces it finds, so it is cropped from its centre
      * @param decoded run after each image, from the decoding threads
      */
     public static LfwImages decode(
-            Path root,
+            LfwCatalog catalog,
             List<LabeledImage> images,
             FaceCrop crop,
             int margin,
@@ -59,9 +59,12 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
         try {
             IntStream.range(0, images.size()).parallel().forEach(i -> {
                 LabeledImage image = images.get(i);
-                Photo photo = read(root.resolve(image.file()));
+                Photo photo = read(catalog, image.file());
+                FaceFrame frame = catalog.isEnrolled(image.file())
+                        ? FaceFrame.centred(photo.width(), photo.height())
+                        : framing.apply(photo);
                 float[] face = new float[perImage];
-                crop.toPixels(photo, framing.apply(photo), margin, face, 0);
+                crop.toPixels(photo, frame, margin, face, 0);
                 for (int k = 0; k < perImage; k++) {
                     values[i * perImage + k] = (byte) Math.round(Math.min(1f, Math.max(0f, face[k])) * 255);
                 }
@@ -80,9 +83,9 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
                 margin);
     }
 
-    private static Photo read(Path file) {
+    private static Photo read(LfwCatalog catalog, String file) {
         try {
-            return PhotoDecoder.decode(Files.readAllBytes(file), 1);
+            return PhotoDecoder.decode(catalog.read(file), 1);
         } catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException("Cannot decode " + file + ": " + e.getMessage(), new IOException(e));
         }

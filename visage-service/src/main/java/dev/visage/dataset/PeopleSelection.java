@@ -3,7 +3,10 @@ package dev.visage.dataset;
 import java.util.Arrays;
 import java.util.List;
 
-/** Which people a model tells apart: the N with the most images, or an explicit list of names. */
+/**
+ * Which people a model tells apart: the N with the most images, an explicit list of names, or the enrolled people
+ * (see {@code /people}).
+ */
 public sealed interface PeopleSelection {
 
     static PeopleSelection top(int count) {
@@ -14,9 +17,18 @@ public sealed interface PeopleSelection {
         return new Named(List.copyOf(names));
     }
 
-    /** A number N (the N people with the most images) or comma-separated names, as a setting gives them. */
+    /** The enrolled people with enough photos, as {@link LfwCatalog#withEnrolled} lists them. */
+    PeopleSelection ENROLLED = new Enrolled();
+
+    /** How a setting or a request names {@link #ENROLLED}. */
+    String ENROLLED_NAME = "enrolled";
+
+    /** A number N (the N people with the most images), {@code enrolled} or comma-separated names, as a setting gives them. */
     static PeopleSelection valueOf(String setting) {
         String text = setting.strip();
+        if (text.equalsIgnoreCase(ENROLLED_NAME)) {
+            return ENROLLED;
+        }
         return text.matches("\\d+")
                 ? top(Integer.parseInt(text))
                 : named(Arrays.stream(text.split(",")).map(String::strip).toList());
@@ -41,4 +53,10 @@ public sealed interface PeopleSelection {
             }
         }
     }
+
+    /**
+     * The enrolled people with at least {@link DataSplit#MIN_IMAGES_PER_PERSON} photos, in enrolment order; the LFW
+     * people are then outsiders only (background classes, outliers and strangers).
+     */
+    record Enrolled() implements PeopleSelection {}
 }

@@ -38,6 +38,17 @@ class JobWork {
         return models.defaultConfig();
     }
 
+    /**
+     * Checks, before a job is queued, that its people can be trained on.
+     *
+     * @throws dev.visage.dataset.TooFewEnrolledPeopleException if a model of the enrolled people has too few
+     */
+    void check(TrainingConfig config, TrainingKind kind) {
+        if (kind == TrainingKind.MODEL) {
+            models.check(config);
+        }
+    }
+
     /** Runs the job's training and records its success on the job; failures are thrown to the caller. */
     void run(TrainingJob job, JobLocks.Held lock, BooleanSupplier cancelled) {
         if (job.kind() == TrainingKind.BASE) {

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Service;
 /**
  * Puts a freshly stored candidate into service, or keeps it out, as its job asked: {@code auto} through the
  * {@link QualityGate} against the current model, {@code force} without it, {@code never} not at all. A model
- * that fails its self-test never goes into service. Every decision is recorded in the store's history.
+ * that fails its self-test, or was trained on people erased since, never goes into service. Every decision is
+ * recorded in the store's history.
  */
 @Service
 public class ModelPromotion {
@@ -44,6 +45,9 @@ public class ModelPromotion {
     public Decision decide(String version, PromotionPolicy promotion, BooleanSupplier stillAllowed) {
         if (promotion == PromotionPolicy.NEVER) {
             return new Decision(false, "stored as a candidate, as requested (promote: never)");
+        }
+        if (store.trainedPeople().onErased(version)) {
+            return reject(version, "it was trained on people erased since");
         }
         String refusal = selfTest(version);
         if (refusal != null) {

@@ -1,11 +1,13 @@
 package dev.visage.jobs;
 
 import ai.djl.training.util.ProgressBar;
+import dev.visage.dataset.PeopleSelection;
 import dev.visage.store.ModelStore;
 import dev.visage.system.DjlEnvironment;
 import dev.visage.training.BasePipeline;
 import dev.visage.training.BaseRecipe;
 import dev.visage.training.EpochSummary;
+import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingObserver;
 import dev.visage.training.TrainingPipeline;
@@ -22,7 +24,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code java -jar visage.jar train [--promote=auto|never|force] [--visage.training.epochs=N ...]}: trains, prints
+ * {@code java -jar visage.jar train [--people=N|names|enrolled] [--promote=auto|never|force]
+ * [--visage.training.epochs=N ...]}: trains ({@code --people=enrolled}: a model of the enrolled people), prints
  * the evaluation and stores the model ({@code train --base}: the face base instead; on an empty store that holds
  * no base, the base first and then the model), without a web server, holding the store's training lock like any job. The
  * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
@@ -70,8 +73,9 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     return;
                 }
             }
-            TrainingPipeline.Result result =
-                    pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), lockLost::get);
+            TrainingConfig config = config(args);
+            pipeline.check(config);
+            TrainingPipeline.Result result = pipeline.run(config, null, new ConsoleProgress(), lockLost::get);
             ModelPromotion.Decision decision =
                     promotion.decide(result.manifest().version(), mode, lock::isHeld);
             TrainingMetrics metrics = result.metrics();
@@ -91,6 +95,16 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
             System.err.println("Training failed: " + e.getMessage());
             exitCode = 1;
         }
+    }
+
+    /** The configured run, with {@code --people} (N, comma-separated names or {@code enrolled}) if given. */
+    private TrainingConfig config(ApplicationArguments args) {
+        if (!args.containsOption("people")) {
+            return pipeline.defaultConfig();
+        }
+        PeopleSelection people = PeopleSelection.valueOf(String.join(",", args.getOptionValues("people")));
+        return new TrainingRequest(TrainingRequest.People.of(people), null, null, null, null, null)
+                .applyTo(pipeline.defaultConfig());
     }
 
     /** Trains and stores a face base; it is in use as soon as it is stored. */

@@ -84,11 +84,14 @@ public class TrainingJobs {
      * Queues a job with the defaults overridden by {@code request}.
      *
      * @throws TrainingJobConflictException if a job is queued or running here
+     * @throws dev.visage.dataset.TooFewEnrolledPeopleException if it asks for the enrolled people, too few of whom
+     *     have enough photos
      * @throws dev.visage.store.TrainingLockedException if another instance sharing the store runs one
      */
     public TrainingJobView submit(TrainingRequest request) {
         TrainingConfig config = request.applyTo(work.defaultConfig());
         LfwVariant variant = request.variantOr(lfw.variant());
+        work.check(config, request.kindOrModel());
         synchronized (jobs) {
             TrainingJob latest = jobs.peekFirst();
             if (latest != null && latest.isActive()) {

@@ -28,8 +28,9 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * {@code visage.lfw.variant}). Every field is optional; a missing one keeps its default. A job shows the complete
  * request it runs with, so posting a job's {@code settings} again repeats its run under the same configuration.
  *
- * @param people a number N (the N people with the most images) or a list of at least 2 distinct names (exactly
- *        these people, in this class order)
+ * @param people a number N (the N people with the most images), a list of at least 2 distinct names (exactly
+ *        these people, in this class order) or {@code "enrolled"} (the enrolled people with enough photos, LFW's
+ *        people then being outsiders only)
  * @param epochs maximum epochs
  * @param batchSize images per optimizer step
  * @param learningRate peak learning rate
@@ -43,9 +44,9 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 @Schema(description = "Overrides of the training defaults; every field is optional")
 public record TrainingRequest(
         @Schema(
-                description =
-                        "A number N (the N people with the most images) or a list of at least 2 distinct " + "names",
-                oneOf = {Integer.class, String[].class},
+                description = "A number N (the N people with the most images), a list of at least 2 distinct "
+                        + "names, or \"enrolled\" (the enrolled people with at least 3 photos each)",
+                oneOf = {Integer.class, String[].class, String.class},
                 example = "10")
         @ValidPeople
         People people,
@@ -150,46 +151,59 @@ public record TrainingRequest(
     }
 
     /**
-     * Who to train on, written in JSON as a number or as a list of names. Exactly one of the components is set.
+     * Who to train on, written in JSON as a number, a list of names or {@code "enrolled"}. Exactly one of the
+     * components is set.
      *
      * @param count train on the {@code count} people with the most images
      * @param names train on exactly these people, in this class order
+     * @param enrolled true to train on the enrolled people
      */
-    public record People(Integer count, List<String> names) {
+    public record People(Integer count, List<String> names, boolean enrolled) {
+
+        /** The enrolled people. */
+        public static final People ENROLLED = new People(null, null, true);
 
         public People {
-            if ((count == null) == (names == null)) {
-                throw new IllegalArgumentException("Set either a count or names");
+            if ((count != null ? 1 : 0) + (names != null ? 1 : 0) + (enrolled ? 1 : 0) != 1) {
+                throw new IllegalArgumentException("Set either a count, names or enrolled");
             }
             names = names == null ? null : List.copyOf(names);
         }
 
         static People of(PeopleSelection selection) {
             if (selection instanceof PeopleSelection.Top top) {
-                return new People(top.count(), null);
+                return new People(top.count(), null, false);
             }
-            return new People(null, ((PeopleSelection.Named) selection).names());
+            if (selection instanceof PeopleSelection.Named named) {
+                return new People(null, named.names(), false);
+            }
+            return ENROLLED;
         }
 
-        /** Reads a JSON number or array of strings; anything else makes the request body unreadable. */
+        /** Reads a JSON number, array of strings or "enrolled"; anything else makes the request body unreadable. */
         @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         static People fromJson(Object json) {
             if (json instanceof Integer number) {
-                return new People(number, null);
+                return new People(number, null, false);
             }
             if (json instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-                return new People(null, list.stream().map(String.class::cast).toList());
+                return new People(null, list.stream().map(String.class::cast).toList(), false);
             }
-            throw new IllegalArgumentException("people must be a number or a list of names");
+            if (json instanceof String text && text.strip().equalsIgnoreCase(PeopleSelection.ENROLLED_NAME)) {
+                return ENROLLED;
+            }
+            throw new IllegalArgumentException("people must be a number, a list of names or \"enrolled\"");
         }
 
         @JsonValue
         Object toJson() {
-            return count == null ? names : count;
+            return enrolled ? PeopleSelection.ENROLLED_NAME : count == null ? names : count;
         }
 
         PeopleSelection toSelection() {
-            return count == null ? PeopleSelection.named(names) : PeopleSelection.top(count);
+            return enrolled
+                    ? PeopleSelection.ENROLLED
+                    : count == null ? PeopleSelection.named(names) : PeopleSelection.top(count);
         }
     }
 
@@ -199,7 +213,7 @@ public record TrainingRequest(
     @Constraint(validatedBy = PeopleValidator.class)
     @interface ValidPeople {
 
-        String message() default "must be a number >= 2 or a list of at least 2 distinct names";
+        String message() default "must be a number >= 2, a list of at least 2 distinct names or \"enrolled\"";
 
         Class<?>[] groups() default {};
 

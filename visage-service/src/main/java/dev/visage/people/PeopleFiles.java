@@ -122,13 +122,14 @@ final class PeopleFiles {
 
     /** Stores a photo's crop; returns its SHA-256. */
     String writePhoto(String personId, String photoId, byte[] png) throws IOException {
-        AtomicFiles.replace(personFolder(personId).resolve(PHOTOS), checkedPhotoId(photoId) + PNG, png);
+        Path file = photoFile(personId, photoId);
+        AtomicFiles.replace(file.getParent(), file.getFileName().toString(), png);
         return sha256(png);
     }
 
     /** A photo's stored crop, checked against the SHA-256 recorded when it was stored. */
     byte[] readPhoto(String personId, Person.Photo photo) {
-        Path file = personFolder(personId).resolve(PHOTOS).resolve(checkedPhotoId(photo.id()) + PNG);
+        Path file = photoFile(personId, photo.id());
         try {
             byte[] png = Files.readAllBytes(file);
             if (!sha256(png).equalsIgnoreCase(photo.sha256())) {
@@ -142,7 +143,7 @@ final class PeopleFiles {
     }
 
     void deletePhoto(String personId, String photoId) throws IOException {
-        Files.deleteIfExists(personFolder(personId).resolve(PHOTOS).resolve(checkedPhotoId(photoId) + PNG));
+        Files.deleteIfExists(photoFile(personId, photoId));
     }
 
     /** Erases a person: their folder leaves the people at once (one rename), then every file of it is deleted. */
@@ -203,6 +204,11 @@ final class PeopleFiles {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Where a photo's crop is stored. */
+    Path photoFile(String personId, String photoId) {
+        return personFolder(personId).resolve(PHOTOS).resolve(checkedPhotoId(photoId) + PNG);
     }
 
     private Path personFolder(String personId) {

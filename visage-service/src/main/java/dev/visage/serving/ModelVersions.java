@@ -140,8 +140,13 @@ public class ModelVersions {
      *
      * @throws dev.visage.store.ModelNotFoundException if there is no such version
      * @throws dev.visage.store.ModelRefusedException if it fails its checks or self-test
+     * @throws ModelConflictException if it was trained on people erased since
      */
     public void promote(String version) {
+        if (store.trainedPeople().onErased(version)) {
+            throw new ModelConflictException(
+                    "Model " + version + " was trained on people erased since; it never serves again");
+        }
         StoredModel loaded = store.load(version);
         try {
             store.promote(version, "promoted by an operator");

@@ -66,7 +66,7 @@ public class BasePipeline {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = lfw.folder();
         LfwCatalog catalog = LfwCatalog.scan(folder);
-        BaseSplit split = BaseSplit.of(catalog, catalog.select(modelDefaults.people()));
+        BaseSplit split = BaseSplit.of(catalog, catalog.lfwPeopleOf(modelDefaults.people()));
         TrainingConfig config = recipe.toConfig(modelDefaults, split.people());
         try (TrainedModel trained = new FaceTrainer(config, listener, cancelled).train(folder)) {
             if (cancelled.getAsBoolean()) {
@@ -101,7 +101,7 @@ public class BasePipeline {
         }
         try {
             LfwCatalog catalog = LfwCatalog.scan(lfw.folder());
-            BaseSplit.of(catalog, catalog.select(training.people()));
+            BaseSplit.of(catalog, catalog.lfwPeopleOf(training.people()));
             return true;
         } catch (RuntimeException e) {
             log.warn("No face base is trained first: {}", e.getMessage());
@@ -150,7 +150,7 @@ public class BasePipeline {
             NDManager manager)
             throws IOException {
         LfwImages decoded = LfwImages.decode(
-                catalog.root(),
+                catalog,
                 images,
                 config.crop(),
                 0,

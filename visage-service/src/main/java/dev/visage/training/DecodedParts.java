@@ -3,6 +3,7 @@ package dev.visage.training;
 import ai.djl.ndarray.NDManager;
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LabeledImage;
+import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
 import dev.visage.face.AlignedPhotoFraming;
 import dev.visage.face.FaceCrop;
@@ -10,7 +11,6 @@ import dev.visage.face.FaceFrame;
 import dev.visage.face.Photo;
 import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The parts of a split, each decoded once and cropped around its face: the detected one when a detector frames
- * the images (as serving does), LFW's centred frame otherwise or where the detector finds nothing.
+ * the images (as serving does), LFW's centred frame otherwise or where the detector finds nothing. An enrolled
+ * person's crop is the frame serving found already, so it is always cropped from its centre (see
+ * {@link LfwImages#decode}).
  *
  * @param train the people's training images, then (with outlier exposure) the outlier-train images, labelled
  *     {@link DataSplit#OUTSIDER}, and the background people's, labelled by their class; kept with the margin that
@@ -49,7 +51,7 @@ record DecodedParts(
      * @param dataStart when listing the data began ({@link System#nanoTime()})
      */
     static DecodedParts decode(
-            Path root,
+            LfwCatalog catalog,
             DataSplit split,
             TrainingConfig config,
             AlignedPhotoFraming detectedFraming,
@@ -76,13 +78,13 @@ record DecodedParts(
                 ? photo -> FaceFrame.centred(photo.width(), photo.height())
                 : detectedFraming::frame;
         int margin = config.augmentation().margin(crop.imageSize());
-        LfwImages trainImages = LfwImages.decode(root, train, crop, margin, framing, decoded, manager);
-        LfwImages validation = LfwImages.decode(root, split.validation(), crop, 0, framing, decoded, manager);
-        LfwImages test = LfwImages.decode(root, split.test(), crop, 0, framing, decoded, manager);
-        LfwImages outlierValidation =
-                LfwImages.decode(root, outsiders(split.outlierValidationImages()), crop, 0, framing, decoded, manager);
+        LfwImages trainImages = LfwImages.decode(catalog, train, crop, margin, framing, decoded, manager);
+        LfwImages validation = LfwImages.decode(catalog, split.validation(), crop, 0, framing, decoded, manager);
+        LfwImages test = LfwImages.decode(catalog, split.test(), crop, 0, framing, decoded, manager);
+        LfwImages outlierValidation = LfwImages.decode(
+                catalog, outsiders(split.outlierValidationImages()), crop, 0, framing, decoded, manager);
         LfwImages strangers =
-                LfwImages.decode(root, outsiders(split.strangerTestImages()), crop, 0, framing, decoded, manager);
+                LfwImages.decode(catalog, outsiders(split.strangerTestImages()), crop, 0, framing, decoded, manager);
         double dataSeconds = (System.nanoTime() - dataStart) / 1e9;
         TrainingMetrics.Framing framed = detectedFraming == null
                 ? new TrainingMetrics.Framing(0, total)

@@ -68,13 +68,20 @@ public final class FaceTrainer {
         this.detectedFraming = detectedFraming;
     }
 
-    /** Runs the whole training; the caller owns (and must close) the returned model. */
+    /** Runs the whole training on an LFW folder; the caller owns (and must close) the returned model. */
     public TrainedModel train(Path lfwDir) throws IOException {
+        listener.onStage(TrainingStage.LOADING_DATA, "Listing " + lfwDir);
+        return train(LfwCatalog.scan(lfwDir));
+    }
+
+    /**
+     * Runs the whole training on a catalog's people (LFW's, or the enrolled people's with LFW's as outsiders); the
+     * caller owns (and must close) the returned model.
+     */
+    public TrainedModel train(LfwCatalog catalog) throws IOException {
         // LibTorch's thread count is per calling thread; the service's inference thread uses fewer.
         DjlEnvironment.useIntraOpThreads(DjlEnvironment.configuredIntraOpThreads());
-        listener.onStage(TrainingStage.LOADING_DATA, "Listing " + lfwDir);
         long dataStart = System.nanoTime();
-        LfwCatalog catalog = LfwCatalog.scan(lfwDir);
         DataSplit split = DataSplit.stratified(
                 catalog,
                 catalog.select(config.people()),
@@ -83,8 +90,8 @@ public final class FaceTrainer {
         logSplit(split);
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
-            DecodedParts parts = DecodedParts.decode(
-                    catalog.root(), split, config, detectedFraming, listener, dataManager, dataStart);
+            DecodedParts parts =
+                    DecodedParts.decode(catalog, split, config, detectedFraming, listener, dataManager, dataStart);
             Preprocessing preprocessing = Preprocessing.measure(
                     config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);

@@ -15,8 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code visage.training.*}: defaults of every training run (the CLI's, start-up's and {@code POST /train}'s). The
  * outlier exposure and calibration are always {@link TrainingConfig.OpenSet#STANDARD}.
  *
- * @param people who to train on: a number N, at least 2 (the N people with the most images), or at least 2 distinct
- *     comma-separated names (exactly these people, in this class order)
+ * @param people who to train on: a number N, at least 2 (the N people with the most images), at least 2 distinct
+ *     comma-separated names (exactly these people, in this class order), or {@code enrolled} (the enrolled people
+ *     with at least 3 photos each; LFW's people are then outsiders only)
  * @param seed seed of the split, initial weights, shuffling and augmentation
  * @param cropSize side of the centred face crop on a 250x250 LFW image
  * @param imageSize side of the network input

@@ -63,7 +63,7 @@ class LfwImagesTest {
 
     private LfwImages decode(int margin) throws IOException {
         return LfwImages.decode(
-                dir,
+                LfwCatalog.scan(dir),
                 images,
                 CROP,
                 margin,

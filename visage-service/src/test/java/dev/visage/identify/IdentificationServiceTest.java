@@ -102,8 +102,8 @@ class IdentificationServiceTest {
         if (currentModel == null) {
             currentModel = CurrentModels.over(store);
         }
-        IdentificationService service = new IdentificationService(
-                currentModel, properties, DETECTOR, meters, decodeBudget, new NobodyEnrolled());
+        IdentificationService service =
+                new IdentificationService(currentModel, properties, DETECTOR, meters, decodeBudget, EnrolledFaces.NONE);
         services.add(service);
         return service;
     }

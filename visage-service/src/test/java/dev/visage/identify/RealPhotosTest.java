@@ -98,7 +98,7 @@ class RealPhotosTest {
                 detector,
                 new SimpleMeterRegistry(),
                 new MemoryBudget(Long.MAX_VALUE),
-                new NobodyEnrolled());
+                EnrolledFaces.NONE);
     }
 
     @AfterAll
@@ -236,7 +236,7 @@ class RealPhotosTest {
                     strictDetector,
                     new SimpleMeterRegistry(),
                     new MemoryBudget(Long.MAX_VALUE),
-                    new NobodyEnrolled());
+                    EnrolledFaces.NONE);
             try {
                 Identification answer = strict.identify(jpeg(picture), 3, false, true);
 

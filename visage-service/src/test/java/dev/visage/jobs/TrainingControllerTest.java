@@ -38,7 +38,7 @@ class TrainingControllerTest {
 
     private static final String ID = "0f8e6b0a-7f6c-4c57-9a3e-5d2b1c0e4a11";
     private static final TrainingRequest SETTINGS =
-            new TrainingRequest(new People(10, null), 40, 64, 0.003f, 42L, LfwVariant.DEEPFUNNELED);
+            new TrainingRequest(new People(10, null, false), 40, 64, 0.003f, 42L, LfwVariant.DEEPFUNNELED);
 
     @Autowired
     private MockMvc mvc;
@@ -73,7 +73,7 @@ class TrainingControllerTest {
 
         verify(jobs)
                 .submit(new TrainingRequest(
-                        new People(null, List.of("Ann", "Bob")), 3, 16, 0.01f, 7L, LfwVariant.FUNNELED));
+                        new People(null, List.of("Ann", "Bob"), false), 3, 16, 0.01f, 7L, LfwVariant.FUNNELED));
     }
 
     @ParameterizedTest

@@ -77,6 +77,7 @@ class TrainingJobsTest {
             null,
             0,
             null,
+            null,
             null);
     private static final TrainingPipeline.Result RESULT = new TrainingPipeline.Result(
             MANIFEST, new TrainingMetrics(0.9, 0.8, 0.7, null, 0.85, 3, 4, 100, 1000, 1, null, 2, 50, List.of(), null));
@@ -160,7 +161,7 @@ class TrainingJobsTest {
         assertThat(job.finishedAt()).isAfterOrEqualTo(job.startedAt());
         assertThat(job.settings())
                 .isEqualTo(new TrainingRequest(
-                        new TrainingRequest.People(10, null),
+                        new TrainingRequest.People(10, null, false),
                         2,
                         64,
                         0.003f,

@@ -37,7 +37,7 @@ class TrainingRequestTest {
     @Test
     void overridesReplaceTheirDefaultsOnly() {
         TrainingRequest request = new TrainingRequest(
-                new People(null, List.of("Ann", "Bob")), 1, 8, 0.01f, 7L, LfwVariant.parse("Deep-Funneled"));
+                new People(null, List.of("Ann", "Bob"), false), 1, 8, 0.01f, 7L, LfwVariant.parse("Deep-Funneled"));
 
         TrainingConfig config = request.applyTo(DEFAULTS);
 
@@ -53,9 +53,9 @@ class TrainingRequestTest {
 
     @Test
     void peopleIsANumberOrAListOfNamesInJson() {
-        assertThat(read("{\"people\": 5}").people()).isEqualTo(new People(5, null));
+        assertThat(read("{\"people\": 5}").people()).isEqualTo(new People(5, null, false));
         assertThat(read("{\"people\": [\"Ann\", \"Bob\"]}").people())
-                .isEqualTo(new People(null, List.of("Ann", "Bob")));
+                .isEqualTo(new People(null, List.of("Ann", "Bob"), false));
         assertThat(read("{}")).isEqualTo(TrainingRequest.DEFAULTS);
         for (String wrong : List.of("2.5", "\"ten\"", "[\"Ann\", 3]", "{}")) {
             assertThatExceptionOfType(JacksonException.class)

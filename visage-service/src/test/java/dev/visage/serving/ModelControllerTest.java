@@ -64,6 +64,7 @@ class ModelControllerTest {
                 null,
                 0,
                 null,
+                null,
                 null);
     }
 
@@ -110,6 +111,7 @@ class ModelControllerTest {
                 Map.of(),
                 0.73f,
                 0,
+                null,
                 null,
                 null);
 

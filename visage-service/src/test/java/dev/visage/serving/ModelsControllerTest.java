@@ -46,7 +46,9 @@ class ModelsControllerTest {
                             0.97,
                             null,
                             null,
-                            "b1"),
+                            "b1",
+                            null,
+                            false),
                     new ModelsView.Version(
                             "v1",
                             ModelsView.Status.PREVIOUS,
@@ -58,7 +60,9 @@ class ModelsControllerTest {
                             0.96,
                             null,
                             null,
-                            null)),
+                            null,
+                            4,
+                            true)),
             List.of(),
             List.of(new ModelsView.BaseVersion(
                     "b1", ModelsView.BaseVersion.KIND, true, Instant.EPOCH, 564, 0.7f, null)));
@@ -94,6 +98,9 @@ class ModelsControllerTest {
                 .andExpect(jsonPath("$.versions[0].status").value("current"))
                 .andExpect(jsonPath("$.versions[1].testAccuracy").value(0.98))
                 .andExpect(jsonPath("$.versions[0].base").value("b1"))
+                .andExpect(jsonPath("$.versions[0].trainedOnErasedPeople").value(false))
+                .andExpect(jsonPath("$.versions[1].trainedOnErasedPeople").value(true))
+                .andExpect(jsonPath("$.versions[1].enrolledPeople").value(4))
                 .andExpect(jsonPath("$.bases[0].kind").value("base"))
                 .andExpect(jsonPath("$.bases[0].version").value("b1"))
                 .andExpect(jsonPath("$.bases[0].inUse").value(true));

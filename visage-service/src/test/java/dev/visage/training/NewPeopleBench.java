@@ -121,7 +121,7 @@ public final class NewPeopleBench {
             StoredModel base, LfwCatalog catalog, List<LabeledImage> images, NDManager manager) throws IOException {
         try (NDManager scope = manager.newSubManager()) {
             LfwImages decoded = LfwImages.decode(
-                    catalog.root(),
+                    catalog,
                     images,
                     base.manifest().preprocessing().crop(),
                     0,

@@ -65,6 +65,21 @@ class TrainingRequestTest {
     }
 
     @Test
+    void peopleMayBeTheEnrolledPeople() {
+        TrainingRequest request = read("{\"people\": \"enrolled\"}");
+
+        assertThat(request.people()).isEqualTo(People.ENROLLED);
+        assertThat(request.applyTo(DEFAULTS).people()).isEqualTo(PeopleSelection.ENROLLED);
+        assertThat(read("{\"people\": \" Enrolled \"}").people()).isEqualTo(People.ENROLLED);
+        TrainingRequest settings = TrainingRequest.of(
+                request.applyTo(DEFAULTS), LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, TrainingKind.MODEL);
+        String written = json.writeValueAsString(settings);
+        assertThat(written).contains("\"people\":\"enrolled\"");
+        assertThat(read(written)).isEqualTo(settings);
+        assertThat(PeopleSelection.valueOf("enrolled")).isEqualTo(PeopleSelection.ENROLLED);
+    }
+
+    @Test
     void aJobsSettingsReadBackAsTheSameRequest() {
         TrainingRequest settings =
                 TrainingRequest.of(DEFAULTS, LfwVariant.DEEPFUNNELED, PromotionPolicy.FORCE, TrainingKind.MODEL);

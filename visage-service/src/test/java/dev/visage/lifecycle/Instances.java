@@ -135,7 +135,7 @@ public final class Instances {
     }
 
     /** Follows a training job to its end; returns its final view. */
-    static JsonNode finished(Instance instance, JsonNode job) throws InterruptedException {
+    public static JsonNode finished(Instance instance, JsonNode job) throws InterruptedException {
         String path = "train/" + job.get("id").asString();
         JsonNode[] last = {job};
         await(

@@ -3,7 +3,6 @@ package dev.visage.dataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -134,24 +133,33 @@ public final class LfwCatalog {
         return enrolled.containsKey(slash < 0 ? fileOrPerson : fileOrPerson.substring(0, slash));
     }
 
+    /** Where an image of the split ({@code <person>/<file>}) is stored. */
+    public Path path(String file) {
+        if (!isEnrolled(file)) {
+            return root.resolve(file);
+        }
+        return crop(file).file();
+    }
+
     /**
      * The bytes of an image of the split ({@code <person>/<file>}); an enrolled crop is checked against the SHA-256
      * recorded when it was enrolled.
      */
     public byte[] read(String file) throws IOException {
-        if (!isEnrolled(file)) {
-            return Files.readAllBytes(root.resolve(file));
-        }
-        int slash = file.indexOf('/');
-        EnrolledCrops.Crop crop = enrolled.get(file.substring(0, slash)).get(file.substring(slash + 1));
-        if (crop == null) {
-            throw new NoSuchFileException(file);
-        }
-        byte[] bytes = Files.readAllBytes(crop.file());
-        if (!new Checksum("SHA-256", crop.sha256()).matches(bytes)) {
+        byte[] bytes = Files.readAllBytes(path(file));
+        if (isEnrolled(file) && !new Checksum("SHA-256", crop(file).sha256()).matches(bytes)) {
             throw new IOException("the stored crop does not match its SHA-256 (changed after it was enrolled)");
         }
         return bytes;
+    }
+
+    private EnrolledCrops.Crop crop(String file) {
+        int slash = file.indexOf('/');
+        EnrolledCrops.Crop crop = enrolled.get(file.substring(0, slash)).get(file.substring(slash + 1));
+        if (crop == null) {
+            throw new IllegalArgumentException("No enrolled crop " + file + " in this catalog");
+        }
+        return crop;
     }
 
     /** The LFW people a selection takes, whom a face base leaves out: none for the enrolled people. */

@@ -87,7 +87,8 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
         try {
             return PhotoDecoder.decode(catalog.read(file), 1);
         } catch (IOException | IllegalArgumentException e) {
-            throw new UncheckedIOException("Cannot decode " + file + ": " + e.getMessage(), new IOException(e));
+            throw new UncheckedIOException(
+                    "Cannot decode " + catalog.path(file) + ": " + e.getMessage(), new IOException(e));
         }
     }
 

@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 import dev.visage.store.ModelRefusedException;
 import dev.visage.store.ModelStore;
 import dev.visage.store.StoredModel;
+import dev.visage.store.TrainedPeople;
 import dev.visage.training.TrainingMetrics;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +26,7 @@ class ModelPromotionTest {
 
     private final ModelStore store = mock(ModelStore.class);
     private final StoredModel loaded = mock(StoredModel.class);
+    private final TrainedPeople trainedPeople = mock(TrainedPeople.class);
     private final ModelPromotion promotion = new ModelPromotion(store, new QualityGate(new GateProperties(0.005, 0.5)));
 
     @BeforeEach
@@ -32,6 +34,20 @@ class ModelPromotionTest {
         when(store.currentVersion()).thenReturn(Optional.of(SERVING));
         when(store.metrics(SERVING, TrainingMetrics.class)).thenReturn(QualityGateTest.metrics(0.99));
         when(store.load(CANDIDATE)).thenReturn(loaded);
+        when(store.trainedPeople()).thenReturn(trainedPeople);
+    }
+
+    @Test
+    void aModelTrainedOnPeopleErasedDuringItsJobIsNeverPromoted() {
+        candidateScores(0.992);
+        when(trainedPeople.onErased(CANDIDATE)).thenReturn(true);
+
+        ModelPromotion.Decision decision = promotion.decide(CANDIDATE, PromotionPolicy.FORCE, () -> true);
+
+        assertThat(decision.promoted()).isFalse();
+        assertThat(decision.reason()).contains("trained on people erased since");
+        verify(store).reject(eq(CANDIDATE), anyString());
+        verify(store, never()).promote(anyString(), anyString());
     }
 
     private void candidateScores(double accuracy) {

@@ -634,14 +634,17 @@ function renderVersions(view) {
   const rows = (view.versions || []).map((v) => {
     const actions = el('td', { className: 'actions' });
     if (v.status !== 'current') {
-      actions.append(el('button', { className: 'button secondary', type: 'button', textContent: 'Promote',
-        onclick: () => promoteVersion(v.version) }));
+      if (!v.trainedOnErasedPeople) {
+        actions.append(el('button', { className: 'button secondary', type: 'button', textContent: 'Promote',
+          onclick: () => promoteVersion(v.version) }));
+      }
       if (!v.serving) {
         actions.append(el('button', { className: 'button secondary', type: 'button', textContent: 'Delete',
           onclick: () => deleteVersion(v.version) }));
       }
     }
-    const status = `${STATUS_TEXT[v.status] || v.status}${v.serving ? ', serving here' : ''}`;
+    const status = `${STATUS_TEXT[v.status] || v.status}${v.serving ? ', serving here' : ''}`
+      + (v.trainedOnErasedPeople ? ', trained on erased people' : '');
     return el('tr', { className: v.status },
       el('th', { scope: 'row' }, v.version), el('td', {}, status), el('td', {}, percent(v.testAccuracy)),
       el('td', {}, percent(v.balancedAccuracy)), el('td', {}, fixed(v.macroF1)),

@@ -65,4 +65,24 @@ class TrainCommandTest {
                 .hasSize(3);
         assertThat(new ModelStore(models, 5).versions()).isEmpty();
     }
+
+    @Test
+    void withTooFewEnrolledPeopleTrainPeopleEnrolledExitsOneAndStoresNothing() {
+        Path lfw = SyntheticLfw.write(root.resolve("lfw"), 6, 8, 42);
+        Path models = root.resolve("models");
+
+        ConfigurableApplicationContext context = VisageApplication.command(VisageApplication.TRAIN_COMMAND, System.out)
+                .run(
+                        "--people=enrolled",
+                        "--visage.lfw.dir=" + lfw,
+                        "--visage.lfw.download=false",
+                        "--visage.models.dir=" + models);
+        int exitCode = SpringApplication.exit(context);
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(new ModelStore(models, 5).versions()).isEmpty();
+        assertThat(new BaseStore(models, 5).versions())
+                .as("not even a base first")
+                .isEmpty();
+    }
 }

@@ -66,6 +66,8 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     ? PromotionPolicy.parse(String.join("", args.getOptionValues("promote")))
                     : PromotionPolicy.AUTO;
             DjlEnvironment.loadEngine();
+            TrainingConfig config = config(args);
+            pipeline.check(config);
             boolean baseOnly = args.containsOption("base");
             if (baseOnly || bases.neededAndPossible() && models.versions().isEmpty()) {
                 trainBase(lockLost::get, start);
@@ -73,8 +75,6 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     return;
                 }
             }
-            TrainingConfig config = config(args);
-            pipeline.check(config);
             TrainingPipeline.Result result = pipeline.run(config, null, new ConsoleProgress(), lockLost::get);
             ModelPromotion.Decision decision =
                     promotion.decide(result.manifest().version(), mode, lock::isHeld);

@@ -7,6 +7,7 @@ import dev.visage.store.StoreTestModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +27,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The page's model-versions section in headless Chromium: lists the store's versions with the admin token, rolls
- * back and promotes, and the model section follows. Skipped where Chromium and chromedriver are not installed.
+ * The page's model-versions section in headless Chromium: lists the store's versions with the admin token (one
+ * trained on erased people marked so, and not offered for promotion), rolls back and promotes, and the model section
+ * follows. Skipped where Chromium and chromedriver are not installed.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -46,6 +48,7 @@ class ModelVersionsPageTest {
 
     private static String older;
     private static String newer;
+    private static String trainedOnErased;
 
     @LocalServerPort
     private int port;
@@ -65,6 +68,14 @@ class ModelVersionsPageTest {
         ModelStore store = new ModelStore(temp.resolve("models"), 5);
         older = StoreTestModels.storeCurrent(store).version();
         newer = StoreTestModels.storeCurrent(store).version();
+        // A candidate trained on two enrolled people who are no longer enrolled (no folder of theirs in the store).
+        trainedOnErased = StoreTestModels.storeCandidate(store).version();
+        List<String> erased =
+                List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        StoreTestModels.editManifest(store, trainedOnErased, node -> {
+            erased.forEach(node.putArray("people")::add);
+            erased.forEach(node.putArray("enrolledPeople")::add);
+        });
     }
 
     @AfterEach
@@ -88,9 +99,12 @@ class ModelVersionsPageTest {
         browser.findElement(By.id("versions-load")).click();
         wait.until(driver -> browser.findElement(By.id("versions-details")).isDisplayed());
         List<WebElement> rows = browser.findElements(By.cssSelector("#versions-table tbody tr"));
-        assertThat(rows).hasSize(2);
-        assertThat(rows.get(0).getText()).contains(newer, "current, serving here");
-        assertThat(rows.get(1).getText()).contains(older, "previous (roll-back target)", "Promote");
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(0).getText())
+                .contains(trainedOnErased, "trained on erased people", "Delete")
+                .doesNotContain("Promote");
+        assertThat(rows.get(1).getText()).contains(newer, "current, serving here");
+        assertThat(rows.get(2).getText()).contains(older, "previous (roll-back target)", "Promote");
 
         // Phone width: nothing wider than the screen (the table scrolls inside its own box).
         browser.manage().window().setSize(new Dimension(390, 900));

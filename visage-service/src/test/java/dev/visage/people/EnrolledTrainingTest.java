@@ -150,7 +150,13 @@ class EnrolledTrainingTest {
         assertNoNameNorFaceIn(store.resolve(enrolledModel));
 
         for (Instance instance : List.of(a, b)) {
-            JsonNode ada = named(instance, heldOut(ADA), adaId, FOLLOW);
+            Instances.await(
+                    instance.name() + " serves the model of the enrolled people",
+                    () -> send(HttpRequest.newBuilder(instance.uri("model")).GET())
+                            .body(),
+                    model -> model.contains("\"" + enrolledModel + "\""),
+                    FOLLOW);
+            JsonNode ada = named(instance, heldOut(ADA), adaId, AT_ONCE);
             assertThat(ada.get("person").asString()).isEqualTo("Ada Lovelace");
             assertThat(ada.get("modelVersion").asString()).isEqualTo(enrolledModel);
             assertThat(ada.get("faces").get(0).has("otherProbability"))

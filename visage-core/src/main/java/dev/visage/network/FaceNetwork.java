@@ -21,8 +21,9 @@ public final class FaceNetwork {
     private FaceNetwork() {}
 
     /**
-     * Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits); in inference the
-     * logits are averaged over the image and its mirror image (see {@link MirrorAveragingBlock}).
+     * Conv-ReLU-Pool blocks, flatten, FC + ReLU, dropout, FC with one output per person (logits), or with a cosine
+     * head FC + batch norm and {@link CosineHead}; in inference the logits are averaged over the image and its
+     * mirror image (see {@link MirrorAveragingBlock}).
      */
     public static Block build(NetworkConfig config, int classes) {
         if (classes < 2) {
@@ -43,12 +44,22 @@ public final class FaceNetwork {
         }
         network.add(Blocks.batchFlattenBlock());
         network.add(Linear.builder().setUnits(config.hiddenUnits()).build());
+        if (config.cosineHead()) {
+            network.add(BatchNorm.builder().build());
+            network.add(new CosineHead(classes, config.hiddenUnits()));
+            return new MirrorAveragingBlock(network);
+        }
         network.add(Activation::relu);
         if (config.dropout() > 0) {
             network.add(Dropout.builder().optRate(config.dropout()).build());
         }
         network.add(Linear.builder().setUnits(classes).build());
         return new MirrorAveragingBlock(network);
+    }
+
+    /** The margin, in logits, that training subtracts from the true class's logit: none for a linear head. */
+    public static float trainingMargin(NetworkConfig config) {
+        return config.cosineHead() ? CosineHead.SCALE * CosineHead.MARGIN : 0;
     }
 
     /**

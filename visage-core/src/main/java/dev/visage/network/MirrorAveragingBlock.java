@@ -21,9 +21,6 @@ final class MirrorAveragingBlock extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    /** Keeps an all-zero feature vector (every unit silent) from dividing by zero. */
-    private static final float MIN_NORM = 1e-12f;
-
     private final Block network;
 
     MirrorAveragingBlock(Block network) {
@@ -50,19 +47,20 @@ final class MirrorAveragingBlock extends AbstractBlock {
 
     /**
      * The face features of each image, in inference: the wrapped network's hidden fully connected layer's output
-     * (before its ReLU, so that features may point anywhere) on the image and on its mirror image, averaged, then
-     * scaled to unit length.
+     * (before its ReLU, so that features may point anywhere; after its batch norm in front of a cosine head) on the
+     * image and on its mirror image, averaged, then scaled to unit length.
      */
     NDArray features(ParameterStore parameterStore, NDArray images) {
         long count = images.getShape().get(0);
         List<Block> layers = network.getChildren().values();
         NDList activations = new NDList(images.concat(images.flip(3), 0));
-        for (Block layer : layers.subList(0, hiddenLayer(layers) + 1)) {
+        int end = layers.get(layers.size() - 1) instanceof CosineHead ? layers.size() - 1 : hiddenLayer(layers) + 1;
+        for (Block layer : layers.subList(0, end)) {
             activations = layer.forward(parameterStore, activations, false);
         }
         NDArray both = activations.singletonOrThrow();
         NDArray mean = both.get("0:{}", count).add(both.get("{}:", count));
-        return mean.div(mean.norm(new int[] {1}, true).maximum(MIN_NORM));
+        return CosineHead.unitRows(mean);
     }
 
     /** The index of the hidden fully connected layer: the last but one {@link Linear}. */

@@ -11,8 +11,11 @@ import java.util.List;
  * @param hiddenUnits width of the hidden fully connected layer
  * @param dropout dropout rate before the output layer (0 disables it)
  * @param batchNorm whether each convolution is followed by batch normalisation (the "strong" preset)
+ * @param cosineHead whether the output layer is a {@link CosineHead} behind a batch-normalised hidden layer (the
+ *     face base, trained for its features) instead of ReLU, dropout and a linear layer (the models)
  */
-public record NetworkConfig(List<Integer> channels, int hiddenUnits, float dropout, boolean batchNorm) {
+public record NetworkConfig(
+        List<Integer> channels, int hiddenUnits, float dropout, boolean batchNorm, boolean cosineHead) {
 
     /**
      * LibTorch 2.7.1's oneDNN 3.7.1 AVX-512 convolutions read uninitialised memory when a channel count is not a
@@ -26,6 +29,11 @@ public record NetworkConfig(List<Integer> channels, int hiddenUnits, float dropo
 
     /** A stronger optional preset: batch normalisation and a fourth block. */
     public static final NetworkConfig STRONG = new NetworkConfig(List.of(32, 64, 128, 256), 256, 0.3f, true);
+
+    /** A network with a linear output layer, as every model has. */
+    public NetworkConfig(List<Integer> channels, int hiddenUnits, float dropout, boolean batchNorm) {
+        this(channels, hiddenUnits, dropout, batchNorm, false);
+    }
 
     public NetworkConfig {
         channels = List.copyOf(channels);

@@ -219,7 +219,9 @@ public final class FaceTrainer {
             Tracker learningRate, ObservingTrainingListener progress, BestEpochListener best, int people) {
         // Order matters: the evaluator listener publishes the figures that the later ones read.
         return new DefaultTrainingConfig(new OutlierExposureLoss(
-                        config.labelSmoothing(), config.openSet().outlierWeight()))
+                        config.labelSmoothing(),
+                        config.openSet().outlierWeight(),
+                        FaceNetwork.trainingMargin(config.network())))
                 .optOptimizer(Optimizer.adamW()
                         .optLearningRateTracker(learningRate)
                         .optWeightDecays(config.weightDecay())

@@ -4,7 +4,10 @@ their original LFW photos each, identify their other photos and the strangerTest
 and check that their files are gone and that no instance names them any more.
 
   /usr/bin/python3 bench/enrol.py --url http://127.0.0.1:8080 --token T --store models \
-      --lfw ../shared/lfw/lfw-deepfunneled --photos 10 [--url2 http://127.0.0.1:8082] [--people 10]
+      --lfw ../shared/lfw/lfw-deepfunneled --photos 10 [--url2 http://127.0.0.1:8082] [--people 10] [--train]
+
+--train: after enrolling, POST /train {"people": "enrolled"} and measure with the model it stores (promoted as the
+quality gate decides; the figures say which version served).
 
 The people come from the newest base's split.json in the store (people-disjoint from everything the base was
 trained or calibrated on). Prints one JSON line of figures.
@@ -47,6 +50,7 @@ def main():
     p.add_argument("--photos", type=int, default=10)
     p.add_argument("--people", type=int, default=10)
     p.add_argument("--keep", action="store_true", help="do not erase the people at the end")
+    p.add_argument("--train", action="store_true", help="train a model of the enrolled people before measuring")
     a = p.parse_args()
     admin = {"Authorization": "Bearer " + a.token}
     base, split = newest_split(a.store)
@@ -77,6 +81,7 @@ def main():
         held_out.setdefault(name, [])
     enrol_seconds = time.time() - start
     time.sleep(1.5)  # within one second on the instance
+    trained = train_enrolled(a, admin) if a.train else {}
 
     named, top1, total = 0, 0, 0
     for name, files in held_out.items():
@@ -99,10 +104,27 @@ def main():
         "heldOutPhotos": total, "namedRight": round(named / max(total, 1), 4),
         "topCandidateRight": round(top1 / max(total, 1), 4),
         "strangerPhotos": strangers, "strangersUnknown": round(strangers_unknown / max(strangers, 1), 4),
+        **trained,
     }
     if not a.keep:
         figures.update(erase(a, admin, ids, held_out))
     print(json.dumps(figures))
+
+
+def train_enrolled(a, admin):
+    """Trains a model of the enrolled people and waits for the job; returns what it stored and how long it took."""
+    start = time.time()
+    r = requests.post(a.url + "/train", json={"people": "enrolled"}, headers=admin, timeout=30)
+    r.raise_for_status()
+    job = r.json()
+    while job["state"] in ("QUEUED", "RUNNING"):
+        time.sleep(5)
+        job = requests.get(f"{a.url}/train/{job['id']}", headers=admin, timeout=30).json()
+    if job["state"] != "SUCCEEDED":
+        raise SystemExit("training failed: " + json.dumps(job))
+    time.sleep(6)  # every instance follows the store's current version within its poll interval
+    serving = requests.get(a.url + "/models", headers=admin, timeout=30).json().get("serving")
+    return {"trainSeconds": round(time.time() - start, 1), "trainedResult": job.get("result"), "serving": serving}
 
 
 def erase(a, admin, ids, held_out):

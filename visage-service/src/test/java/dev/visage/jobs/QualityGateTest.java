@@ -2,6 +2,7 @@ package dev.visage.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.visage.training.Evaluation;
 import dev.visage.training.OpenSetMetrics;
 import dev.visage.training.TrainingMetrics;
 import java.util.List;
@@ -97,5 +98,33 @@ class QualityGateTest {
         assertThat(GateFigure.Better.HIGHER.within(0.005, 0.106, 0.1)).isTrue();
         assertThat(GateFigure.Better.HIGHER.within(0.005, 0.094, 0.1)).isFalse();
         assertThat(GateFigure.Better.LOWER.worseSide).isEqualTo("above");
+    }
+
+    @Test
+    void aModelOfOtherPeopleIsHeldToTheFloorOnlyNotToTheServingModelsFigures() {
+        TrainingMetrics lfw = withPeople(0.99, "Ariel_Sharon", "Colin_Powell");
+        TrainingMetrics enrolled = withPeople(0.6, "Ada Lovelace", "Alan Turing");
+        QualityGate.Serving serving = new QualityGate.Serving("v-lfw", lfw);
+
+        QualityGate.Verdict other = gate.judge(enrolled, serving);
+        QualityGate.Verdict same = gate.judge(withPeople(0.6, "Colin_Powell", "Ariel_Sharon"), serving);
+        QualityGate.Verdict belowFloor = gate.judge(withPeople(0.4, "Ada Lovelace", "Alan Turing"), serving);
+
+        assertThat(other.passed()).isTrue();
+        assertThat(other.reasons()).anyMatch(r -> r.contains("v-lfw names other people"));
+        assertThat(same.passed()).isFalse();
+        assertThat(belowFloor.passed()).isFalse();
+    }
+
+    private static TrainingMetrics withPeople(double testAccuracy, String... people) {
+        Evaluation test = new Evaluation(
+                testAccuracy,
+                testAccuracy,
+                testAccuracy,
+                java.util.Arrays.stream(people)
+                        .map(p -> new Evaluation.PersonScore(p, 1, 1, 1, 1))
+                        .toList(),
+                new int[0][]);
+        return new TrainingMetrics(testAccuracy, 0, 0, test, 0, 1, 1, 0, 0, 0, null, 0, 0, List.of(), null);
     }
 }

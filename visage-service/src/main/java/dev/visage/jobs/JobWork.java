@@ -38,6 +38,15 @@ class JobWork {
         return models.defaultConfig();
     }
 
+    /**
+     * Refuses a run that cannot start, before it is queued: one from the face base while none is stored.
+     *
+     * @throws dev.visage.training.NoFaceBaseException if so
+     */
+    void checkStartable(TrainingConfig config) {
+        models.baseFor(config);
+    }
+
     /** Runs the job's training and records its success on the job; failures are thrown to the caller. */
     void run(TrainingJob job, JobLocks.Held lock, BooleanSupplier cancelled) {
         if (job.kind() == TrainingKind.BASE) {

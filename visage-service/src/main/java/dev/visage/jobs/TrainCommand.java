@@ -6,6 +6,7 @@ import dev.visage.system.DjlEnvironment;
 import dev.visage.training.BasePipeline;
 import dev.visage.training.BaseRecipe;
 import dev.visage.training.EpochSummary;
+import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingObserver;
 import dev.visage.training.TrainingPipeline;
@@ -22,9 +23,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code java -jar visage.jar train [--promote=auto|never|force] [--visage.training.epochs=N ...]}: trains, prints
- * the evaluation and stores the model ({@code train --base}: the face base instead; on an empty store that holds
- * no base, the base first and then the model), without a web server, holding the store's training lock like any job. The
+ * {@code java -jar visage.jar train [--promote=auto|never|force] [--from-base] [--visage.training.epochs=N ...]}:
+ * trains, prints the evaluation and stores the model ({@code --from-base}: starting from the newest stored face
+ * base's trunk; {@code train --base}: the face base instead; on an empty store that holds no base, the base first
+ * and then the model), without a web server, holding the store's training lock like any job. The
  * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
  * was stored, 1 with the reason on failure (another instance training on the same store, say).
  */
@@ -33,6 +35,9 @@ import org.springframework.stereotype.Component;
 class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+
+    /** The option that starts the model from the newest stored face base's trunk. */
+    static final String FROM_BASE = "from-base";
 
     private final TrainingPipeline pipeline;
     private final BasePipeline bases;
@@ -70,8 +75,11 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
                     return;
                 }
             }
-            TrainingPipeline.Result result =
-                    pipeline.run(pipeline.defaultConfig(), null, new ConsoleProgress(), lockLost::get);
+            TrainingConfig config = pipeline.defaultConfig();
+            if (args.containsOption(FROM_BASE)) {
+                config = config.withFromBase(true);
+            }
+            TrainingPipeline.Result result = pipeline.run(config, null, new ConsoleProgress(), lockLost::get);
             ModelPromotion.Decision decision =
                     promotion.decide(result.manifest().version(), mode, lock::isHeld);
             TrainingMetrics metrics = result.metrics();

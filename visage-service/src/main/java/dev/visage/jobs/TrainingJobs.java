@@ -85,9 +85,11 @@ public class TrainingJobs {
      *
      * @throws TrainingJobConflictException if a job is queued or running here
      * @throws dev.visage.store.TrainingLockedException if another instance sharing the store runs one
+     * @throws dev.visage.training.NoFaceBaseException if the job starts from the face base and none is stored
      */
     public TrainingJobView submit(TrainingRequest request) {
         TrainingConfig config = request.applyTo(work.defaultConfig());
+        work.checkStartable(config);
         LfwVariant variant = request.variantOr(lfw.variant());
         synchronized (jobs) {
             TrainingJob latest = jobs.peekFirst();

@@ -1,6 +1,7 @@
 package dev.visage.jobs;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.dataset.PeopleSelection;
@@ -12,6 +13,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -39,6 +41,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  *        {@code never} (keep it as a candidate) or {@code force} (serve it if it passes its self-test)
  * @param kind what to train: {@code model} (the default) or {@code base} (the face base, on LFW's people outside the
  *        models'; {@code epochs}, {@code batchSize}, {@code learningRate} and {@code seed} override its recipe's)
+ * @param fromBase whether a model starts from the newest stored face base's trunk, with a new output layer and the
+ *        base's network and input size (false, the default: from scratch); refused for a base
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
 public record TrainingRequest(
@@ -85,19 +89,26 @@ public record TrainingRequest(
                 type = "string",
                 allowableValues = {"model", "base"},
                 defaultValue = "model")
-        TrainingKind kind) {
+        TrainingKind kind,
+
+        @Schema(
+                description = "Start from the newest stored face base's trunk (a model only); 409 no-face-base"
+                        + " when none is stored",
+                defaultValue = "false")
+        Boolean fromBase) {
 
     /** No overrides: train with the configured defaults. */
-    public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null, null, null);
+    public static final TrainingRequest DEFAULTS =
+            new TrainingRequest(null, null, null, null, null, null, null, null, null);
 
     /** Train a face base with its recipe's defaults. */
     public static final TrainingRequest BASE =
-            new TrainingRequest(null, null, null, null, null, null, null, TrainingKind.BASE);
+            new TrainingRequest(null, null, null, null, null, null, null, TrainingKind.BASE, null);
 
     /** A request that leaves the promotion to the quality gate. */
     public TrainingRequest(
             People people, Integer epochs, Integer batchSize, Float learningRate, Long seed, LfwVariant variant) {
-        this(people, epochs, batchSize, learningRate, seed, variant, null, null);
+        this(people, epochs, batchSize, learningRate, seed, variant, null, null, null);
     }
 
     /** The request that repeats a run: every field set. */
@@ -110,12 +121,20 @@ public record TrainingRequest(
                 config.seed(),
                 variant,
                 promotion,
-                kind);
+                kind,
+                config.fromBase());
     }
 
     /** The requested kind, {@link TrainingKind#MODEL} when none is requested. */
     TrainingKind kindOrModel() {
         return kind == null ? TrainingKind.MODEL : kind;
+    }
+
+    /** Whether the request is coherent: only a model starts from a face base. */
+    @JsonIgnore
+    @AssertTrue(message = "only a model starts from the face base, not a base")
+    boolean isFromBaseOfAModel() {
+        return !Boolean.TRUE.equals(fromBase) || kindOrModel() == TrainingKind.MODEL;
     }
 
     /** The requested promotion, {@link PromotionPolicy#AUTO} when none is requested. */
@@ -141,7 +160,8 @@ public record TrainingRequest(
                 defaults.labelSmoothing(),
                 defaults.patience(),
                 defaults.augmentation(),
-                defaults.openSet());
+                defaults.openSet(),
+                fromBase == null ? defaults.fromBase() : fromBase);
     }
 
     /** The requested LFW variant, or {@code configured} when none is requested. */

@@ -46,47 +46,61 @@ public final class FaceTrainer {
     private final TrainingObserver listener;
     private final BooleanSupplier cancelled;
     private final AlignedPhotoFraming detectedFraming;
+    private final BaseTrunk trunk;
 
     /** A trainer that crops every image from its centred frame (LFW's own alignment). */
     public FaceTrainer(TrainingConfig config, TrainingObserver listener, BooleanSupplier cancelled) {
-        this(config, listener, cancelled, null);
+        this(config, listener, cancelled, null, null);
     }
 
     /**
-     * A trainer that crops every image around the face a detector finds, as serving crops uploads.
+     * A trainer that crops every image around the face a detector finds, as serving crops uploads, and may start
+     * from a face base's trunk.
      *
      * @param detectedFraming the detector's framing; null for the centred frame
+     * @param trunk the base to start from, whose network and input {@code config} must have
+     *     ({@link BaseTrunk#configFor}); null to start from scratch
      */
     public FaceTrainer(
             TrainingConfig config,
             TrainingObserver listener,
             BooleanSupplier cancelled,
-            AlignedPhotoFraming detectedFraming) {
+            AlignedPhotoFraming detectedFraming,
+            BaseTrunk trunk) {
         this.config = config;
         this.listener = listener;
         this.cancelled = cancelled;
         this.detectedFraming = detectedFraming;
+        this.trunk = trunk;
     }
 
-    /** Runs the whole training; the caller owns (and must close) the returned model. */
+    /** Runs the whole training on the folder's stratified split; the caller owns (and must close) the model. */
     public TrainedModel train(Path lfwDir) throws IOException {
+        listener.onStage(TrainingStage.LOADING_DATA, "Listing " + lfwDir);
+        LfwCatalog catalog = LfwCatalog.scan(lfwDir);
+        return train(
+                catalog,
+                DataSplit.stratified(
+                        catalog,
+                        catalog.select(config.people()),
+                        config.seed(),
+                        config.openSet().sample()));
+    }
+
+    /** Runs the whole training on a given split of the catalog's images; the caller owns the returned model. */
+    public TrainedModel train(LfwCatalog catalog, DataSplit split) throws IOException {
         // LibTorch's thread count is per calling thread; the service's inference thread uses fewer.
         DjlEnvironment.useIntraOpThreads(DjlEnvironment.configuredIntraOpThreads());
-        listener.onStage(TrainingStage.LOADING_DATA, "Listing " + lfwDir);
         long dataStart = System.nanoTime();
-        LfwCatalog catalog = LfwCatalog.scan(lfwDir);
-        DataSplit split = DataSplit.stratified(
-                catalog,
-                catalog.select(config.people()),
-                config.seed(),
-                config.openSet().sample());
-        logSplit(split);
+        log.info("Training on {}", split.summary());
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
             DecodedParts parts = DecodedParts.decode(
                     catalog.root(), split, config, detectedFraming, listener, dataManager, dataStart);
-            Preprocessing preprocessing = Preprocessing.measure(
-                    config.crop(), parts.train().pixels(), parts.train().margin());
+            Preprocessing preprocessing = trunk != null
+                    ? trunk.preprocessing(config.crop())
+                    : Preprocessing.measure(
+                            config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
                 int background = parts.shown().backgroundPeople();
@@ -94,7 +108,14 @@ public final class FaceTrainer {
                         FaceNetwork.build(config.network(), split.people().size() + background));
                 Fitted fitted = fit(model, parts, split, preprocessing);
                 return new TrainedModel(
-                        model, preprocessing, config.network(), split, background, fitted.metrics(), fitted.probes());
+                        model,
+                        preprocessing,
+                        config.network(),
+                        split,
+                        background,
+                        fitted.metrics(),
+                        fitted.probes(),
+                        trunk == null ? null : trunk.version());
             } catch (RuntimeException | Error e) {
                 model.close();
                 throw e;
@@ -102,22 +123,6 @@ public final class FaceTrainer {
         } catch (TranslateException e) {
             throw new IOException("Cannot read the training data: " + e.getMessage(), e);
         }
-    }
-
-    private static void logSplit(DataSplit split) {
-        log.info(
-                "Training on {} people, {} images: {} train, {} validation, {} test; outsiders: {} people, {} images",
-                split.people().size(),
-                split.size(),
-                split.train().size(),
-                split.validation().size(),
-                split.test().size(),
-                split.outlierTrain().size()
-                        + split.outlierValidation().size()
-                        + split.strangerTest().size(),
-                split.outsiderImageCount(),
-                split.background().size(),
-                split.backgroundImages().size());
     }
 
     /** What training measured, and the self-test probes it picked from the test part. */
@@ -131,10 +136,13 @@ public final class FaceTrainer {
                 new ObservingTrainingListener(listener, cancelled, learningRate, config.epochs(), batchesPerEpoch);
         int people = split.people().size();
         try (BestEpochListener best = new BestEpochListener(config.patience());
-                Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best, people))) {
+                Trainer trainer = model.newTrainer(trainingConfig(model, learningRate, progress, best, people))) {
             trainer.initialize(
                     new Shape(1, 3, config.crop().imageSize(), config.crop().imageSize()));
             long parameters = FaceNetwork.parameterCount(model.getBlock());
+            if (trunk != null) {
+                trunk.loadInto(model.getBlock());
+            }
             listener.onStage(TrainingStage.TRAINING, "Training up to " + config.epochs() + " epochs");
             runEpochs(trainer, progress, trainingData(parts, preprocessing), part(parts.validation(), preprocessing));
             double trainSeconds = progress.secondsSinceStart();
@@ -209,17 +217,19 @@ public final class FaceTrainer {
     }
 
     private DefaultTrainingConfig trainingConfig(
-            Tracker learningRate, ObservingTrainingListener progress, BestEpochListener best, int people) {
+            Model model, Tracker learningRate, ObservingTrainingListener progress, BestEpochListener best, int people) {
         // Order matters: the evaluator listener publishes the figures that the later ones read.
-        return new DefaultTrainingConfig(new OutlierExposureLoss(
+        DefaultTrainingConfig training = new DefaultTrainingConfig(new OutlierExposureLoss(
                         config.labelSmoothing(), config.openSet().outlierWeight()))
                 .optOptimizer(Optimizer.adamW()
-                        .optLearningRateTracker(learningRate)
+                        .optLearningRateTracker(
+                                trunk == null ? learningRate : trunk.learningRates(learningRate, model.getBlock()))
                         .optWeightDecays(config.weightDecay())
                         .build())
                 .addEvaluator(new KnownAccuracy(BestEpochListener.ACCURACY, people))
                 .addTrainingListeners(
                         new EvaluatorTrainingListener(), new DivergenceCheckTrainingListener(), progress, best);
+        return trunk == null ? training : training.addTrainingListeners(trunk.thawing(model.getBlock()));
     }
 
     private void runEpochs(

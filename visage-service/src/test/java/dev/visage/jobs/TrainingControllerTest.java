@@ -154,7 +154,7 @@ class TrainingControllerTest {
                         .content("{\"epochs\": 3, \"promote\": \"force\"}"))
                 .andExpect(status().isAccepted());
 
-        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.FORCE, null));
+        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.FORCE, null, null));
     }
 
     @Test

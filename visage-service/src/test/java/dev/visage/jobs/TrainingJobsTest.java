@@ -167,7 +167,8 @@ class TrainingJobsTest {
                         42L,
                         LfwVariant.ORIGINAL,
                         PromotionPolicy.AUTO,
-                        TrainingKind.MODEL));
+                        TrainingKind.MODEL,
+                        false));
         verify(promotion).decide(eq(MANIFEST.version()), eq(PromotionPolicy.AUTO), any());
         verify(events).publishEvent(new ModelPromotedEvent(MANIFEST));
         verify(locks).acquire(eq(job.id()), any());
@@ -393,8 +394,8 @@ class TrainingJobsTest {
                 + "model 20240101-000000-000's 0.9900";
         when(promotion.decide(any(), any(), any())).thenReturn(new ModelPromotion.Decision(false, reason));
 
-        TrainingJobView job =
-                inline().submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.NEVER, null));
+        TrainingJobView job = inline().submit(
+                        new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.NEVER, null, null));
 
         assertThat(job.state()).isEqualTo(State.SUCCEEDED);
         assertThat(job.result().promoted()).isFalse();

@@ -1,7 +1,6 @@
 package dev.visage.jobs;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.visage.dataset.LfwVariant;
 import dev.visage.dataset.PeopleSelection;
@@ -13,7 +12,6 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
-import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -45,6 +43,7 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  *        base's network and input size (false, the default: from scratch); refused for a base
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
+@FromBaseOfAModel
 public record TrainingRequest(
         @Schema(
                 description =
@@ -128,13 +127,6 @@ public record TrainingRequest(
     /** The requested kind, {@link TrainingKind#MODEL} when none is requested. */
     TrainingKind kindOrModel() {
         return kind == null ? TrainingKind.MODEL : kind;
-    }
-
-    /** Whether the request is coherent: only a model starts from a face base. */
-    @JsonIgnore
-    @AssertTrue(message = "only a model starts from the face base, not a base")
-    boolean isFromBaseOfAModel() {
-        return !Boolean.TRUE.equals(fromBase) || kindOrModel() == TrainingKind.MODEL;
     }
 
     /** The requested promotion, {@link PromotionPolicy#AUTO} when none is requested. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -25,6 +26,7 @@ import dev.visage.training.BaseMetrics;
 import dev.visage.training.BasePipeline;
 import dev.visage.training.BaseRecipe;
 import dev.visage.training.EpochSummary;
+import dev.visage.training.NoFaceBaseException;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
@@ -137,6 +139,23 @@ class TrainingJobsTest {
         verify(bases).run(eq(BaseRecipe.STANDARD), any(), any(), any());
         verify(pipeline, never()).run(any(), any(), any(), any());
         verifyNoInteractions(promotion, events);
+    }
+
+    @Test
+    void aJobFromTheFaceBaseIsRefusedBeforeItIsQueuedWhenNoBaseIsStored() {
+        when(pipeline.baseFor(argThat(TrainingConfig::fromBase))).thenThrow(new NoFaceBaseException());
+        when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
+        TrainingJobs jobs = inline();
+        TrainingRequest fromBase = new TrainingRequest(null, 2, null, null, null, null, null, null, true);
+
+        assertThatExceptionOfType(NoFaceBaseException.class).isThrownBy(() -> jobs.submit(fromBase));
+
+        assertThat(jobs.recent()).isEmpty();
+        verifyNoInteractions(locks);
+        assertThat(jobs.submit(new TrainingRequest(null, 2, null, null, null, null))
+                        .settings()
+                        .fromBase())
+                .isFalse();
     }
 
     @Test

@@ -34,16 +34,15 @@ import tools.jackson.databind.json.JsonMapper;
  * photos; strangers are every photo of the base's {@code strangerTest} people. Prints, per seed, K and method:
  * right (the top answer is the person), known (right and accepted at the threshold where 95% of the strangers'
  * photos are unknown), AUROC of the score (best similarity, or top probability), known photos against strangers'.
- * Not a test: run it with {@code bench/newpeople.sh STORE_DIR [LFW_DIR] [--ncm-only] [--no-scratch]
- * [--schedule=FROZEN_EPOCHS,TRUNK_RATE_FACTOR]}: {@code --ncm-only} skips both trained columns (minutes each),
- * {@code --no-scratch} the one from scratch, {@code --schedule} trains the trunk otherwise than
- * {@link BaseTrunk.Schedule#STANDARD}.
+ * Not a test: run it with {@code bench/newpeople.sh STORE_DIR [LFW_DIR] [--columns=ncm,fine-tuned,scratch]
+ * [--seeds=42,7] [--schedule=FROZEN_EPOCHS,TRUNK_RATE_FACTOR]}: {@code --columns} picks the methods (the trained
+ * ones take minutes each; {@code --columns=ncm} skips them), {@code --seeds} the seeds, {@code --schedule} trains the
+ * trunk otherwise than {@link BaseTrunk.Schedule#STANDARD}.
  */
 public final class NewPeopleBench {
 
     private static final int PEOPLE = 10;
     private static final int[] PHOTOS = {5, 10, 20};
-    private static final long[] SEEDS = {42, 7};
     private static final double STRANGERS_UNKNOWN = 0.95;
 
     private NewPeopleBench() {}
@@ -59,14 +58,15 @@ public final class NewPeopleBench {
     public static void main(String[] args) throws IOException {
         List<String> paths =
                 Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
-        boolean ncmOnly = Arrays.asList(args).contains("--ncm-only");
-        boolean scratch = !Arrays.asList(args).contains("--no-scratch");
-        BaseTrunk.Schedule schedule = Arrays.stream(args)
-                .filter(a -> a.startsWith("--schedule="))
-                .map(a -> a.substring("--schedule=".length()).split(","))
-                .map(v -> new BaseTrunk.Schedule(Integer.parseInt(v[0]), Float.parseFloat(v[1])))
-                .findFirst()
-                .orElse(BaseTrunk.Schedule.STANDARD);
+        List<String> columns =
+                List.of(option(args, "--columns=", "ncm,fine-tuned,scratch").split(","));
+        long[] seeds = Arrays.stream(option(args, "--seeds=", "42,7").split(","))
+                .mapToLong(Long::parseLong)
+                .toArray();
+        BaseTrunk.Schedule standard = BaseTrunk.Schedule.STANDARD;
+        String[] trunk = option(args, "--schedule=", standard.frozenEpochs() + "," + standard.learningRateFactor())
+                .split(",");
+        BaseTrunk.Schedule schedule = new BaseTrunk.Schedule(Integer.parseInt(trunk[0]), Float.parseFloat(trunk[1]));
         Path storeRoot = Path.of(paths.get(0));
         Path lfw = Path.of(paths.size() > 1 ? paths.get(1) : "../shared/lfw/lfw-deepfunneled");
         DjlEnvironment.loadEngine();
@@ -91,7 +91,7 @@ public final class NewPeopleBench {
                     .toList();
             float[][] strangers = features(base, catalog, strangerFiles, manager);
             System.out.println("seed K  method      right  known@95%  AUROC");
-            for (long seed : SEEDS) {
+            for (long seed : seeds) {
                 List<String> people = new ArrayList<>(split.newPeopleTest());
                 Collections.shuffle(people, new Random(seed));
                 people = people.subList(0, PEOPLE);
@@ -102,20 +102,23 @@ public final class NewPeopleBench {
                     photos.add(files.stream().map(f -> person + "/" + f).toList());
                 }
                 for (int k : PHOTOS) {
-                    nearestClassMean(base, catalog, photos, k, seed, strangers, manager);
-                    if (!ncmOnly) {
-                        DataSplit models = NewPeopleSplit.of(
-                                catalog,
-                                split,
-                                people,
-                                photos,
-                                k,
-                                seed,
-                                defaults().openSet().sample());
-                        trained(new BaseTrunk(base, schedule), catalog, models, strangerFiles, k, true);
-                        if (scratch) {
-                            trained(new BaseTrunk(base, schedule), catalog, models, strangerFiles, k, false);
-                        }
+                    if (columns.contains("ncm")) {
+                        nearestClassMean(base, catalog, photos, k, seed, strangers, manager);
+                    }
+                    DataSplit models = NewPeopleSplit.of(
+                            catalog,
+                            split,
+                            people,
+                            photos,
+                            k,
+                            seed,
+                            defaults().openSet().sample());
+                    BaseTrunk baseTrunk = new BaseTrunk(base, schedule);
+                    if (columns.contains("fine-tuned")) {
+                        trained(baseTrunk, catalog, models, strangerFiles, k, true);
+                    }
+                    if (columns.contains("scratch")) {
+                        trained(baseTrunk, catalog, models, strangerFiles, k, false);
                     }
                 }
             }
@@ -228,6 +231,15 @@ public final class NewPeopleBench {
                 OpenSetMetrics.auroc(scores, strangerScores),
                 test.size(),
                 note);
+    }
+
+    /** The value of {@code --name=value} among the arguments, or {@code otherwise}. */
+    private static String option(String[] args, String prefix, String otherwise) {
+        return Arrays.stream(args)
+                .filter(a -> a.startsWith(prefix))
+                .map(a -> a.substring(prefix.length()))
+                .findFirst()
+                .orElse(otherwise);
     }
 
     private static List<String> files(List<LabeledImage> images) {

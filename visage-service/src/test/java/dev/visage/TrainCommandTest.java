@@ -41,28 +41,54 @@ class TrainCommandTest {
     }
 
     @Test
-    void trainBaseStoresAFaceBaseOnThePeopleOutsideTheModelsAndNoModel() {
+    void trainBaseStoresAFaceBaseOnThePeopleOutsideTheModelsAndNoModelThenTrainFromBaseStartsFromIt() {
         Path lfw = SyntheticLfw.write(root.resolve("lfw"), 6, 8, 42);
         Path models = root.resolve("models");
+        String[] settings = {
+            "--visage.lfw.dir=" + lfw,
+            "--visage.lfw.download=false",
+            "--visage.models.dir=" + models,
+            "--visage.training.people=3",
+            "--visage.training.epochs=2",
+            "--visage.training.batch-size=4",
+            "--visage.training.warmup-epochs=0",
+            "--visage.training.detect-faces=false",
+            "--promote=force"
+        };
 
-        ConfigurableApplicationContext context = VisageApplication.command(VisageApplication.TRAIN_COMMAND, System.out)
-                .run(
-                        "--base",
-                        "--visage.lfw.dir=" + lfw,
-                        "--visage.lfw.download=false",
-                        "--visage.models.dir=" + models,
-                        "--visage.training.people=3",
-                        "--visage.training.batch-size=4",
-                        "--visage.training.warmup-epochs=0");
-        int exitCode = SpringApplication.exit(context);
+        assertThat(train("--base", settings)).isZero();
 
-        assertThat(exitCode).isZero();
         BaseStore bases = new BaseStore(models, 5);
         assertThat(bases.versions()).hasSize(1);
         ModelManifest base = bases.manifest(bases.newest().orElseThrow());
         assertThat(base.people())
                 .doesNotContainAnyElementsOf(SyntheticLfw.names(3))
                 .hasSize(3);
+        ModelStore store = new ModelStore(models, 5);
+        assertThat(store.versions()).isEmpty();
+
+        assertThat(train("--from-base", settings)).isZero();
+
+        ModelManifest model = store.manifest(store.versions().get(0));
+        assertThat(model.base()).isEqualTo(base.version());
+        assertThat(model.network().channels()).isEqualTo(base.network().channels());
+        assertThat(model.preprocessing().crop().imageSize())
+                .isEqualTo(base.preprocessing().crop().imageSize());
+    }
+
+    @Test
+    void trainFromBaseFailsWithoutAStoredBase() {
+        Path lfw = SyntheticLfw.write(root.resolve("lfw"), 3, 8, 42);
+        Path models = root.resolve("models");
+
+        int exitCode = train(
+                "--from-base",
+                "--visage.lfw.dir=" + lfw,
+                "--visage.lfw.download=false",
+                "--visage.models.dir=" + models,
+                "--visage.training.epochs=1");
+
+        assertThat(exitCode).isEqualTo(1);
         assertThat(new ModelStore(models, 5).versions()).isEmpty();
     }
 
@@ -84,5 +110,13 @@ class TrainCommandTest {
         assertThat(new BaseStore(models, 5).versions())
                 .as("not even a base first")
                 .isEmpty();
+    }
+
+    private static int train(String option, String... settings) {
+        String[] args = new String[settings.length + 1];
+        args[0] = option;
+        System.arraycopy(settings, 0, args, 1, settings.length);
+        return SpringApplication.exit(VisageApplication.command(VisageApplication.TRAIN_COMMAND, System.out)
+                .run(args));
     }
 }

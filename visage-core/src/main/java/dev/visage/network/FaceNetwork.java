@@ -14,6 +14,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.Arrays;
+import java.util.List;
 
 /** Builds the convolutional face classifier described by a {@link NetworkConfig}. */
 public final class FaceNetwork {
@@ -89,6 +90,19 @@ public final class FaceNetwork {
                     "Not a face network: " + block.getClass().getSimpleName());
         }
         return network.features(parameterStore, images);
+    }
+
+    /**
+     * The output layer of a block that {@link #build} made: one output per class. Every layer before it (the
+     * convolutions, batch norms and the hidden layer) is the trunk that gives the face features.
+     */
+    public static Block outputLayer(Block block) {
+        if (!(block instanceof MirrorAveragingBlock network)) {
+            throw new IllegalArgumentException(
+                    "Not a face network: " + block.getClass().getSimpleName());
+        }
+        List<Block> layers = network.getChildren().values().get(0).getChildren().values();
+        return layers.get(layers.size() - 1);
     }
 
     /** The rows of an N x M matrix, as N arrays of M floats. */

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 
@@ -175,6 +176,23 @@ public record DataSplit(
             }
         }
         return images;
+    }
+
+    /** A line for the log: how many people and images each part holds. */
+    public String summary() {
+        return String.format(
+                Locale.ROOT,
+                "%d people, %d images: %d train, %d validation, %d test; outsiders: %d people, %d images, of which"
+                        + " %d background people with %d images",
+                people.size(),
+                size(),
+                train.size(),
+                validation.size(),
+                test.size(),
+                outlierTrain.size() + outlierValidation.size() + strangerTest.size(),
+                outsiderImageCount(),
+                background.size(),
+                backgroundImages.size());
     }
 
     /** Images of the model's people. */

@@ -39,13 +39,16 @@ class JobWork {
     }
 
     /**
-     * Checks, before a job is queued, that its people can be trained on.
+     * Refuses a run that cannot start, before it is queued: a model of the enrolled people when too few have
+     * enough photos, or a model from the face base while none is stored.
      *
-     * @throws dev.visage.dataset.TooFewEnrolledPeopleException if a model of the enrolled people has too few
+     * @throws dev.visage.dataset.TooFewEnrolledPeopleException if too few enrolled people have enough photos
+     * @throws dev.visage.training.NoFaceBaseException if it starts from the face base and none is stored
      */
     void check(TrainingConfig config, TrainingKind kind) {
         if (kind == TrainingKind.MODEL) {
             models.check(config);
+            models.baseFor(config);
         }
     }
 

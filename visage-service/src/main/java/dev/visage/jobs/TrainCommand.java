@@ -24,10 +24,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code java -jar visage.jar train [--people=N|names|enrolled] [--promote=auto|never|force]
- * [--visage.training.epochs=N ...]}: trains ({@code --people=enrolled}: a model of the enrolled people), prints
- * the evaluation and stores the model ({@code train --base}: the face base instead; on an empty store that holds
- * no base, the base first and then the model), without a web server, holding the store's training lock like any job. The
+ * {@code java -jar visage.jar train [--people=N|names|enrolled] [--from-base] [--promote=auto|never|force]
+ * [--visage.training.epochs=N ...]}: trains ({@code --people=enrolled}: a model of the enrolled people;
+ * {@code --from-base}: starting from the newest stored face base's trunk), prints the evaluation and stores the
+ * model ({@code train --base}: the face base instead; on an empty store that holds no base, the base first and then
+ * the model), without a web server, holding the store's training lock like any job. The
  * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
  * was stored, 1 with the reason on failure (another instance training on the same store, say).
  */
@@ -36,6 +37,9 @@ import org.springframework.stereotype.Component;
 class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+
+    /** The option that starts the model from the newest stored face base's trunk. */
+    static final String FROM_BASE = "from-base";
 
     private final TrainingPipeline pipeline;
     private final BasePipeline bases;
@@ -99,12 +103,13 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
 
     /** The configured run, with {@code --people} (N, comma-separated names or {@code enrolled}) if given. */
     private TrainingConfig config(ApplicationArguments args) {
-        if (!args.containsOption("people")) {
-            return pipeline.defaultConfig();
+        TrainingConfig config = pipeline.defaultConfig();
+        if (args.containsOption("people")) {
+            PeopleSelection people = PeopleSelection.valueOf(String.join(",", args.getOptionValues("people")));
+            config = new TrainingRequest(TrainingRequest.People.of(people), null, null, null, null, null)
+                    .applyTo(config);
         }
-        PeopleSelection people = PeopleSelection.valueOf(String.join(",", args.getOptionValues("people")));
-        return new TrainingRequest(TrainingRequest.People.of(people), null, null, null, null, null)
-                .applyTo(pipeline.defaultConfig());
+        return args.containsOption(FROM_BASE) ? config.withFromBase(true) : config;
     }
 
     /** Trains and stores a face base; it is in use as soon as it is stored. */

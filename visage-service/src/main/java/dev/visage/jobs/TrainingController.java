@@ -45,7 +45,8 @@ class TrainingController {
     @ApiResponse(
             responseCode = "409",
             description = "A job is queued or running, here (the problem has its jobId) or on another instance "
-                    + "sharing the model store (the problem names it)")
+                    + "sharing the model store (the problem names it), or fromBase while no face base is stored "
+                    + "(no-face-base)")
     @ApiResponse(responseCode = "413", description = "Body over " + TrainingRequestLimit.LIMIT_KIB + " KiB")
     ResponseEntity<TrainingJobView> start(@RequestBody(required = false) @Valid TrainingRequest request) {
         TrainingJobView job = jobs.submit(request == null ? TrainingRequest.DEFAULTS : request);

@@ -87,6 +87,7 @@ public class TrainingJobs {
      * @throws dev.visage.dataset.TooFewEnrolledPeopleException if it asks for the enrolled people, too few of whom
      *     have enough photos
      * @throws dev.visage.store.TrainingLockedException if another instance sharing the store runs one
+     * @throws dev.visage.training.NoFaceBaseException if the job starts from the face base and none is stored
      */
     public TrainingJobView submit(TrainingRequest request) {
         TrainingConfig config = request.applyTo(work.defaultConfig());

@@ -40,8 +40,11 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  *        {@code never} (keep it as a candidate) or {@code force} (serve it if it passes its self-test)
  * @param kind what to train: {@code model} (the default) or {@code base} (the face base, on LFW's people outside the
  *        models'; {@code epochs}, {@code batchSize}, {@code learningRate} and {@code seed} override its recipe's)
+ * @param fromBase whether a model starts from the newest stored face base's trunk, with a new output layer and the
+ *        base's network and input size (false, the default: from scratch); refused for a base
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
+@FromBaseOfAModel
 public record TrainingRequest(
         @Schema(
                 description = "A number N (the N people with the most images), a list of at least 2 distinct "
@@ -86,19 +89,26 @@ public record TrainingRequest(
                 type = "string",
                 allowableValues = {"model", "base"},
                 defaultValue = "model")
-        TrainingKind kind) {
+        TrainingKind kind,
+
+        @Schema(
+                description = "Start from the newest stored face base's trunk (a model only); 409 no-face-base"
+                        + " when none is stored",
+                defaultValue = "false")
+        Boolean fromBase) {
 
     /** No overrides: train with the configured defaults. */
-    public static final TrainingRequest DEFAULTS = new TrainingRequest(null, null, null, null, null, null, null, null);
+    public static final TrainingRequest DEFAULTS =
+            new TrainingRequest(null, null, null, null, null, null, null, null, null);
 
     /** Train a face base with its recipe's defaults. */
     public static final TrainingRequest BASE =
-            new TrainingRequest(null, null, null, null, null, null, null, TrainingKind.BASE);
+            new TrainingRequest(null, null, null, null, null, null, null, TrainingKind.BASE, null);
 
     /** A request that leaves the promotion to the quality gate. */
     public TrainingRequest(
             People people, Integer epochs, Integer batchSize, Float learningRate, Long seed, LfwVariant variant) {
-        this(people, epochs, batchSize, learningRate, seed, variant, null, null);
+        this(people, epochs, batchSize, learningRate, seed, variant, null, null, null);
     }
 
     /** The request that repeats a run: every field set. */
@@ -111,7 +121,8 @@ public record TrainingRequest(
                 config.seed(),
                 variant,
                 promotion,
-                kind);
+                kind,
+                config.fromBase());
     }
 
     /** The requested kind, {@link TrainingKind#MODEL} when none is requested. */
@@ -142,7 +153,8 @@ public record TrainingRequest(
                 defaults.labelSmoothing(),
                 defaults.patience(),
                 defaults.augmentation(),
-                defaults.openSet());
+                defaults.openSet(),
+                fromBase == null ? defaults.fromBase() : fromBase);
     }
 
     /** The requested LFW variant, or {@code configured} when none is requested. */

@@ -124,4 +124,9 @@ record DecodedParts(
     int peopleTrainImages() {
         return train.size() - outliers();
     }
+
+    /** Images one epoch trains on: the people's, and the outliers added to each of its batches. */
+    int imagesPerEpoch(int batchesPerEpoch, int outliersPerBatch) {
+        return peopleTrainImages() + (outliers() > 0 ? batchesPerEpoch * outliersPerBatch : 0);
+    }
 }

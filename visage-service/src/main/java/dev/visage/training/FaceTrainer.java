@@ -19,6 +19,7 @@ import ai.djl.translate.TranslateException;
 import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
+import dev.visage.dataset.OutsiderSample;
 import dev.visage.face.AlignedPhotoFraming;
 import dev.visage.face.Preprocessing;
 import dev.visage.network.FaceNetwork;
@@ -29,14 +30,15 @@ import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the face network on an LFW folder in DJL's idiom: the split decoded once into {@link ArrayDataset}s whose
- * pipelines augment and normalise whole batches, {@link EasyTrain} with AdamW and a warm-up + cosine learning
- * rate, listeners for divergence, progress and the best epoch, and an evaluation of that epoch on the test part.
+ * Trains the face network in DJL's idiom: the split decoded once into {@link ArrayDataset}s whose pipelines augment
+ * and normalise whole batches, {@link EasyTrain} with AdamW and a warm-up + cosine rate, listeners for divergence,
+ * progress and the best epoch, and an evaluation of that epoch on the test part.
  */
 public final class FaceTrainer {
 
@@ -46,26 +48,32 @@ public final class FaceTrainer {
     private final TrainingObserver listener;
     private final BooleanSupplier cancelled;
     private final AlignedPhotoFraming detectedFraming;
+    private final BaseTrunk trunk;
 
     /** A trainer that crops every image from its centred frame (LFW's own alignment). */
     public FaceTrainer(TrainingConfig config, TrainingObserver listener, BooleanSupplier cancelled) {
-        this(config, listener, cancelled, null);
+        this(config, listener, cancelled, null, null);
     }
 
     /**
-     * A trainer that crops every image around the face a detector finds, as serving crops uploads.
+     * A trainer that crops every image around the face a detector finds, as serving crops uploads, and may start
+     * from a face base's trunk.
      *
      * @param detectedFraming the detector's framing; null for the centred frame
+     * @param trunk the base to start from, whose network and input {@code config} must have
+     *     ({@link BaseTrunk#configFor}); null to start from scratch
      */
     public FaceTrainer(
             TrainingConfig config,
             TrainingObserver listener,
             BooleanSupplier cancelled,
-            AlignedPhotoFraming detectedFraming) {
+            AlignedPhotoFraming detectedFraming,
+            BaseTrunk trunk) {
         this.config = config;
         this.listener = listener;
         this.cancelled = cancelled;
         this.detectedFraming = detectedFraming;
+        this.trunk = trunk;
     }
 
     /** Runs the whole training on an LFW folder; the caller owns (and must close) the returned model. */
@@ -74,26 +82,26 @@ public final class FaceTrainer {
         return train(LfwCatalog.scan(lfwDir));
     }
 
-    /**
-     * Runs the whole training on a catalog's people (LFW's, or the enrolled people's with LFW's as outsiders); the
-     * caller owns (and must close) the returned model.
-     */
+    /** Runs the whole training on the stratified split of a catalog (LFW's, or enrolled people with LFW's). */
     public TrainedModel train(LfwCatalog catalog) throws IOException {
+        OutsiderSample sample = config.openSet().sample();
+        return train(catalog, DataSplit.stratified(catalog, catalog.select(config.people()), config.seed(), sample));
+    }
+
+    /** Runs the whole training on a given split of the catalog's images; the caller owns the returned model. */
+    public TrainedModel train(LfwCatalog catalog, DataSplit split) throws IOException {
         // LibTorch's thread count is per calling thread; the service's inference thread uses fewer.
         DjlEnvironment.useIntraOpThreads(DjlEnvironment.configuredIntraOpThreads());
         long dataStart = System.nanoTime();
-        DataSplit split = DataSplit.stratified(
-                catalog,
-                catalog.select(config.people()),
-                config.seed(),
-                config.openSet().sample());
-        logSplit(split);
+        log.info("Training on {}", split.summary());
         Engine.getInstance().setRandomSeed((int) config.seed());
         try (NDManager dataManager = NDManager.newBaseManager()) {
             DecodedParts parts =
                     DecodedParts.decode(catalog, split, config, detectedFraming, listener, dataManager, dataStart);
-            Preprocessing preprocessing = Preprocessing.measure(
-                    config.crop(), parts.train().pixels(), parts.train().margin());
+            Preprocessing preprocessing = trunk != null
+                    ? trunk.preprocessing(config.crop())
+                    : Preprocessing.measure(
+                            config.crop(), parts.train().pixels(), parts.train().margin());
             Model model = Model.newInstance(ModelStore.MODEL_NAME);
             try {
                 int background = parts.shown().backgroundPeople();
@@ -101,7 +109,14 @@ public final class FaceTrainer {
                         FaceNetwork.build(config.network(), split.people().size() + background));
                 Fitted fitted = fit(model, parts, split, preprocessing);
                 return new TrainedModel(
-                        model, preprocessing, config.network(), split, background, fitted.metrics(), fitted.probes());
+                        model,
+                        preprocessing,
+                        config.network(),
+                        split,
+                        background,
+                        fitted.metrics(),
+                        fitted.probes(),
+                        trunk == null ? null : trunk.version());
             } catch (RuntimeException | Error e) {
                 model.close();
                 throw e;
@@ -109,22 +124,6 @@ public final class FaceTrainer {
         } catch (TranslateException e) {
             throw new IOException("Cannot read the training data: " + e.getMessage(), e);
         }
-    }
-
-    private static void logSplit(DataSplit split) {
-        log.info(
-                "Training on {} people, {} images: {} train, {} validation, {} test; outsiders: {} people, {} images",
-                split.people().size(),
-                split.size(),
-                split.train().size(),
-                split.validation().size(),
-                split.test().size(),
-                split.outlierTrain().size()
-                        + split.outlierValidation().size()
-                        + split.strangerTest().size(),
-                split.outsiderImageCount(),
-                split.background().size(),
-                split.backgroundImages().size());
     }
 
     /** What training measured, and the self-test probes it picked from the test part. */
@@ -138,13 +137,16 @@ public final class FaceTrainer {
                 new ObservingTrainingListener(listener, cancelled, learningRate, config.epochs(), batchesPerEpoch);
         int people = split.people().size();
         try (BestEpochListener best = new BestEpochListener(config.patience());
-                Trainer trainer = model.newTrainer(trainingConfig(learningRate, progress, best, people))) {
+                Trainer trainer = model.newTrainer(trainingConfig(model, learningRate, progress, best, people))) {
             trainer.initialize(
                     new Shape(1, 3, config.crop().imageSize(), config.crop().imageSize()));
             long parameters = FaceNetwork.parameterCount(model.getBlock());
+            Optional.ofNullable(trunk).ifPresent(base -> base.loadInto(model.getBlock()));
             listener.onStage(TrainingStage.TRAINING, "Training up to " + config.epochs() + " epochs");
             runEpochs(trainer, progress, trainingData(parts, preprocessing), part(parts.validation(), preprocessing));
             double trainSeconds = progress.secondsSinceStart();
+            int epochImages =
+                    parts.imagesPerEpoch(batchesPerEpoch, config.openSet().outliersPerBatch());
             log.info("Network {} with {} trainable parameters", config.network(), parameters);
             best.restore(model);
             listener.onStage(TrainingStage.EVALUATING, "Evaluating epoch " + best.bestEpoch() + " on the test part");
@@ -160,18 +162,12 @@ public final class FaceTrainer {
                             parts.dataSeconds(),
                             parts.framing(),
                             trainSeconds,
-                            imagesPerEpoch(parts, batchesPerEpoch) / progress.medianStepSeconds(),
+                            epochImages / progress.medianStepSeconds(),
                             parts.peopleTrainImages(),
                             openSet(trainer, parts, preprocessing, test)),
                     ProbeSelection.select(
                             parts.test(), predicted, split.people().size()));
         }
-    }
-
-    /** Images one epoch trains on: the people's, and the outliers added to each batch. */
-    private int imagesPerEpoch(DecodedParts parts, int batchesPerEpoch) {
-        return parts.peopleTrainImages()
-                + (parts.outliers() > 0 ? batchesPerEpoch * config.openSet().outliersPerBatch() : 0);
     }
 
     /** The people's training images with their outliers mixed into every batch, or shuffled alone. */
@@ -216,19 +212,21 @@ public final class FaceTrainer {
     }
 
     private DefaultTrainingConfig trainingConfig(
-            Tracker learningRate, ObservingTrainingListener progress, BestEpochListener best, int people) {
+            Model model, Tracker learningRate, ObservingTrainingListener progress, BestEpochListener best, int people) {
         // Order matters: the evaluator listener publishes the figures that the later ones read.
-        return new DefaultTrainingConfig(new OutlierExposureLoss(
+        DefaultTrainingConfig training = new DefaultTrainingConfig(new OutlierExposureLoss(
                         config.labelSmoothing(),
                         config.openSet().outlierWeight(),
                         FaceNetwork.trainingMargin(config.network())))
                 .optOptimizer(Optimizer.adamW()
-                        .optLearningRateTracker(learningRate)
+                        .optLearningRateTracker(
+                                trunk == null ? learningRate : trunk.learningRates(learningRate, model.getBlock()))
                         .optWeightDecays(config.weightDecay())
                         .build())
                 .addEvaluator(new KnownAccuracy(BestEpochListener.ACCURACY, people))
                 .addTrainingListeners(
                         new EvaluatorTrainingListener(), new DivergenceCheckTrainingListener(), progress, best);
+        return trunk == null ? training : training.addTrainingListeners(trunk.thawing(model.getBlock()));
     }
 
     private void runEpochs(

@@ -12,6 +12,8 @@ import java.util.List;
 /**
  * The outcome of a training run: the model with its best epoch's weights, and everything needed to store,
  * serve and re-evaluate it, with the self-test probes to store beside it. Closing it frees the model.
+ *
+ * @param base the version of the face base whose trunk it started from; null for a model trained from scratch
  */
 public record TrainedModel(
         Model model,
@@ -20,7 +22,8 @@ public record TrainedModel(
         DataSplit split,
         int backgroundClasses,
         TrainingMetrics metrics,
-        List<Probe> probes)
+        List<Probe> probes,
+        String base)
         implements AutoCloseable {
 
     public List<String> people() {
@@ -29,7 +32,8 @@ public record TrainedModel(
 
     /** The manifest to store this model with: the store assigns the version and the checksums. */
     public ModelManifest manifest(Instant trainedAt, Float minConfidence) {
-        return ModelManifest.unversioned(people(), network, preprocessing, trainedAt, minConfidence, backgroundClasses);
+        return ModelManifest.unversioned(people(), network, preprocessing, trainedAt, minConfidence, backgroundClasses)
+                .withBase(base);
     }
 
     /** The threshold calibrated on the validation parts; null when the split sampled no outsiders. */

@@ -21,6 +21,9 @@ import dev.visage.network.NetworkConfig;
  * @param patience epochs without a better validation accuracy before stopping early (0 never stops early)
  * @param augmentation random changes applied to training batches
  * @param openSet how the network learns to answer "someone else", and how its threshold is calibrated
+ * @param fromBase start from the newest stored face base's trunk with a new output layer (see {@link BaseTrunk}),
+ *     taking the base's network and input instead of {@code network} and {@code crop}'s input size; false: from
+ *     scratch
  */
 public record TrainingConfig(
         PeopleSelection people,
@@ -35,12 +38,83 @@ public record TrainingConfig(
         float labelSmoothing,
         int patience,
         Augmentation augmentation,
-        OpenSet openSet) {
+        OpenSet openSet,
+        boolean fromBase) {
 
     /** Checked where the values come from: the bound {@link TrainingProperties} and {@code POST /train}'s body. */
     public TrainingConfig {
         warmupEpochs = Math.min(warmupEpochs, epochs - 1);
         network.featureSide(crop.imageSize());
+    }
+
+    /** A run from scratch. */
+    public TrainingConfig(
+            PeopleSelection people,
+            long seed,
+            FaceCrop crop,
+            NetworkConfig network,
+            int epochs,
+            int batchSize,
+            float learningRate,
+            float weightDecay,
+            int warmupEpochs,
+            float labelSmoothing,
+            int patience,
+            Augmentation augmentation,
+            OpenSet openSet) {
+        this(
+                people,
+                seed,
+                crop,
+                network,
+                epochs,
+                batchSize,
+                learningRate,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                patience,
+                augmentation,
+                openSet,
+                false);
+    }
+
+    /** The same run, started from the face base or from scratch. */
+    public TrainingConfig withFromBase(boolean start) {
+        return new TrainingConfig(
+                people,
+                seed,
+                crop,
+                network,
+                epochs,
+                batchSize,
+                learningRate,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                patience,
+                augmentation,
+                openSet,
+                start);
+    }
+
+    /** The same run with another network and input geometry: those of the face base it starts from. */
+    public TrainingConfig withNetwork(NetworkConfig baseNetwork, FaceCrop baseCrop) {
+        return new TrainingConfig(
+                people,
+                seed,
+                baseCrop,
+                baseNetwork,
+                epochs,
+                batchSize,
+                learningRate,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                patience,
+                augmentation,
+                openSet,
+                fromBase);
     }
 
     /**

@@ -10,8 +10,10 @@ import dev.visage.face.AlignedPhotoFraming;
 import dev.visage.face.DetectionProperties;
 import dev.visage.face.FaceDetector;
 import dev.visage.network.NetworkProperties;
+import dev.visage.store.BaseStore;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
+import dev.visage.store.StoredModel;
 import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +34,7 @@ public class TrainingPipeline {
 
     private final LfwSource lfw;
     private final ModelStore store;
+    private final BaseStore bases;
     private final TrainingProperties training;
     private final NetworkProperties network;
     private final DetectionProperties detection;
@@ -40,6 +43,7 @@ public class TrainingPipeline {
     TrainingPipeline(
             LfwSource lfw,
             ModelStore store,
+            BaseStore bases,
             TrainingProperties training,
             NetworkProperties network,
             DetectionProperties detection,
@@ -47,6 +51,7 @@ public class TrainingPipeline {
         this.enrolled = enrolled;
         this.lfw = lfw;
         this.store = store;
+        this.bases = bases;
         this.training = training;
         this.network = network;
         this.detection = detection;
@@ -58,20 +63,32 @@ public class TrainingPipeline {
     }
 
     /**
+     * The face base a run of {@code config} starts from: the newest stored one; null for a run from scratch.
+     *
+     * @throws NoFaceBaseException if the run starts from a base and none is stored
+     */
+    public String baseFor(TrainingConfig config) {
+        return config.fromBase() ? bases.newest().orElseThrow(NoFaceBaseException::new) : null;
+    }
+
+    /**
      * Trains, evaluates and stores one model as a candidate, with its self-test probes; putting it in service is
-     * the caller's decision.
+     * the caller's decision. A run from the face base starts from the newest stored base's trunk.
      *
      * @param variant the LFW variant to train on; null for the configured one
      * @return the stored model's manifest and metrics
+     * @throws NoFaceBaseException if the run starts from a base and none is stored
      */
     public Result run(TrainingConfig config, LfwVariant variant, TrainingObserver listener, BooleanSupplier cancelled) {
         listener.onStage(TrainingStage.LOADING_DATA, "Locating LFW");
         Path folder = variant == null ? lfw.folder() : lfw.folder(variant);
         listener.onStage(TrainingStage.LOADING_DATA, "Listing " + folder);
         LfwCatalog catalog = catalog(config, folder);
-        try (FaceDetector detector = new FaceDetector(detection.toSettings());
+        String baseVersion = baseFor(config);
+        try (StoredModel base = baseVersion == null ? null : bases.load(baseVersion);
+                FaceDetector detector = new FaceDetector(detection.toSettings());
                 TrainedModel trained =
-                        trainer(config, listener, cancelled, detector).train(catalog)) {
+                        trainer(config, listener, cancelled, detector, base).train(catalog)) {
             if (cancelled.getAsBoolean()) {
                 throw new TrainingCancelledException();
             }
@@ -111,10 +128,18 @@ public class TrainingPipeline {
     }
 
     private FaceTrainer trainer(
-            TrainingConfig config, TrainingObserver listener, BooleanSupplier cancelled, FaceDetector detector) {
-        return training.detectFaces()
-                ? new FaceTrainer(config, listener, cancelled, new AlignedPhotoFraming(detector))
-                : new FaceTrainer(config, listener, cancelled);
+            TrainingConfig config,
+            TrainingObserver listener,
+            BooleanSupplier cancelled,
+            FaceDetector detector,
+            StoredModel base) {
+        BaseTrunk trunk = base == null ? null : new BaseTrunk(base, BaseTrunk.Schedule.STANDARD);
+        return new FaceTrainer(
+                trunk == null ? config : trunk.configFor(config),
+                listener,
+                cancelled,
+                training.detectFaces() ? new AlignedPhotoFraming(detector) : null,
+                trunk);
     }
 
     /** A stored model and what its training measured. */

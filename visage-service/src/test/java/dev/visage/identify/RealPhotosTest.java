@@ -76,7 +76,7 @@ class RealPhotosTest {
         detector = new FaceDetector(detection.toSettings());
         ModelStore store = new ModelStore(models, 2);
         try (TrainedModel trained = new FaceTrainer(
-                        config, new TrainingObserver() {}, () -> false, new AlignedPhotoFraming(detector))
+                        config, new TrainingObserver() {}, () -> false, new AlignedPhotoFraming(detector), null)
                 .train(lfw)) {
             store.save(
                     trained.model(),

@@ -19,6 +19,7 @@ import dev.visage.jobs.TrainingJobView.State;
 import dev.visage.jobs.TrainingRequest.People;
 import dev.visage.store.LockHolder;
 import dev.visage.store.TrainingLockedException;
+import dev.visage.training.NoFaceBaseException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -154,7 +155,7 @@ class TrainingControllerTest {
                         .content("{\"epochs\": 3, \"promote\": \"force\"}"))
                 .andExpect(status().isAccepted());
 
-        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.FORCE, null));
+        verify(jobs).submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.FORCE, null, null));
     }
 
     @Test
@@ -182,6 +183,31 @@ class TrainingControllerTest {
                 .andExpect(jsonPath("$.type").value("https://visage.dev/problems/training-elsewhere"))
                 .andExpect(jsonPath("$.owner").value("host-b/42/abcd"))
                 .andExpect(jsonPath("$.jobId").value("job-b"));
+    }
+
+    @Test
+    void startsAModelFromTheFaceBaseAndAnswers409WhenNoneIsStored() throws Exception {
+        when(jobs.submit(any())).thenThrow(new NoFaceBaseException());
+
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"fromBase\": true}"))
+                .andExpect(status().isConflict())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/no-face-base"))
+                .andExpect(jsonPath("$.detail").value(containsString("train one first")));
+        verify(jobs).submit(new TrainingRequest(null, null, null, null, null, null, null, null, true));
+    }
+
+    @Test
+    void refusesABaseFromTheBaseNamingTheField() throws Exception {
+        mvc.perform(admin(post("/train"))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"kind\": \"base\", \"fromBase\": true}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.type").value("https://visage.dev/problems/invalid-request"))
+                .andExpect(jsonPath("$.errors[0].field").value("fromBase"));
+        verifyNoInteractions(jobs);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -25,6 +26,7 @@ import dev.visage.training.BaseMetrics;
 import dev.visage.training.BasePipeline;
 import dev.visage.training.BaseRecipe;
 import dev.visage.training.EpochSummary;
+import dev.visage.training.NoFaceBaseException;
 import dev.visage.training.TrainingCancelledException;
 import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
@@ -141,6 +143,23 @@ class TrainingJobsTest {
     }
 
     @Test
+    void aJobFromTheFaceBaseIsRefusedBeforeItIsQueuedWhenNoBaseIsStored() {
+        when(pipeline.baseFor(argThat(TrainingConfig::fromBase))).thenThrow(new NoFaceBaseException());
+        when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
+        TrainingJobs jobs = inline();
+        TrainingRequest fromBase = new TrainingRequest(null, 2, null, null, null, null, null, null, true);
+
+        assertThatExceptionOfType(NoFaceBaseException.class).isThrownBy(() -> jobs.submit(fromBase));
+
+        assertThat(jobs.recent()).isEmpty();
+        verifyNoInteractions(locks);
+        assertThat(jobs.submit(new TrainingRequest(null, 2, null, null, null, null))
+                        .settings()
+                        .fromBase())
+                .isFalse();
+    }
+
+    @Test
     void succeededJobPublishesTheStoredModelAndReportsItsFigures() {
         EpochSummary epoch = new EpochSummary(1, 2, 1.5f, 0.4f, 0.5f, 0.003f, 1, 1);
         when(pipeline.run(any(), any(), any(), any())).thenAnswer(run((listener, cancelled) -> {
@@ -168,7 +187,8 @@ class TrainingJobsTest {
                         42L,
                         LfwVariant.ORIGINAL,
                         PromotionPolicy.AUTO,
-                        TrainingKind.MODEL));
+                        TrainingKind.MODEL,
+                        false));
         verify(promotion).decide(eq(MANIFEST.version()), eq(PromotionPolicy.AUTO), any());
         verify(events).publishEvent(new ModelPromotedEvent(MANIFEST));
         verify(locks).acquire(eq(job.id()), any());
@@ -394,8 +414,8 @@ class TrainingJobsTest {
                 + "model 20240101-000000-000's 0.9900";
         when(promotion.decide(any(), any(), any())).thenReturn(new ModelPromotion.Decision(false, reason));
 
-        TrainingJobView job =
-                inline().submit(new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.NEVER, null));
+        TrainingJobView job = inline().submit(
+                        new TrainingRequest(null, 3, null, null, null, null, PromotionPolicy.NEVER, null, null));
 
         assertThat(job.state()).isEqualTo(State.SUCCEEDED);
         assertThat(job.result().promoted()).isFalse();

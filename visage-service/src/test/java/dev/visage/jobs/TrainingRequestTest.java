@@ -114,6 +114,17 @@ class TrainingRequestTest {
         assertThatExceptionOfType(JacksonException.class).isThrownBy(() -> read("{\"promote\": \"maybe\"}"));
     }
 
+    @Test
+    void fromBaseStartsAModelFromTheFaceBaseAndIsRecordedInTheSettings() {
+        TrainingConfig config = read("{\"fromBase\": true}").applyTo(DEFAULTS);
+
+        assertThat(config.fromBase()).isTrue();
+        assertThat(TrainingRequest.DEFAULTS.applyTo(DEFAULTS).fromBase()).isFalse();
+        assertThat(TrainingRequest.of(config, LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, TrainingKind.MODEL)
+                        .fromBase())
+                .isTrue();
+    }
+
     /** {@code POST /train} accepts exactly the epochs, batch sizes and learning rates that the settings accept. */
     @Test
     void theBodyAndTheSettingsRefuseTheSameValues() {

@@ -35,14 +35,14 @@ import tools.jackson.databind.json.JsonMapper;
  * right (the top answer is the person), known (right and accepted at the threshold where 95% of the strangers'
  * photos are unknown), AUROC of the score (best similarity, or top probability), known photos against strangers'.
  * Not a test: run it with {@code bench/newpeople.sh STORE_DIR [LFW_DIR] [--columns=ncm,fine-tuned,scratch]
- * [--seeds=42,7] [--schedule=FROZEN_EPOCHS,TRUNK_RATE_FACTOR]}: {@code --columns} picks the methods (the trained
- * ones take minutes each; {@code --columns=ncm} skips them), {@code --seeds} the seeds, {@code --schedule} trains the
- * trunk otherwise than {@link BaseTrunk.Schedule#STANDARD}.
+ * [--seeds=42,7] [--photos=5,10,20] [--schedule=FROZEN_EPOCHS,TRUNK_RATE_FACTOR]}: {@code --columns} picks the
+ * methods (the trained ones take minutes each; {@code --columns=ncm} skips them), {@code --seeds} the seeds,
+ * {@code --photos} the values of K, {@code --schedule} trains the trunk otherwise than
+ * {@link BaseTrunk.Schedule#STANDARD}.
  */
 public final class NewPeopleBench {
 
     private static final int PEOPLE = 10;
-    private static final int[] PHOTOS = {5, 10, 20};
     private static final double STRANGERS_UNKNOWN = 0.95;
 
     private NewPeopleBench() {}
@@ -62,6 +62,9 @@ public final class NewPeopleBench {
                 List.of(option(args, "--columns=", "ncm,fine-tuned,scratch").split(","));
         long[] seeds = Arrays.stream(option(args, "--seeds=", "42,7").split(","))
                 .mapToLong(Long::parseLong)
+                .toArray();
+        int[] photoCounts = Arrays.stream(option(args, "--photos=", "5,10,20").split(","))
+                .mapToInt(Integer::parseInt)
                 .toArray();
         BaseTrunk.Schedule standard = BaseTrunk.Schedule.STANDARD;
         String[] trunk = option(args, "--schedule=", standard.frozenEpochs() + "," + standard.learningRateFactor())
@@ -101,7 +104,7 @@ public final class NewPeopleBench {
                     Collections.shuffle(files, new Random(seed));
                     photos.add(files.stream().map(f -> person + "/" + f).toList());
                 }
-                for (int k : PHOTOS) {
+                for (int k : photoCounts) {
                     if (columns.contains("ncm")) {
                         nearestClassMean(base, catalog, photos, k, seed, strangers, manager);
                     }

@@ -151,6 +151,51 @@ class BaseTrunkTest {
     }
 
     @Test
+    void aModelFromACosineHeadBaseKeepsTheCosineHeadAndLoadsTheHiddenBatchNorm(@TempDir Path cosineStore)
+            throws IOException {
+        NetworkConfig cosine = new NetworkConfig(List.of(16, 16), 32, 0f, true, true);
+        BaseStore cosineBases = new BaseStore(cosineStore, 1);
+        TrainingConfig baseConfig = config(NAMES.subList(0, 3), cosine, 64, 1);
+        try (TrainedModel trained = new FaceTrainer(baseConfig, new TrainingObserver() {}, () -> false).train(lfw)) {
+            cosineBases.save(
+                    trained.model(),
+                    trained.manifest(Instant.parse("2026-12-07T00:00:00Z"), null),
+                    Map.of("kind", "base"),
+                    trained.split(),
+                    trained.probes());
+        }
+        try (StoredModel cosineBase = cosineBases.load(cosineBases.newest().orElseThrow());
+                NDManager manager = NDManager.newBaseManager()) {
+            BaseTrunk trunk = new BaseTrunk(cosineBase, BaseTrunk.Schedule.STANDARD);
+            TrainingConfig config = trunk.configFor(modelConfig(EPOCHS));
+            Block block = FaceNetwork.build(config.network(), 5);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            Map<String, float[]> own = values(cosineBase.model().getBlock());
+
+            trunk.loadInto(block);
+
+            assertThat(config.network().cosineHead()).isTrue();
+            Map<String, float[]> loaded = values(block);
+            int norms = 0;
+            for (String name : own.keySet()) {
+                if (name.contains("BatchNorm")) {
+                    assertThat(loaded.get(name)).as(name).containsExactly(own.get(name));
+                    norms++;
+                }
+            }
+            assertThat(norms)
+                    .as("the batch norms of both blocks (4 values each) and of the hidden layer")
+                    .isEqualTo(12);
+            assertThat(FaceNetwork.outputLayer(block)
+                            .getParameters()
+                            .get("weight")
+                            .getArray()
+                            .getShape())
+                    .isEqualTo(new Shape(5, 32));
+        }
+    }
+
+    @Test
     void aNetworkOfAnotherShapeIsRefused() {
         BaseTrunk trunk = new BaseTrunk(base, BaseTrunk.Schedule.STANDARD);
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -45,11 +45,16 @@ public final class TrainedPeople {
     /** Whether the version's weights learnt from a person since erased; false when its manifest cannot be read. */
     public boolean onErased(String version) {
         try {
-            List<String> ids = manifests.apply(version).enrolledPeople();
-            return ids != null && !ids.stream().allMatch(this::enrolled);
+            return onErased(manifests.apply(version));
         } catch (ModelStoreException e) {
             return false;
         }
+    }
+
+    /** Whether the weights of a version whose manifest is at hand learnt from a person since erased. */
+    public boolean onErased(ModelManifest manifest) {
+        List<String> ids = manifest.enrolledPeople();
+        return ids != null && !ids.stream().allMatch(this::enrolled);
     }
 
     /** The versions not trained on anybody erased, in their order. */

@@ -116,7 +116,7 @@ public class ModelVersions {
                     manifest.enrolledPeople() == null
                             ? null
                             : manifest.enrolledPeople().size(),
-                    store.trainedPeople().onErased(version));
+                    store.trainedPeople().onErased(manifest));
         } catch (ModelStoreException e) {
             return new ModelsView.Version(
                     version,

@@ -6,10 +6,14 @@ import dev.visage.store.BaseStore;
 import dev.visage.store.ModelManifest;
 import dev.visage.store.ModelStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@code java -jar visage.jar train}: the application as the command builds it starts, trains, stores, exits 0. */
 class TrainCommandTest {
@@ -43,6 +47,8 @@ class TrainCommandTest {
     @Test
     void trainBaseStoresAFaceBaseOnThePeopleOutsideTheModelsAndNoModelThenTrainFromBaseStartsFromIt() {
         Path lfw = SyntheticLfw.write(root.resolve("lfw"), 6, 8, 42);
+        // Four people with two photos each: too few for the base, they are its strangers.
+        SyntheticLfw.write(lfw, 6, 10, 2, 43);
         Path models = root.resolve("models");
         String[] settings = {
             "--visage.lfw.dir=" + lfw,
@@ -74,6 +80,24 @@ class TrainCommandTest {
         assertThat(model.network().channels()).isEqualTo(base.network().channels());
         assertThat(model.preprocessing().crop().imageSize())
                 .isEqualTo(base.preprocessing().crop().imageSize());
+        // Its outsiders are the base's: its people train, its strangers only measure.
+        JsonNode baseSplit = splitOf(bases.root().resolve(base.version()));
+        JsonNode modelSplit = splitOf(store.root().resolve(model.version()));
+        assertThat(names(modelSplit.get("outlierTrain"))).containsExactlyInAnyOrderElementsOf(base.people());
+        assertThat(names(baseSplit.get("strangerTest"))).hasSize(4);
+        assertThat(names(modelSplit.get("strangerTest"))).isEqualTo(names(baseSplit.get("strangerTest")));
+    }
+
+    private static JsonNode splitOf(Path version) {
+        return JsonMapper.builder()
+                .build()
+                .readTree(version.resolve("split.json").toFile());
+    }
+
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
+        array.forEach(name -> names.add(name.asString()));
+        return names;
     }
 
     @Test

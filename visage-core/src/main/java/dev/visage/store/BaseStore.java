@@ -97,6 +97,16 @@ public final class BaseStore {
         return loader.manifest(version);
     }
 
+    /** A base's {@code split.json}, read as {@code type} (the base's people-disjoint partition). */
+    public <T> T split(String version, Class<T> type) {
+        try {
+            return json.readValue(
+                    loader.folder(version).resolve(ModelStore.SPLIT).toFile(), type);
+        } catch (JacksonException e) {
+            throw new ModelStoreException("Cannot read the split of face base " + version + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Removes what interrupted writes of bases left behind (see {@link ModelStore#removeStaleTemporaries}). */
     public int removeStaleTemporaries(Duration olderThan) {
         return Housekeeping.removeStaleTemporaries(root, olderThan);

@@ -13,8 +13,9 @@ import java.util.Set;
  * A deterministic split of an LFW folder. The selected people's images are split per person into training (70%),
  * validation (10%) and test (20%) parts. Everybody else is split, as people, into three disjoint groups:
  * outlier-train (60%) shown in training as "someone else", outlier-validation (20%) that calibrates the
- * threshold, and stranger-test (20%) that only measures it; each group contributes a sample of its images. Saved
- * with each model as {@code split.json}, so its figures can be re-checked.
+ * threshold, and stranger-test (20%) that only measures it (for a model from a face base, the base's groups instead:
+ * {@link OutsiderGroups#ofBase}); each group contributes a sample of its images. Saved with each model as
+ * {@code split.json}, so its figures can be re-checked.
  *
  * @param people names in class order (label i is people[i])
  * @param seed the seed that shuffled each person's images and the outsiders
@@ -49,8 +50,6 @@ public record DataSplit(
 
     static final double VALIDATION_FRACTION = 0.1;
     static final double TEST_FRACTION = 0.2;
-    static final double OUTLIER_TRAIN_FRACTION = 0.6;
-    static final double OUTLIER_VALIDATION_FRACTION = 0.2;
 
     /** The label of an image showing none of the model's people. */
     public static final int OUTSIDER = -1;
@@ -79,47 +78,70 @@ public record DataSplit(
      * Shuffles each person's images with {@code seed} and cuts them 70/10/20, so every part holds every person in
      * proportion; people with fewer than {@link #MIN_IMAGES_PER_PERSON} images cannot appear in all three parts and
      * are refused. Then shuffles everybody else (LFW's people: never an enrolled person who is not selected) with
-     * the same seed, cuts them 60/20/20 into the outsider groups and samples each group's
-     * images as {@code sample} asks. The background people are the outlier-train people with the most images (ties
-     * by name); the outlier-train sample leaves their images out, so it may hold fewer than asked.
+     * the same seed, cuts them 60/20/20 into the outsider groups and samples each group's images as {@code sample}
+     * asks.
      */
     public static DataSplit stratified(LfwCatalog catalog, List<String> people, long seed, OutsiderSample sample) {
+        return stratified(catalog, people, seed, sample, null);
+    }
+
+    /**
+     * The split of {@link #stratified(LfwCatalog, List, long, OutsiderSample)}; with a face base, the outsider groups
+     * are the base's (see {@link OutsiderGroups#ofBase}) instead of everybody else cut 60/20/20.
+     *
+     * @param base the split of the face base the model starts from; null for a model from scratch
+     */
+    public static DataSplit stratified(
+            LfwCatalog catalog, List<String> people, long seed, OutsiderSample sample, BaseSplit base) {
         Random random = new Random(seed);
         List<List<LabeledImage>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int label = 0; label < people.size(); label++) {
             splitPerson(catalog, people.get(label), label, random, parts);
         }
+        return withOutsiders(catalog, people, seed, parts.get(2), parts.get(1), parts.get(0), sample, base);
+    }
+
+    /**
+     * A split of given parts of the people's images, with the outsiders of {@link #stratified}: the background
+     * people are the outlier-train people with the most images (ties by name); the outlier-train sample leaves
+     * their images out, so it may hold fewer than asked.
+     *
+     * @param base the split of the face base the model starts from; null for a model from scratch
+     */
+    public static DataSplit withOutsiders(
+            LfwCatalog catalog,
+            List<String> people,
+            long seed,
+            List<LabeledImage> train,
+            List<LabeledImage> validation,
+            List<LabeledImage> test,
+            OutsiderSample sample,
+            BaseSplit base) {
         Set<String> selected = new HashSet<>(people);
-        List<String> outsiders = new ArrayList<>(catalog.people().stream()
-                .filter(name -> !selected.contains(name))
-                .toList());
         Random outsiderRandom = new Random(seed);
-        Collections.shuffle(outsiders, outsiderRandom);
-        int trainEnd = (int) Math.round(outsiders.size() * OUTLIER_TRAIN_FRACTION);
-        int validationEnd = trainEnd + (int) Math.round(outsiders.size() * OUTLIER_VALIDATION_FRACTION);
-        List<String> outlierTrain = outsiders.subList(0, trainEnd);
-        List<String> outlierValidation = outsiders.subList(trainEnd, validationEnd);
-        List<String> strangerTest = outsiders.subList(validationEnd, outsiders.size());
-        List<String> background = mostImaged(catalog, outlierTrain, sample.backgroundPeople());
+        OutsiderGroups groups = base == null
+                ? OutsiderGroups.everybodyElse(catalog, selected, outsiderRandom)
+                : OutsiderGroups.ofBase(base, selected, outsiderRandom);
+        List<String> background = mostImaged(catalog, groups.outlierTrain(), sample.backgroundPeople());
         Set<String> backgroundSet = new HashSet<>(background);
         // Sampled from the whole group, as without background people, so the later groups' samples stay the same.
         List<String> outlierTrainImages =
-                sampleImages(catalog, outlierTrain, sample.outlierTrainImages(), outsiderRandom).stream()
+                sampleImages(catalog, groups.outlierTrain(), sample.outlierTrainImages(), outsiderRandom).stream()
                         .filter(file -> !backgroundSet.contains(file.substring(0, file.indexOf('/'))))
                         .toList();
         return new DataSplit(
                 people,
                 seed,
-                parts.get(2),
-                parts.get(1),
-                parts.get(0),
-                outlierTrain,
-                outlierValidation,
-                strangerTest,
+                train,
+                validation,
+                test,
+                groups.outlierTrain(),
+                groups.outlierValidation(),
+                groups.strangerTest(),
                 background,
                 outlierTrainImages,
-                sampleImages(catalog, outlierValidation, sample.outlierValidationImages(), outsiderRandom),
-                sampleImages(catalog, strangerTest, sample.strangerTestImages(), outsiderRandom),
+                sampleImages(catalog, groups.outlierValidation(), sample.outlierValidationImages(), outsiderRandom),
+                sampleImages(catalog, groups.strangerTest(), sample.strangerTestImages(), outsiderRandom),
                 LabeledImage.allOf(catalog, background, people.size()));
     }
 

@@ -76,14 +76,13 @@ public final class FaceTrainer {
         this.trunk = trunk;
     }
 
-    /** Runs the whole training on an LFW folder; the caller owns (and must close) the returned model. */
+    /**
+     * Runs the whole training on the stratified split of an LFW folder; the caller owns (and must close) the
+     * returned model.
+     */
     public TrainedModel train(Path lfwDir) throws IOException {
         listener.onStage(TrainingStage.LOADING_DATA, "Listing " + lfwDir);
-        return train(LfwCatalog.scan(lfwDir));
-    }
-
-    /** Runs the whole training on the stratified split of a catalog (LFW's, or enrolled people with LFW's). */
-    public TrainedModel train(LfwCatalog catalog) throws IOException {
+        LfwCatalog catalog = LfwCatalog.scan(lfwDir);
         OutsiderSample sample = config.openSet().sample();
         return train(catalog, DataSplit.stratified(catalog, catalog.select(config.people()), config.seed(), sample));
     }

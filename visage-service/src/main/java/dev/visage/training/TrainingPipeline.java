@@ -1,5 +1,7 @@
 package dev.visage.training;
 
+import dev.visage.dataset.BaseSplit;
+import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.EnrolledCrops;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwSource;
@@ -87,8 +89,8 @@ public class TrainingPipeline {
         String baseVersion = baseFor(config);
         try (StoredModel base = baseVersion == null ? null : bases.load(baseVersion);
                 FaceDetector detector = new FaceDetector(detection.toSettings());
-                TrainedModel trained =
-                        trainer(config, listener, cancelled, detector, base).train(catalog)) {
+                TrainedModel trained = trainer(config, listener, cancelled, detector, base)
+                        .train(catalog, split(catalog, config, baseVersion))) {
             if (cancelled.getAsBoolean()) {
                 throw new TrainingCancelledException();
             }
@@ -119,6 +121,19 @@ public class TrainingPipeline {
         if (config.people() instanceof PeopleSelection.Enrolled) {
             LfwCatalog.trainable(enrolled.people());
         }
+    }
+
+    /**
+     * The run's split of the catalog; a run from the face base takes its outsiders from the base's groups, so that
+     * nothing the base holds out (its new people and stranger-test people) is trained or calibrated on.
+     */
+    private DataSplit split(LfwCatalog catalog, TrainingConfig config, String baseVersion) {
+        return DataSplit.stratified(
+                catalog,
+                catalog.select(config.people()),
+                config.seed(),
+                config.openSet().sample(),
+                baseVersion == null ? null : bases.split(baseVersion, BaseSplit.class));
     }
 
     /** The LFW folder's people and, when the enrolled people are asked for, theirs. */

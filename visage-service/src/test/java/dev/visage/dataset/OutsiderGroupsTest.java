@@ -128,6 +128,37 @@ class OutsiderGroupsTest {
         assertThat(without.backgroundImages()).isEmpty();
     }
 
+    @Test
+    void aModelFromTheBaseHasTheBasesGroupsWithoutItsOwnPeopleAndNobodyOfTheBasesNewPeople() {
+        List<String> outsiders = catalog.people().stream()
+                .filter(person -> !PEOPLE.contains(person))
+                .toList();
+        // A base split that holds one of the model's people among its own and one among its strangers.
+        BaseSplit base = new BaseSplit(
+                28,
+                List.of(),
+                List.of(outsiders.get(0), outsiders.get(1), outsiders.get(2), "Known_A"),
+                List.of(outsiders.get(3), outsiders.get(4)),
+                List.of(outsiders.get(5)),
+                List.of(outsiders.get(6), outsiders.get(7), "Known_B"),
+                List.of(outsiders.get(8), outsiders.get(9)));
+
+        DataSplit split = DataSplit.stratified(catalog, PEOPLE, 7, SAMPLE, base);
+
+        assertThat(split.outlierTrain())
+                .containsExactlyInAnyOrder(outsiders.get(0), outsiders.get(1), outsiders.get(2));
+        assertThat(split.outlierValidation())
+                .containsExactlyInAnyOrder(outsiders.get(5), outsiders.get(8), outsiders.get(9));
+        assertThat(split.strangerTest()).containsExactly(outsiders.get(6), outsiders.get(7));
+        assertThat(people(split.strangerTestImages())).containsExactlyInAnyOrder(outsiders.get(6), outsiders.get(7));
+        assertThat(people(split.outlierValidationImages())).isSubsetOf(split.outlierValidation());
+        assertThat(people(split.outlierTrainImages())).isSubsetOf(split.outlierTrain());
+        // The people's own parts are the same as from scratch.
+        DataSplit fromScratch = DataSplit.stratified(catalog, PEOPLE, 7, SAMPLE);
+        assertThat(split.train()).isEqualTo(fromScratch.train());
+        assertThat(split.test()).isEqualTo(fromScratch.test());
+    }
+
     private static Set<String> people(List<String> files) {
         Set<String> people = new HashSet<>();
         for (String file : files) {

@@ -37,9 +37,6 @@ public class BasePipeline {
     /** Photos of each calibration person enrolled as their prototype; the others are tested against it. */
     static final int ENROLLED_PER_PERSON = 5;
 
-    /** Share of the calibration strangers' photos the match threshold may still accept. */
-    static final double STRANGER_ACCEPTANCE = 0.05;
-
     /** Self-test probes stored with a base: those of its first people (a model stores every person's). */
     static final int PROBES = 30;
 
@@ -73,7 +70,8 @@ public class BasePipeline {
                 throw new TrainingCancelledException();
             }
             listener.onStage(TrainingStage.EVALUATING, "Calibrating the match threshold on unseen people");
-            MatchCalibration calibration = calibrate(catalog, split, trained, config);
+            MatchCalibration calibration = calibrate(
+                    catalog, split, trained, config, modelDefaults.openSet().strangerAcceptance());
             listener.onStage(TrainingStage.STORING, "Storing the face base in " + store.root());
             BaseMetrics metrics = new BaseMetrics(trained.metrics(), calibration);
             List<Probe> probes = trained.probes();
@@ -111,11 +109,12 @@ public class BasePipeline {
 
     /**
      * Enrols the first {@value #ENROLLED_PER_PERSON} photos of each calibration person, and sets the threshold that
-     * accepts {@value #STRANGER_ACCEPTANCE} of the calibration strangers' photos; null without calibration people
-     * or strangers.
+     * accepts {@code strangerAcceptance} of the calibration strangers' photos, as the models' threshold does; null
+     * without calibration people or strangers.
      */
     private static MatchCalibration calibrate(
-            LfwCatalog catalog, BaseSplit split, TrainedModel trained, TrainingConfig config) throws IOException {
+            LfwCatalog catalog, BaseSplit split, TrainedModel trained, TrainingConfig config, double strangerAcceptance)
+            throws IOException {
         List<LabeledImage> enrolled = new ArrayList<>();
         List<LabeledImage> known = new ArrayList<>();
         for (LabeledImage image : LabeledImage.allOf(catalog, split.calibrationPeople(), 0)) {
@@ -138,7 +137,10 @@ public class BasePipeline {
                             prototypes, features(catalog, strangers, trained, config, manager))
                     .similarity();
             return MatchCalibration.of(
-                    known.stream().mapToInt(LabeledImage::label).toArray(), knownMatches, strangerScores);
+                    known.stream().mapToInt(LabeledImage::label).toArray(),
+                    knownMatches,
+                    strangerScores,
+                    strangerAcceptance);
         }
     }
 

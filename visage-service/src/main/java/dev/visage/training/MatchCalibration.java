@@ -13,8 +13,13 @@ package dev.visage.training;
 public record MatchCalibration(
         float threshold, double right, double knownCorrect, double strangersUnknown, double auroc) {
 
-    static MatchCalibration of(int[] truth, PrototypeMatching.Matches known, double[] strangerScores) {
-        double threshold = OpenSetMetrics.calibrate(strangerScores, BasePipeline.STRANGER_ACCEPTANCE);
+    /**
+     * @param strangerAcceptance share of the strangers' photos the threshold may still accept (the models' own, see
+     *     {@link TrainingConfig.OpenSet#strangerAcceptance})
+     */
+    static MatchCalibration of(
+            int[] truth, PrototypeMatching.Matches known, double[] strangerScores, double strangerAcceptance) {
+        double threshold = OpenSetMetrics.calibrate(strangerScores, strangerAcceptance);
         int right = 0;
         for (int i = 0; i < truth.length; i++) {
             right += truth[i] == known.predicted()[i] ? 1 : 0;

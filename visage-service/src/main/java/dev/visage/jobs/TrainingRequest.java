@@ -40,8 +40,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  *        {@code never} (keep it as a candidate) or {@code force} (serve it if it passes its self-test)
  * @param kind what to train: {@code model} (the default) or {@code base} (the face base, on LFW's people outside the
  *        models'; {@code epochs}, {@code batchSize}, {@code learningRate} and {@code seed} override its recipe's)
- * @param fromBase whether a model starts from the newest stored face base's trunk, with a new output layer and the
- *        base's network and input size (false, the default: from scratch); refused for a base
+ * @param fromBase whether a model starts from the newest stored face base's trunk, new output layer, network and input
+ *        size the base's (default: a model of the enrolled people does, others start from scratch); not for a base
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
 @FromBaseOfAModel
@@ -93,8 +93,7 @@ public record TrainingRequest(
 
         @Schema(
                 description = "Start from the newest stored face base's trunk (a model only); 409 no-face-base"
-                        + " when none is stored",
-                defaultValue = "false")
+                        + " when none is stored. Default: true for the enrolled people, false for others")
         Boolean fromBase) {
 
     /** No overrides: train with the configured defaults. */
@@ -140,8 +139,9 @@ public record TrainingRequest(
         boolean base = kindOrModel() == TrainingKind.BASE;
         int runEpochs = epochs != null ? epochs : base ? BaseRecipe.STANDARD.epochs() : defaults.epochs();
         float defaultRate = base ? BaseRecipe.STANDARD.learningRate() : defaults.learningRate();
+        PeopleSelection selection = people == null ? defaults.people() : people.toSelection();
         return new TrainingConfig(
-                people == null ? defaults.people() : people.toSelection(),
+                selection,
                 seed == null ? defaults.seed() : seed,
                 defaults.crop(),
                 defaults.network(),
@@ -154,7 +154,7 @@ public record TrainingRequest(
                 defaults.patience(),
                 defaults.augmentation(),
                 defaults.openSet(),
-                fromBase == null ? defaults.fromBase() : fromBase);
+                fromBase != null ? fromBase : defaults.fromBase() || selection instanceof PeopleSelection.Enrolled);
     }
 
     /** The requested LFW variant, or {@code configured} when none is requested. */

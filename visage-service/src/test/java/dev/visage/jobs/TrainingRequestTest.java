@@ -70,6 +70,12 @@ class TrainingRequestTest {
 
         assertThat(request.people()).isEqualTo(People.ENROLLED);
         assertThat(request.applyTo(DEFAULTS).people()).isEqualTo(PeopleSelection.ENROLLED);
+        // A model of the enrolled people starts from the face base unless asked not to.
+        assertThat(request.applyTo(DEFAULTS).fromBase()).isTrue();
+        assertThat(read("{\"people\": \"enrolled\", \"fromBase\": false}")
+                        .applyTo(DEFAULTS)
+                        .fromBase())
+                .isFalse();
         assertThat(read("{\"people\": \" Enrolled \"}").people()).isEqualTo(People.ENROLLED);
         TrainingRequest settings = TrainingRequest.of(
                 request.applyTo(DEFAULTS), LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, TrainingKind.MODEL);

@@ -132,7 +132,10 @@ class EnrolledTrainingTest {
     void trainsAModelOfTheEnrolledPeopleThatNamesThem() throws Exception {
         addPhotos(bobId, "Bob Moog", BOB, 10);
 
-        JsonNode job = json(post(a, "train", "{\"people\": \"enrolled\", \"promote\": \"force\"}"), 202);
+        // From scratch: the test's base (a few synthetic people, 32x32) gives no features a head could learn these
+        // two from in 8 epochs; starting from the base by default is TrainingRequestTest's.
+        JsonNode job =
+                json(post(a, "train", "{\"people\": \"enrolled\", \"fromBase\": false, \"promote\": \"force\"}"), 202);
         assertThat(job.path("settings").path("people").asString())
                 .as(job.toString())
                 .isEqualTo("enrolled");

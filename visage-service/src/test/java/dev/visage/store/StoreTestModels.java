@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.visage.SyntheticLfw;
 import dev.visage.TemporaryFolders;
+import dev.visage.dataset.BaseSplit;
 import dev.visage.dataset.PeopleSelection;
 import dev.visage.face.FaceCrop;
 import dev.visage.network.NetworkConfig;
@@ -83,7 +84,7 @@ public final class StoreTestModels {
                 model.model(),
                 model.manifest(trainedAt, null).withMatchThreshold(0.6f),
                 Map.of("kind", "base"),
-                Map.of("people", model.people()),
+                new BaseSplit(BaseSplit.SEED, List.of(), model.people(), List.of(), List.of(), List.of(), List.of()),
                 model.probes());
     }
 

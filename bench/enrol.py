@@ -4,10 +4,10 @@ their original LFW photos each, identify their other photos and the strangerTest
 and check that their files are gone and that no instance names them any more.
 
   /usr/bin/python3 bench/enrol.py --url http://127.0.0.1:8080 --token T --store models \
-      --lfw ../shared/lfw/lfw-deepfunneled --photos 10 [--url2 http://127.0.0.1:8082] [--people 10] [--train [--from-base]]
+      --lfw ../shared/lfw/lfw-deepfunneled --photos 10 [--url2 http://127.0.0.1:8082] [--people 10] [--train [--from-scratch]]
 
---train: after enrolling, POST /train {"people": "enrolled"} (--from-base: {"fromBase": true} too) and measure with
-the model it stores (promoted as the quality gate decides; the figures say which version served).
+--train: after enrolling, POST /train {"people": "enrolled"} (from the face base, the service's default;
+--from-scratch: {"fromBase": false} too) and measure with the model it stores (promoted as the quality gate decides; the figures say which version served).
 
 The people come from the newest base's split.json in the store (people-disjoint from everything the base was
 trained or calibrated on). Prints one JSON line of figures.
@@ -51,7 +51,7 @@ def main():
     p.add_argument("--people", type=int, default=10)
     p.add_argument("--keep", action="store_true", help="do not erase the people at the end")
     p.add_argument("--train", action="store_true", help="train a model of the enrolled people before measuring")
-    p.add_argument("--from-base", action="store_true", help="with --train: start that model from the face base")
+    p.add_argument("--from-scratch", action="store_true", help="with --train: that model starts from scratch")
     a = p.parse_args()
     admin = {"Authorization": "Bearer " + a.token}
     base, split = newest_split(a.store)
@@ -115,7 +115,9 @@ def main():
 def train_enrolled(a, admin):
     """Trains a model of the enrolled people and waits for the job; returns what it stored and how long it took."""
     start = time.time()
-    body = {"people": "enrolled", "fromBase": a.from_base}
+    body = {"people": "enrolled"}
+    if a.from_scratch:
+        body["fromBase"] = False
     r = requests.post(a.url + "/train", json=body, headers=admin, timeout=30)
     r.raise_for_status()
     job = r.json()

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  *     photos, never trained on, enrolled to calibrate the match threshold
  * @param strangerTest up to {@value #STRANGERS} people with fewer than {@value #MIN_BASE_PHOTOS} photos, never seen,
  *     that only measure how strangers are answered
- * @param calibrationStrangers up to {@value #STRANGERS} other such people, the strangers the match threshold is
+ * @param calibrationStrangers up to {@value #CALIBRATION_STRANGERS} other such people, the strangers the match threshold is
  *     calibrated on
  */
 public record BaseSplit(
@@ -46,6 +46,8 @@ public record BaseSplit(
     static final int CALIBRATION_PEOPLE = 10;
     static final int CALIBRATION_MIN_PHOTOS = 10;
     static final int STRANGERS = 150;
+    /** Enough strangers that the threshold's few-percent tail rests on dozens of photos, not a handful. */
+    static final int CALIBRATION_STRANGERS = 1000;
 
     public BaseSplit {
         excluded = List.copyOf(excluded);
@@ -70,7 +72,7 @@ public record BaseSplit(
         List<String> newPeople = take(shuffled, left, NEW_PEOPLE, photos(catalog, NEW_PEOPLE_MIN_PHOTOS));
         List<String> calibration = take(shuffled, left, CALIBRATION_PEOPLE, photos(catalog, CALIBRATION_MIN_PHOTOS));
         List<String> strangers = take(shuffled, left, STRANGERS, few);
-        List<String> calibrationStrangers = take(shuffled, left, STRANGERS, few);
+        List<String> calibrationStrangers = take(shuffled, left, CALIBRATION_STRANGERS, few);
         List<String> people = catalog.people().stream()
                 .filter(left::contains)
                 .filter(few.negate())

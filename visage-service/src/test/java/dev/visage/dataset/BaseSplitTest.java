@@ -38,7 +38,7 @@ class BaseSplitTest {
         for (int i = 0; i < 120; i++) {
             person(name("Few", i), 4 + i % 5);
         }
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < BaseSplit.STRANGERS + BaseSplit.CALIBRATION_STRANGERS + 100; i++) {
             person(name("Rare", i), 1 + i % 3);
         }
         catalog = LfwCatalog.scan(root);
@@ -75,7 +75,7 @@ class BaseSplitTest {
         assertThat(split.calibrationPeople()).hasSize(BaseSplit.CALIBRATION_PEOPLE);
         assertThat(split.calibrationPeople()).allMatch(p -> photos(p) >= BaseSplit.CALIBRATION_MIN_PHOTOS);
         assertThat(split.strangerTest()).hasSize(BaseSplit.STRANGERS);
-        assertThat(split.calibrationStrangers()).hasSize(BaseSplit.STRANGERS);
+        assertThat(split.calibrationStrangers()).hasSize(BaseSplit.CALIBRATION_STRANGERS);
         assertThat(split.strangerTest()).allMatch(p -> photos(p) < BaseSplit.MIN_BASE_PHOTOS);
         assertThat(split.people()).allMatch(p -> photos(p) >= BaseSplit.MIN_BASE_PHOTOS);
         // Everybody with enough photos who is in no held-out group trains the base.

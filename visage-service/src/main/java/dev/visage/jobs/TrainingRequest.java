@@ -139,9 +139,8 @@ public record TrainingRequest(
         boolean base = kindOrModel() == TrainingKind.BASE;
         int runEpochs = epochs != null ? epochs : base ? BaseRecipe.STANDARD.epochs() : defaults.epochs();
         float defaultRate = base ? BaseRecipe.STANDARD.learningRate() : defaults.learningRate();
-        PeopleSelection selection = people == null ? defaults.people() : people.toSelection();
-        return new TrainingConfig(
-                selection,
+        TrainingConfig config = new TrainingConfig(
+                people == null ? defaults.people() : people.toSelection(),
                 seed == null ? defaults.seed() : seed,
                 defaults.crop(),
                 defaults.network(),
@@ -153,8 +152,8 @@ public record TrainingRequest(
                 defaults.labelSmoothing(),
                 defaults.patience(),
                 defaults.augmentation(),
-                defaults.openSet(),
-                fromBase != null ? fromBase : defaults.fromBase() || selection instanceof PeopleSelection.Enrolled);
+                defaults.openSet());
+        return fromBase == null ? config : config.withFromBase(fromBase);
     }
 
     /** The requested LFW variant, or {@code configured} when none is requested. */

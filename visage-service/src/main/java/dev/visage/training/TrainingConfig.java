@@ -47,7 +47,11 @@ public record TrainingConfig(
         network.featureSide(crop.imageSize());
     }
 
-    /** A run from scratch. */
+    /**
+     * A run that starts where runs of its people start by default: a model of the enrolled people from the face
+     * base (a few photos each; from scratch its job was refused by the quality gate, docs/benchmarks.md), any other
+     * from scratch.
+     */
     public TrainingConfig(
             PeopleSelection people,
             long seed,
@@ -76,7 +80,7 @@ public record TrainingConfig(
                 patience,
                 augmentation,
                 openSet,
-                false);
+                people instanceof PeopleSelection.Enrolled);
     }
 
     /** The same run, started from the face base or from scratch. */

@@ -76,6 +76,14 @@ class TrainingRequestTest {
                         .applyTo(DEFAULTS)
                         .fromBase())
                 .isFalse();
+        // The same when the enrolled people are the configured default (visage.training.people=enrolled).
+        TrainingConfig configured = new Binder(
+                        new MapConfigurationPropertySource(Map.of("visage.training.people", "enrolled")))
+                .bindOrCreate("visage.training", TrainingProperties.class)
+                .toConfig(NetworkConfig.SEED);
+        assertThat(configured.fromBase()).isTrue();
+        assertThat(TrainingRequest.DEFAULTS.applyTo(configured).fromBase()).isTrue();
+        assertThat(read("{\"people\": 3}").applyTo(configured).fromBase()).isFalse();
         assertThat(read("{\"people\": \" Enrolled \"}").people()).isEqualTo(People.ENROLLED);
         TrainingRequest settings = TrainingRequest.of(
                 request.applyTo(DEFAULTS), LfwVariant.DEEPFUNNELED, PromotionPolicy.AUTO, TrainingKind.MODEL);

@@ -156,13 +156,19 @@ def machine(jar=JAR):
     info = {"cores": os.cpu_count(), "loadavg": loadavg()}
     try:
         with open("/proc/cpuinfo") as f:
-            m = re.search(r"model name\s*:\s*(.*)", f.read())
+            cpuinfo = f.read()
+            m = re.search(r"model name\s*:\s*(.*)", cpuinfo)
             info["cpu"] = m.group(1).strip() if m else None
+            m = re.search(r"^flags\s*:\s*(.*)$", cpuinfo, re.M)
+            info["cpu_simd"] = sorted(flag for flag in (m.group(1).split() if m else [])
+                                      if flag.startswith(("avx", "amx", "fma")))
         with open("/proc/meminfo") as f:
             m = re.search(r"MemTotal:\s*(\d+)", f.read())
             info["memory_gib"] = round(int(m.group(1)) / 1024 / 1024, 1) if m else None
     except OSError:
         pass
+    # LibTorch and PyTorch both honour it: "avx2" on an AVX-512 machine measures what an AVX2-only one gets.
+    info["aten_cpu_capability"] = ENV.get("ATEN_CPU_CAPABILITY")
     info["java"] = _first_line(["java", "-version"])
     info["python_torch"] = _first_line([PYTHON, "-c", "import torch; print(torch.__version__)"])
     try:

@@ -30,6 +30,10 @@ def parse_args(argv):
     p.add_argument("--ready-timeout", type=int, default=300, help="seconds a server may take to start")
     p.add_argument("--only", choices=("visage", "reference"), help="benchmark one server only")
     p.add_argument("--work", help="folder for logs and the image list (default: the training run's work folder)")
+    p.add_argument("--cpu-capabilities", default="",
+                   help="run everything once per value of ATEN_CPU_CAPABILITY for both servers, in order: a comma "
+                        "list of LibTorch/PyTorch capabilities (avx2, avx512, default) and 'unset' (e.g. "
+                        "unset,avx2); default: the environment's as it is")
     return p.parse_args(argv)
 
 
@@ -97,6 +101,21 @@ def measure(name, child, port, ready_path, args, image_list, rss, rss_runs, work
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    capabilities = [c.strip() for c in args.cpu_capabilities.split(",") if c.strip()]
+    if not capabilities:
+        return run(args)
+    results = []
+    for capability in capabilities:
+        if capability == "unset":
+            b.ENV.pop("ATEN_CPU_CAPABILITY", None)
+        else:
+            b.ENV["ATEN_CPU_CAPABILITY"] = capability
+        b.log("ATEN_CPU_CAPABILITY=%s for both servers" % b.ENV.get("ATEN_CPU_CAPABILITY", "(unset)"))
+        results.append(run(args))
+    return results[-1]
+
+
+def run(args):
     train = b.read_latest("train") or {}
     visage_models = args.visage_models or (train.get("visage") or {}).get("models_dir")
     reference_model = args.reference_model or (train.get("reference") or {}).get("model_dir")
@@ -210,8 +229,9 @@ def print_table(results):
     if v and "outside_heap_growth_percent" in v:
         rows.append(["  growth of RSS outside the Java heap", "%.2f %%" % v["outside_heap_growth_percent"], "", ""])
     print()
-    print(b.table(rows, ["serving (wrk -t%d -c%d -d%s)" % (results["wrk"]["threads"], results["wrk"]["connections"],
-                                                           results["wrk"]["duration"]),
+    print(b.table(rows, ["serving (wrk -t%d -c%d -d%s, ATEN_CPU_CAPABILITY %s)" % (
+                             results["wrk"]["threads"], results["wrk"]["connections"], results["wrk"]["duration"],
+                             results["machine"].get("aten_cpu_capability") or "unset"),
                          "Visage", "reference", "Visage vs ref"]))
     print()
     for name, ok in (results.get("targets") or {}).items():

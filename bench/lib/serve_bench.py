@@ -105,13 +105,19 @@ def main(argv=None):
     if not capabilities:
         return run(args)
     results = []
-    for capability in capabilities:
-        if capability == "unset":
-            b.ENV.pop("ATEN_CPU_CAPABILITY", None)
-        else:
-            b.ENV["ATEN_CPU_CAPABILITY"] = capability
-        b.log("ATEN_CPU_CAPABILITY=%s for both servers" % b.ENV.get("ATEN_CPU_CAPABILITY", "(unset)"))
-        results.append(run(args))
+    before = b.ENV.get("ATEN_CPU_CAPABILITY")
+    try:
+        for capability in capabilities:
+            if capability == "unset":
+                b.ENV.pop("ATEN_CPU_CAPABILITY", None)
+            else:
+                b.ENV["ATEN_CPU_CAPABILITY"] = capability
+            b.log("ATEN_CPU_CAPABILITY=%s for both servers" % b.ENV.get("ATEN_CPU_CAPABILITY", "(unset)"))
+            results.append(run(args))
+    finally:  # later steps of the same process (bench/run-all.sh) see the environment as it was
+        b.ENV.pop("ATEN_CPU_CAPABILITY", None)
+        if before is not None:
+            b.ENV["ATEN_CPU_CAPABILITY"] = before
     return results[-1]
 
 

@@ -4,7 +4,7 @@
 From a Visage model folder's split.json it takes the test part (photos of the model's people that training never
 saw) and writes, into --out (a temporary folder by default):
 
-* single/  one pasted face per photo: a test photo, scaled so that its face is 90-320 px (LFW's 250 x 250
+* single/  one pasted face per photo: a test photo, scaled so that its face is 90-320 px (--face-px; LFW's 250 x 250
   deep-funneled images hold a face of ~112 px in the middle: the median Haar alt2 box is x 70.5, y 69.5, side
   111, BoxFraming.HAAR_FRONTALFACE_ALT2), its central part (CUT px of the 250) pasted at a random place with a
   feathered alpha edge on a 640x480 .. 1600x1200 background;
@@ -19,7 +19,10 @@ mosaics of the corners (40 x 40 px) of LFW photos of people outside the model. E
 random.Random(seed) / numpy's default_rng(seed): the same arguments give the same photos.
 
   /usr/bin/python3 bench/compose.py --model-dir MODELS/<version> [--out DIR] [--single 291] [--group 150]
-      [--noface 100] [--serve 48] [--seed 11] [--lfw-dir ../shared/lfw/lfw-deepfunneled]
+      [--noface 100] [--serve 48] [--seed 11] [--face-px 90,320] [--lfw-dir ../shared/lfw/lfw-deepfunneled]
+
+Issue #30's ordinary photos are --face-px 32,130: faces of 32-130 px, where realphotos.py's table by face size
+tells the faces of 32-40 px (to be found) from those of 40-130 px (to be named).
 """
 
 import argparse
@@ -40,7 +43,7 @@ BOX_X, BOX_Y, BOX_SIDE = 70.5, 69.5, 111.0
 CUT = 180  # the central part of the 250 px LFW image that is pasted (face box plus ~34 px around it)
 FEATHER = 0.16  # share of the pasted side over which alpha fades out
 SIZES = [(640, 480), (800, 600), (1024, 768), (1280, 960), (1600, 1200)]
-FACE_MIN, FACE_MAX = 90, 320
+FACE_PX = "90,320"  # the side of the pasted faces' nominal box, drawn uniformly between these
 JPEG_QUALITY = 90
 
 
@@ -55,7 +58,15 @@ def parse_args(argv=None):
     p.add_argument("--group", type=int, default=150, help="group photos of 2-3 people (default 150)")
     p.add_argument("--noface", type=int, default=100, help="photos without a face (default 100)")
     p.add_argument("--serve", type=int, default=48, help="640x480 photos for the serving load (default 48)")
-    return p.parse_args(argv)
+    p.add_argument("--face-px", default=FACE_PX, help="MIN,MAX side of the pasted faces in px (default %s)" % FACE_PX)
+    args = p.parse_args(argv)
+    try:
+        args.face_min, args.face_max = (int(v) for v in args.face_px.split(","))
+    except ValueError:
+        p.error("--face-px takes MIN,MAX, not " + args.face_px)
+    if not 0 < args.face_min <= args.face_max:
+        p.error("--face-px needs 0 < MIN <= MAX")
+    return args
 
 
 # ------------------------------------------------------------------------------------------------ backgrounds
@@ -181,6 +192,7 @@ class Composer:
         for file, person in self.test:
             self.by_person.setdefault(person, []).append(file)
         self.backgrounds = Backgrounds(self.rng, self.nrng, self.lfw, set(self.people))
+        self.face_min, self.face_max = args.face_min, args.face_max
 
     def read(self, file):
         photo = cv2.imread(os.path.join(self.lfw, file), cv2.IMREAD_COLOR)
@@ -190,8 +202,8 @@ class Composer:
 
     def single(self, file, person, size=None):
         width, height = size or self.rng.choice(SIZES)
-        largest = min(FACE_MAX, int(min(width, height) * BOX_SIDE / CUT))
-        face = self.rng.uniform(FACE_MIN, largest)
+        largest = min(self.face_max, int(min(width, height) * BOX_SIDE / CUT))
+        face = self.rng.uniform(self.face_min, largest)
         background, kind = self.backgrounds.make(width, height)
         patch, scale = scaled_cut(self.read(file), face)
         side = patch.shape[0]
@@ -208,11 +220,11 @@ class Composer:
         gap = 0.1  # of the pasted side, between neighbours
         fit_w = (width / (count + gap * (count - 1))) * BOX_SIDE / CUT
         fit_h = height * BOX_SIDE / CUT
-        largest = min(FACE_MAX, int(min(fit_w, fit_h)))
-        if largest < FACE_MIN:
-            raise SystemExit("%dx%d cannot hold %d faces of %d px" % (width, height, count, FACE_MIN))
-        base = self.rng.uniform(FACE_MIN, largest)
-        faces = [min(largest, max(FACE_MIN, base * self.rng.uniform(0.85, 1.15))) for _ in people]
+        largest = min(self.face_max, int(min(fit_w, fit_h)))
+        if largest < self.face_min:
+            raise SystemExit("%dx%d cannot hold %d faces of %d px" % (width, height, count, self.face_min))
+        base = self.rng.uniform(self.face_min, largest)
+        faces = [min(largest, max(self.face_min, base * self.rng.uniform(0.85, 1.15))) for _ in people]
         patches = []
         for person, face in zip(people, faces):
             file = self.rng.choice(self.by_person[person])
@@ -242,8 +254,8 @@ class Composer:
     def noface(self, size=None):
         width, height = size or self.rng.choice(SIZES)
         background, kind = self.backgrounds.make(width, height)
-        largest = min(FACE_MAX, int(min(width, height) * BOX_SIDE / CUT))
-        face = self.rng.uniform(FACE_MIN, largest)
+        largest = min(self.face_max, int(min(width, height) * BOX_SIDE / CUT))
+        face = self.rng.uniform(self.face_min, largest)
         side = int(round(CUT * face / BOX_SIDE))
         patch = cv2.resize(self.backgrounds.corner_patch(), (side, side), interpolation=cv2.INTER_CUBIC)
         x, y = self.rng.randint(0, max(0, width - side)), self.rng.randint(0, max(0, height - side))
@@ -287,7 +299,7 @@ def main(argv=None):
 
     truth = {"model_dir": os.path.abspath(args.model_dir), "lfw_dir": os.path.abspath(args.lfw_dir),
              "seed": args.seed, "people": split["people"],
-             "settings": {"sizes": SIZES, "face_px": [FACE_MIN, FACE_MAX], "cut": CUT, "feather": FEATHER,
+             "settings": {"sizes": SIZES, "face_px": [args.face_min, args.face_max], "cut": CUT, "feather": FEATHER,
                           "nominal_box_in_lfw": [BOX_X, BOX_Y, BOX_SIDE], "jpeg_quality": JPEG_QUALITY},
              "aligned": [{"file": file, "person": person} for file, person in composer.test],
              "photos": photos}

@@ -34,6 +34,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 import benchlib as b  # noqa: E402
 
 IOU_MATCH = 0.3
+# Pasted faces are also scored by the side of their nominal box (px): issue #30 asks faces of 32-40 px to be found
+# and those of 40-130 px to be named; FACES_TO_NAME is that range as one row.
+FACE_PX_EDGES = (32, 40, 60, 90, 130, 200)
+FACES_TO_NAME = (40, 130)
 
 
 def parse_args(argv=None):
@@ -76,6 +80,25 @@ def match(truth_faces, answer_faces):
             matched[i] = j
             used.add(j)
     return matched
+
+
+def face_px_bucket(side):
+    """The label of the FACE_PX_EDGES bucket holding a face side: '<32', '32-39', ..., '>=200'."""
+    if side < FACE_PX_EDGES[0]:
+        return "<%d" % FACE_PX_EDGES[0]
+    for low, high in zip(FACE_PX_EDGES, FACE_PX_EDGES[1:]):
+        if side < high:
+            return "%d-%d" % (low, high - 1)
+    return ">=%d" % FACE_PX_EDGES[-1]
+
+
+def face_px_scores(buckets):
+    """Found, named right and wrongly named shares of each bucket of {"faces", "found", "named", "wrong"}."""
+    out = {}
+    for label, c in buckets.items():
+        out[label] = dict(c, found_percent=pct(c["found"], c["faces"]), named_percent=pct(c["named"], c["faces"]),
+                          wrong_percent=pct(c["wrong"], c["faces"]))
+    return out
 
 
 def median(values):
@@ -126,6 +149,7 @@ def score_composed(base, photos, folder, kind, scores):
          "wrong_names_matched": 0, "names_unmatched_in_paste": 0, "names_unmatched_elsewhere": 0,
          "boxes_unmatched_in_paste": 0, "boxes_unmatched_elsewhere": 0, "answers_with_known": 0,
          "boxes": 0, "too_small": 0, "matched_iou": [], "size_ratio": [], "centre_offset": []}
+    by_px = {}
     for photo in photos:
         path = os.path.join(folder, photo["file"])
         status, answer, client_ms = post(base, path)
@@ -166,6 +190,17 @@ def score_composed(base, photos, folder, kind, scores):
                                {"file": photo["file"], "truth": t["person"], "answer": a.get("person"),
                                 "confidence": a.get("confidence")})
         for i, t in enumerate(truth):
+            side = t["box"]["width"]
+            labels = [face_px_bucket(side)]
+            if FACES_TO_NAME[0] <= side < FACES_TO_NAME[1]:
+                labels.append("%d-%d" % (FACES_TO_NAME[0], FACES_TO_NAME[1] - 1))
+            a = faces[matched[i]] if i in matched else {}
+            for label in labels:
+                c = by_px.setdefault(label, {"faces": 0, "found": 0, "named": 0, "wrong": 0})
+                c["faces"] += 1
+                c["found"] += i in matched
+                c["named"] += bool(a.get("known")) and a.get("person") == t["person"]
+                c["wrong"] += bool(a.get("known")) and a.get("person") != t["person"]
             if i not in matched:
                 best = max((iou(t["box"], a["box"]) for a in faces), default=0.0)
                 scores.example(kind + ": pasted face not found", {"file": photo["file"], "box": t["box"],
@@ -198,6 +233,7 @@ def score_composed(base, photos, folder, kind, scores):
     out["named_percent"] = pct(s["named"], s["faces"])
     false_names = s["wrong_names_matched"] + s["names_unmatched_in_paste"] + s["names_unmatched_elsewhere"]
     out["false_names"] = false_names
+    out["by_face_px"] = face_px_scores(by_px)
     out["false_names_percent_of_faces"] = pct(false_names, s["faces"]) if s["faces"] else None
     if kind == "single":
         out["right_person_percent"] = pct(s["top_right"], s["photos"])
@@ -324,6 +360,18 @@ def report(results):
     row("errors / top-level inconsistent / faces not largest first", lambda r: "%d / %d / %d" % (
         r["error_count"], r["top_level_inconsistent"], r["faces_not_largest_first"]))
     text = [b.table(rows, ["photos"] + sides), ""]
+    for n in sides:
+        for kind in ("single", "group"):
+            buckets = (results[n].get(kind) or {}).get("by_face_px") or {}
+            order = sorted(buckets, key=lambda label: (label.startswith(">="), int(label.strip("<>=").split("-")[0]),
+                                                       len(label)))
+            px = [[label, buckets[label]["faces"], b.fmt(buckets[label]["found_percent"], 1),
+                   b.fmt(buckets[label]["named_percent"], 1), b.fmt(buckets[label]["wrong_percent"], 1)]
+                  for label in order]
+            if px:
+                text.append(b.table(px, ["%s %s: face px" % (n, kind), "faces", "found %", "named right %",
+                                         "named wrongly %"]))
+                text.append("")
     for n in sides:
         timing = [[t["kind"], t["size"], t["photos"], b.fmt(t["time_millis_median"], 1),
                    b.fmt(t["client_ms_median"], 1)] for t in results[n]["timing"]]

@@ -26,6 +26,8 @@ def parse_args(argv):
     p.add_argument("--lfw-dir", help="LFW folder (default: the training run's)")
     p.add_argument("--photos", help="a folder bench/compose.py wrote (default: compose one in the work folder)")
     p.add_argument("--seed", type=int, default=11, help="seed of bench/compose.py (default 11)")
+    p.add_argument("--face-px", default="90,320",
+                   help="MIN,MAX side of the pasted faces (default 90,320; issue #30's ordinary photos: 32,130)")
     p.add_argument("--group", type=int, default=150, help="group photos to compose (default 150)")
     p.add_argument("--noface", type=int, default=100, help="no-face photos to compose (default 100)")
     p.add_argument("--single", type=int, default=-1, help="single-face photos (default: one per test photo)")
@@ -50,8 +52,8 @@ def detection_drift_notes():
     Visage's defaults in src/main/java, best effort: a note per difference, none when the sources are missing."""
     import re
 
-    ours = {"detectionSide": "640", "scaleFactor": "1.3", "retryScaleFactor": "1.15", "minNeighbors": "3",
-            "minWindow": "24", "minFaceSize (detector)": "48",
+    ours = {"detectionSide": "640", "maxDetectionSide": "1600", "scaleFactor": "1.3", "retryScaleFactor": "1.15",
+            "minNeighbors": "3", "minWindow": "24", "minFaceSize (detector)": "40",
             "maxFaces (detector)": "100", "cascade": "haar-alt2", "minConfidence": "0.4", "maxFaces": "10",
             "minFaceSize": "40"}
     found = {}
@@ -139,7 +141,7 @@ def main(argv=None):
         photos = os.path.join(work, "photos")
         b.log("Composing photos into %s (seed %d)" % (photos, args.seed))
         compose.main(["--model-dir", model_dir, "--lfw-dir", lfw, "--out", photos, "--seed", str(args.seed),
-                      "--group", str(args.group), "--noface", str(args.noface), "--single", str(args.single)])
+                      "--face-px", args.face_px, "--group", str(args.group), "--noface", str(args.noface), "--single", str(args.single)])
     with open(os.path.join(photos, "truth.json")) as f:
         truth = json.load(f)
     aligned = truth["aligned"] if args.aligned < 0 else truth["aligned"][:args.aligned]

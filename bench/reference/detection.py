@@ -5,9 +5,11 @@ FaceFrame as of issue #11:
 
 * the cascade: haarcascade_frontalface_alt2.xml from opencv-data (Visage reads the same file from the OpenCV
   4.13 jar of JavaCPP; Debian ships OpenCV 4.6);
-* a reduced grey copy: longest side 640 (area averaging; smaller photos are not enlarged), equalizeHist;
-* detectMultiScale2 with scale factor 1.3 (and, when that finds nothing, a second scan at 1.15), 3 neighbours, no flags, the largest of the cascade's own window (20 px),
-  24 px (the smallest window of DetectionProperties.toSettings) and the smallest face searched (48 px of the photo, visage.detection.min-face-size) as the smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
+* a reduced grey copy: longest side 640, or as large as the smallest face searched needs to span 2 x 24 px, up to 1600
+  (DetectorSettings.scannedSide; area averaging; smaller photos are not enlarged);
+* detectMultiScale2 with scale factor 1.3 (and, when that finds nothing, a second scan at 1.15 of the equalizeHist
+  copy, as FaceDetector's retry), 3 neighbours, no flags, the largest of the cascade's own window (20 px),
+  24 px (the smallest window of DetectionProperties.toSettings) and the smallest face searched (40 px of the photo, visage.detection.min-face-size) as the smallest size, no largest size; boxes mapped back to the photo's pixels with Java's rounding, clamped, those
   under min_face dropped, sorted largest first (area, then votes, then y, then x), at most max_faces;
 * the LFW frame of a box: the square a 250 x 250 deep-funneled LFW image of the same face would show, from the
   median alt2 box in LFW images with these settings (x 70.5, y 69.5, side 111).
@@ -16,7 +18,7 @@ Visage's default since 2026-12-02 (visage.detection.proposals=lbp) scans in two 
 (dev.visage.face.CheckedProposals): the LBP cascade proposes boxes on a copy reduced until the smallest face is
 1.25 of its windows (scale 1.2, every box one window found), and alt2 scans only around each proposal (sizes 1/1.3
 to 1.3 times its side, a margin of 0.26 sides, scale 1.1), keeping the better-voted of boxes that overlap (IoU
-> 0.4); its framing is x 69, y 68, side 114. The reference does that only with REFERENCE_PROPOSALS=lbp: by
+> 0.4); its framing is x 68, y 68, side 114. The reference does that only with REFERENCE_PROPOSALS=lbp: by
 default it scans with alt2 alone, as a user of OpenCV would write it.
 """
 
@@ -28,11 +30,13 @@ import cv2
 CASCADE = os.environ.get("REFERENCE_CASCADE",
                          "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml")
 DETECTION_SIDE = 640
+MAX_DETECTION_SIDE = 1600  # DetectionProperties.toSettings: the largest copy, however small the smallest face
+SMALLEST_FACE_WINDOWS = 2  # DetectorSettings: the smallest face spans two smallest windows in the copy
 SCALE_FACTOR = 1.3  # DetectionProperties.toSettings: the scan chosen with DetectionBench
 RETRY_SCALE_FACTOR = 1.15  # the same: a finer scan when the first finds nothing
 MIN_NEIGHBORS = 3  # the same
 MIN_WINDOW = 24  # the same, in pixels of the reduced copy
-MIN_FACE = 48  # visage.detection.min-face-size, in pixels of the photo
+MIN_FACE = 40  # visage.detection.min-face-size, in pixels of the photo
 MAX_FACES = 100  # DetectionProperties.MAX_BOXES
 LFW_SIDE = 250
 PROPOSALS = os.environ.get("REFERENCE_PROPOSALS", "none")  # visage.detection.proposals: none or lbp
@@ -40,7 +44,7 @@ PROPOSAL_CASCADE = "/usr/share/opencv4/lbpcascades/lbpcascade_frontalface.xml"
 PROPOSAL_SMALLEST_FACE, PROPOSAL_SCALE, PROPOSAL_RANGE, PROPOSAL_MARGIN, CHECK_SCALE, SAME_FACE_IOU = (
     1.25, 1.2, 1.3, 0.2, 1.1, 0.4)  # CheckedProposals
 if PROPOSALS == "lbp":
-    BOX_X, BOX_Y, BOX_SIDE = 69.0, 68.0, 114.0  # BoxFraming.HAAR_FRONTALFACE_ALT2_CHECKING_LBP
+    BOX_X, BOX_Y, BOX_SIDE = 68.0, 68.0, 114.0  # BoxFraming.HAAR_FRONTALFACE_ALT2_CHECKING_LBP
 elif PROPOSALS == "none":
     BOX_X, BOX_Y, BOX_SIDE = 70.5, 69.5, 111.0  # BoxFraming.HAAR_FRONTALFACE_ALT2
 else:
@@ -55,14 +59,16 @@ class Detector:
     """One cascade per process (a CascadeClassifier must not scan two images at once; gunicorn's sync workers
     serve one request at a time)."""
 
-    def __init__(self, cascade=CASCADE, side=DETECTION_SIDE, scale=SCALE_FACTOR, neighbours=MIN_NEIGHBORS,
+    def __init__(self, cascade=CASCADE, side=DETECTION_SIDE, max_side=MAX_DETECTION_SIDE, scale=SCALE_FACTOR,
+                 neighbours=MIN_NEIGHBORS,
                  min_face=MIN_FACE, max_faces=MAX_FACES, retry_scale=RETRY_SCALE_FACTOR):
         self.cascade = cv2.CascadeClassifier(cascade)
         if self.cascade.empty():
             raise SystemExit("OpenCV cannot read the cascade " + cascade + " (apt-get install opencv-data)")
         size = self.cascade.getOriginalWindowSize()
         self.window = max(size) if size else 20
-        self.side, self.scale, self.neighbours, self.retry_scale = side, scale, neighbours, retry_scale
+        self.side, self.max_side, self.scale = side, max_side, scale
+        self.neighbours, self.retry_scale = neighbours, retry_scale
         self.min_face, self.max_faces = min_face, max_faces
         self.proposer = cv2.CascadeClassifier(PROPOSAL_CASCADE) if PROPOSALS == "lbp" else None
         if self.proposer is not None and self.proposer.empty():
@@ -71,11 +77,13 @@ class Detector:
     def detect(self, grey):
         """grey: H x W uint8 of the whole photo -> [(x, y, width, height, votes)] in its pixels, largest first."""
         height, width = grey.shape[:2]
-        factor = min(1.0, self.side / float(max(width, height)))
+        longest = max(width, height)
+        for_smallest_face = (math.ceil(longest * SMALLEST_FACE_WINDOWS * MIN_WINDOW / float(self.min_face))
+                             if self.min_face else self.side)
+        factor = min(longest, max(self.side, min(self.max_side, for_smallest_face))) / float(longest)
         if factor < 1.0:
             grey = cv2.resize(grey, (max(1, java_round(width * factor)), max(1, java_round(height * factor))),
                               interpolation=cv2.INTER_AREA)
-        grey = cv2.equalizeHist(grey)
         to_x, to_y = width / float(grey.shape[1]), height / float(grey.shape[0])
         min_side = max(self.window, MIN_WINDOW, int(math.ceil(self.min_face / max(to_x, to_y))))
         if min_side > min(grey.shape[:2]):
@@ -87,7 +95,7 @@ class Detector:
         else:
             boxes, votes = self.checked_proposals(grey, min_side)
         if not len(boxes) and self.retry_scale:
-            boxes, votes = self.cascade.detectMultiScale2(grey, scaleFactor=self.retry_scale,
+            boxes, votes = self.cascade.detectMultiScale2(cv2.equalizeHist(grey), scaleFactor=self.retry_scale,
                                                           minNeighbors=self.neighbours, flags=0,
                                                           minSize=(min_side, min_side))
         faces = []

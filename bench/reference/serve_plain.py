@@ -40,7 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import detection  # noqa: E402
 import recipe  # noqa: E402
 
-MIN_FACE_SIZE = 40  # below the detector's floor (48, visage.detection.min-face-size): no detected face is under it
+MIN_FACE_SIZE = 40  # the detector's floor (visage.detection.min-face-size): no detected face is under it
 MAX_IDENTIFIED = 10  # visage.identify.max-faces
 DETAIL_SIDE = 1600  # FaceImageDecoder.DETAIL_SIDE
 

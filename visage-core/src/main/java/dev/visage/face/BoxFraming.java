@@ -27,9 +27,10 @@ public record BoxFraming(double boxX, double boxY, double boxSide) {
     public static final BoxFraming HAAR_FRONTALFACE_DEFAULT = new BoxFraming(68.0, 67.5, 116);
     public static final BoxFraming LBP_FRONTALFACE = new BoxFraming(68.5, 68.0, 115);
     public static final BoxFraming LBP_FRONTALFACE_IMPROVED = new BoxFraming(84.0, 93.0, 82);
-    // alt2 checking LBP proposals (faces from 48 px): its boxes are larger than alt2's own, as its finer checking
-    // steps find more of the larger windows (DetectionBench framing with bench.proposals=lbp).
-    public static final BoxFraming HAAR_FRONTALFACE_ALT2_CHECKING_LBP = new BoxFraming(69.0, 68.0, 114);
+    // alt2 checking LBP proposals (faces from 40 px, the first scan on the unequalised copy): its boxes are larger
+    // than alt2's own, as its finer checking steps find more of the larger windows (DetectionBench framing alt2 1.3
+    // 3 40, with bench.proposals=lbp).
+    public static final BoxFraming HAAR_FRONTALFACE_ALT2_CHECKING_LBP = new BoxFraming(68.0, 68.0, 114);
 
     public BoxFraming {
         if (!(boxSide > 0 && boxSide <= LFW_SIDE)) {

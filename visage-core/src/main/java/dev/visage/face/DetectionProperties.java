@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
 public record DetectionProperties(
         @NotNull @DefaultValue("haar-alt2") Cascade cascade,
         @NotNull @DefaultValue("lbp") Proposals proposals,
-        @Min(0) @Max(4096) @DefaultValue("48") int minFaceSize) {
+        @Min(0) @Max(4096) @DefaultValue("40") int minFaceSize) {
 
     /** Most boxes the detector returns, the largest ones: bounds the answer for a crowd. */
     public static final int MAX_BOXES = 100;
@@ -70,6 +70,6 @@ public record DetectionProperties(
      */
     public DetectorSettings toSettings() {
         return new DetectorSettings(
-                cascade.resource(), proposals.resource(), 640, 1.3, 1.15, 3, minFaceSize, 24, MAX_BOXES);
+                cascade.resource(), proposals.resource(), 640, 1600, 1.3, 1.15, 3, minFaceSize, 24, MAX_BOXES);
     }
 }

@@ -8,7 +8,11 @@ import java.util.Objects;
  * @param cascade classpath resource of the cascade XML (new-style cascades, such as {@link FaceDetector}'s constants)
  * @param proposalCascade a faster cascade whose boxes {@code cascade} then checks near each box, instead of
  *     scanning the whole photo with {@code cascade}; {@code null}: {@code cascade} scans the whole photo
- * @param detectionSide longest side of the reduced copy the cascade scans; smaller photos are not enlarged
+ * @param detectionSide longest side of the reduced copy the cascade scans, unless a face of {@code minFaceSize}
+ *     would then span fewer than {@value #SMALLEST_FACE_WINDOWS} of the smallest windows: the copy is then as large
+ *     as that face needs, up to {@code maxDetectionSide} ({@link #scannedSide}); smaller photos are not enlarged
+ * @param maxDetectionSide longest side of the reduced copy however small {@code minFaceSize} is: bounds the work
+ *     on very large photos, where the smallest face found then grows with the photo
  * @param scaleFactor step between the scanned window sizes (above 1; larger is faster and coarser)
  * @param retryScaleFactor the step of a second scan when the first finds no face (0: none): with a proposal
  *     cascade, its proposals again at this step on a coarser copy, checked as in the first scan; without one,
@@ -25,6 +29,7 @@ public record DetectorSettings(
         String cascade,
         String proposalCascade,
         int detectionSide,
+        int maxDetectionSide,
         double scaleFactor,
         double retryScaleFactor,
         int minNeighbors,
@@ -36,6 +41,10 @@ public record DetectorSettings(
         Objects.requireNonNull(cascade, "cascade");
         if (detectionSide < 32) {
             throw new IllegalArgumentException("detectionSide must be at least 32, not " + detectionSide);
+        }
+        if (maxDetectionSide < detectionSide) {
+            throw new IllegalArgumentException(
+                    "maxDetectionSide must be at least detectionSide, not " + maxDetectionSide);
         }
         if (!(scaleFactor >= 1.01 && scaleFactor <= 2.0)) {
             throw new IllegalArgumentException("scaleFactor must lie in [1.01, 2], not " + scaleFactor);
@@ -52,5 +61,25 @@ public record DetectorSettings(
         if (maxBoxes < 1) {
             throw new IllegalArgumentException("maxBoxes must be at least 1, not " + maxBoxes);
         }
+    }
+
+    /**
+     * How many of the smallest windows ({@code minWindow}) the smallest face searched spans in the reduced copy, where
+     * the photo is large enough: the proposals are scanned on a further reduced copy anyway, but the main cascade,
+     * which checks them, misses many faces barely larger than its window (FaceDetectorTest).
+     */
+    public static final int SMALLEST_FACE_WINDOWS = 2;
+
+    /**
+     * Longest side of the reduced copy scanned for a photo whose longest side is {@code longest}: {@code
+     * detectionSide}, or larger where the smallest face searched would otherwise span fewer than {@value
+     * #SMALLEST_FACE_WINDOWS} windows of {@code minWindow}, never more than {@code maxDetectionSide} nor the photo's
+     * own side.
+     */
+    public int scannedSide(int longest) {
+        long forSmallestFace = minFaceSize == 0
+                ? detectionSide
+                : (long) Math.ceil((double) longest * SMALLEST_FACE_WINDOWS * Math.max(1, minWindow) / minFaceSize);
+        return (int) Math.min(longest, Math.max(detectionSide, Math.min(maxDetectionSide, forSmallestFace)));
     }
 }

@@ -19,12 +19,14 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
 /**
  * Finds frontal faces in a photo with one of the boosted cascades OpenCV ships (Haar or LBP features).
  *
- * <p>The cascade runs on a reduced grey copy (longest side {@link DetectorSettings#detectionSide}, area averaging,
- * histogram equalised), so its work is bounded whatever the photo's resolution; boxes are mapped back to the
- * photo's own pixels, so the face can be cropped at full resolution. Boxes come with the cascade's vote count,
- * those with fewer than {@link DetectorSettings#minNeighbors} neighbours are dropped, and the rest are sorted largest
- * first. When a scan finds nothing, a second one at the {@link DetectorSettings#retryScaleFactor} step looks at
- * the window sizes the first stepped over.
+ * <p>The cascade runs on a reduced grey copy (longest side {@link DetectorSettings#scannedSide}: just large enough
+ * for the smallest face searched, within bounds; area averaging), so its work is bounded whatever the photo's
+ * resolution; boxes are mapped back to the photo's own pixels, so the face can be cropped at full resolution. Boxes
+ * come with the cascade's vote count, those with fewer than {@link DetectorSettings#minNeighbors} neighbours are
+ * dropped, and the rest are sorted largest first. When a scan finds nothing, a second one at the
+ * {@link DetectorSettings#retryScaleFactor} step looks at the window sizes the first stepped over, on a
+ * histogram-equalised copy: equalising the whole photo lifts faces in dim or flat photos, but distorts them where
+ * large smooth areas (sky, a wall) take most of the histogram, so the first scan sees the grey levels as they are.
  *
  * <p>With a {@link DetectorSettings#proposalCascade}, the first scan is in two stages: the proposal cascade (LBP
  * features, several times cheaper per window) scans a copy reduced until the smallest face searched is little more
@@ -94,7 +96,7 @@ public final class FaceDetector implements AutoCloseable {
         CascadeClassifier classifier = classifiers.borrow();
         CascadeClassifier proposer = proposers == null ? null : proposers.borrow();
         try (PointerScope scope = new PointerScope()) {
-            Mat grey = OpenCvImages.equalisedGrey(image, settings.detectionSide());
+            Mat grey = OpenCvImages.reducedGrey(image, settings.scannedSide(Math.max(image.cols(), image.rows())));
             double toOriginalX = (double) image.cols() / grey.cols();
             double toOriginalY = (double) image.rows() / grey.rows();
             int minSide = Math.max(classifiers.windowSide(), Math.max(settings.minWindow(), (int)
@@ -106,7 +108,7 @@ public final class FaceDetector implements AutoCloseable {
                     ? scan(classifier, grey, settings.scaleFactor(), minSide, 0, settings.minNeighbors())
                     : checkedProposals(proposer, classifier, grey, minSide, CheckedProposals.Pass.FIRST);
             if (scan.boxes().empty() && settings.retryScaleFactor() > 0) {
-                scan = retry(proposer, classifier, grey, minSide);
+                scan = retry(proposer, classifier, OpenCvImages.equalised(grey), minSide);
             }
             return inPhotoPixels(scan, image.cols(), image.rows(), toOriginalX, toOriginalY);
         } finally {
@@ -117,7 +119,7 @@ public final class FaceDetector implements AutoCloseable {
         }
     }
 
-    /** The second scan of a photo where the first found nothing. */
+    /** The second scan of a photo where the first found nothing, on its equalised grey copy. */
     private Scan retry(CascadeClassifier proposer, CascadeClassifier classifier, Mat grey, int minSide) {
         return proposers == null
                 ? scan(classifier, grey, settings.retryScaleFactor(), minSide, 0, settings.minNeighbors())

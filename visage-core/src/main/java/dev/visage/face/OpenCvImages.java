@@ -63,10 +63,10 @@ public final class OpenCvImages {
     }
 
     /**
-     * A grey, histogram-equalised copy of a photo, reduced by area averaging to a longest side of at most
-     * {@code longestSide} (smaller photos are not enlarged): what the face detector scans.
+     * A grey copy of a photo, reduced by area averaging to a longest side of at most {@code longestSide} (smaller
+     * photos are not enlarged): what the face detector scans. A grey photo the right size is returned itself.
      */
-    public static Mat equalisedGrey(Mat image, int longestSide) {
+    public static Mat reducedGrey(Mat image, int longestSide) {
         double scale = Math.min(1.0, (double) longestSide / Math.max(image.cols(), image.rows()));
         Mat grey = image;
         if (image.channels() != 1) {
@@ -80,6 +80,11 @@ public final class OpenCvImages {
             resize(grey, reduced, new Size(reducedWidth, reducedHeight), 0, 0, INTER_AREA);
             grey = reduced;
         }
+        return grey;
+    }
+
+    /** A histogram-equalised copy of a grey image: its grey levels spread over the whole range. */
+    public static Mat equalised(Mat grey) {
         Mat equalised = new Mat();
         equalizeHist(grey, equalised);
         return equalised;

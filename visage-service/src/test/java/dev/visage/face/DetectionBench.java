@@ -138,6 +138,7 @@ public final class DetectionBench {
                 .cascade(cascade)
                 .proposalCascade(PROPOSALS)
                 .detectionSide(side)
+                .maxDetectionSide(Math.max(side, TestDetectorSettings.defaults().maxDetectionSide()))
                 .scaleFactor(scale)
                 .retryScaleFactor(RETRY_SCALE_FACTOR)
                 .minNeighbors(neighbours)
@@ -391,7 +392,8 @@ public final class DetectionBench {
             for (int i = 0; i < 3 * SCENES_PER_SIZE; i++) {
                 int[] size = sizes[i % 3];
                 try (FaceScenes.Scene scene = scenes.compose(random, size[0], size[1], 1 + i % 3, 40, 320)) {
-                    double reduce = Math.min(1.0, (double) settings.detectionSide() / Math.max(size[0], size[1]));
+                    int longest = Math.max(size[0], size[1]);
+                    double reduce = (double) settings.scannedSide(longest) / longest;
                     List<FaceScenes.Box> truth = scene.truth(framing);
                     FaceScenes.Match match = FaceScenes.match(truth, detector.detect(scene.photo()), 0.5);
                     for (int t = 0; t < truth.size(); t++) {

@@ -21,10 +21,11 @@ class DetectionPropertiesTest {
                         FaceDetector.HAAR_FRONTALFACE_ALT2,
                         FaceDetector.LBP_FRONTALFACE,
                         640,
+                        1600,
                         1.3,
                         1.15,
                         3,
-                        48,
+                        40,
                         24,
                         100));
     }

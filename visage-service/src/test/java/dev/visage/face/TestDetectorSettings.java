@@ -8,6 +8,7 @@ public final class TestDetectorSettings {
     private String cascade;
     private String proposalCascade;
     private int detectionSide;
+    private int maxDetectionSide;
     private double scaleFactor;
     private double retryScaleFactor;
     private int minNeighbors;
@@ -19,6 +20,7 @@ public final class TestDetectorSettings {
         cascade = settings.cascade();
         proposalCascade = settings.proposalCascade();
         detectionSide = settings.detectionSide();
+        maxDetectionSide = settings.maxDetectionSide();
         scaleFactor = settings.scaleFactor();
         retryScaleFactor = settings.retryScaleFactor();
         minNeighbors = settings.minNeighbors();
@@ -59,6 +61,11 @@ public final class TestDetectorSettings {
         return this;
     }
 
+    public TestDetectorSettings maxDetectionSide(int newMaxSide) {
+        maxDetectionSide = newMaxSide;
+        return this;
+    }
+
     public TestDetectorSettings scaleFactor(double newScale) {
         scaleFactor = newScale;
         return this;
@@ -95,6 +102,7 @@ public final class TestDetectorSettings {
                 cascade,
                 proposalCascade,
                 detectionSide,
+                maxDetectionSide,
                 scaleFactor,
                 retryScaleFactor,
                 minNeighbors,

@@ -141,7 +141,8 @@ def main(argv=None):
         photos = os.path.join(work, "photos")
         b.log("Composing photos into %s (seed %d)" % (photos, args.seed))
         compose.main(["--model-dir", model_dir, "--lfw-dir", lfw, "--out", photos, "--seed", str(args.seed),
-                      "--face-px", args.face_px, "--group", str(args.group), "--noface", str(args.noface), "--single", str(args.single)])
+                      "--face-px", args.face_px, "--group", str(args.group), "--noface", str(args.noface),
+                      "--single", str(args.single)])
     with open(os.path.join(photos, "truth.json")) as f:
         truth = json.load(f)
     aligned = truth["aligned"] if args.aligned < 0 else truth["aligned"][:args.aligned]

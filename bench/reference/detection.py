@@ -60,8 +60,7 @@ class Detector:
     serve one request at a time)."""
 
     def __init__(self, cascade=CASCADE, side=DETECTION_SIDE, max_side=MAX_DETECTION_SIDE, scale=SCALE_FACTOR,
-                 neighbours=MIN_NEIGHBORS,
-                 min_face=MIN_FACE, max_faces=MAX_FACES, retry_scale=RETRY_SCALE_FACTOR):
+                 neighbours=MIN_NEIGHBORS, min_face=MIN_FACE, max_faces=MAX_FACES, retry_scale=RETRY_SCALE_FACTOR):
         self.cascade = cv2.CascadeClassifier(cascade)
         if self.cascade.empty():
             raise SystemExit("OpenCV cannot read the cascade " + cascade + " (apt-get install opencv-data)")

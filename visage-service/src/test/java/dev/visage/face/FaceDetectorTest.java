@@ -7,6 +7,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2BGRA;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.equalizeHist;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import java.nio.file.Path;
@@ -346,6 +347,64 @@ class FaceDetectorTest {
         System.out.printf(
                 "faces of %d-%d px in 1600x1200: %d of %d found%n", smallest + 4, smallest + 24, found, faces);
         assertThat(found).as("faces found of %d", faces).isGreaterThanOrEqualTo((int) Math.ceil(0.75 * faces));
+    }
+
+    /**
+     * Faces beside a large smooth area (a sky, a wall; here a gradient filling most of the photo) are found: the
+     * first scan sees the grey levels as they are. Equalising the whole photo first, as the detector did before,
+     * spreads the gradient over the grey range and flattens the face: it finds fewer of them.
+     */
+    @Test
+    void findsFacesBesideLargeSmoothAreasWhichEqualisingFirstLoses() {
+        Assumptions.assumeTrue(
+                RealLfwPhotos.available(),
+                () -> "No LFW folder at " + RealLfwPhotos.dir().toAbsolutePath());
+        FaceScenes scenes = scenes(15);
+        Random random = new Random(15);
+        int found = 0;
+        int foundEqualisedFirst = 0;
+        int faces = 0;
+        for (Path file : RealLfwPhotos.sample(false, 24, 15)) {
+            try (Mat photo = RealLfwPhotos.read(file);
+                    Mat canvas = gradient(random, 1280, 960)) {
+                double side = 70 + 60 * random.nextDouble();
+                FaceScenes.Pasted pasted = scenes.paste(
+                        canvas, photo, side, 1.3, 100 + random.nextDouble() * 1080, 100 + random.nextDouble() * 760);
+                List<FaceScenes.Box> truth = List.of(pasted.box(framing));
+                found += FaceScenes.match(truth, detector.detect(canvas), 0.5).found();
+                try (Mat grey = new Mat();
+                        Mat equalised = new Mat()) {
+                    cvtColor(canvas, grey, COLOR_BGR2GRAY);
+                    equalizeHist(grey, equalised);
+                    foundEqualisedFirst += FaceScenes.match(truth, detector.detect(equalised), 0.5)
+                            .found();
+                }
+                faces++;
+            }
+        }
+        System.out.printf(
+                "faces beside a gradient: %d of %d found, %d equalising first%n", found, faces, foundEqualisedFirst);
+        assertThat(found).as("faces found of %d", faces).isGreaterThanOrEqualTo((int) Math.ceil(0.9 * faces));
+        assertThat(foundEqualisedFirst).isLessThan(found);
+    }
+
+    /** A smooth diagonal gradient between two random colours, with a little noise. */
+    private static Mat gradient(Random random, int width, int height) {
+        byte[] pixels = new byte[width * height * 3];
+        int[] from = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+        int[] to = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double t = (x + y) / (double) (width + height);
+                for (int c = 0; c < 3; c++) {
+                    double value = from[c] + t * (to[c] - from[c]) + random.nextGaussian() * 2;
+                    pixels[(y * width + x) * 3 + c] = (byte) Math.max(0, Math.min(255, Math.round(value)));
+                }
+            }
+        }
+        Mat canvas = new Mat(height, width, CV_8UC3);
+        canvas.data().put(pixels);
+        return canvas;
     }
 
     @Test

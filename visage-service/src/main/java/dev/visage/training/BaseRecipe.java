@@ -31,8 +31,8 @@ public record BaseRecipe(
     /**
      * The measured default, chosen on the split's calibration people and strangers only (docs/benchmarks.md has
      * the runs): a cosine head, 32-64-128 channels, 48x48 input, 60 epochs. A peak rate of 0.003, not 0.005: at 0.005
-     * the training collapsed in its third epoch under LibTorch's AVX-512 kernels on one machine (every feature
-     * silent, chance accuracy from then on), while the same run under AVX2 did not.
+     * the training collapsed after its third epoch on one machine with AVX-512 under LibTorch's default kernels
+     * (chance accuracy from then on), while the same run with {@code ATEN_CPU_CAPABILITY=avx2} did not.
      */
     public static final BaseRecipe STANDARD =
             new BaseRecipe(new NetworkConfig(List.of(32, 64, 128), 256, 0, true, true), 48, LIGHT, 60, 0.003f);

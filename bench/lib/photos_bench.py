@@ -47,6 +47,11 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+# DetectionProperties.toSettings' arguments after the two cascades, in DetectorSettings' order (None: a setting's).
+SCAN_ARGUMENTS = ("detectionSide", "maxDetectionSide", "scaleFactor", "retryScaleFactor", "minNeighbors", None,
+                  "minWindow", None)
+
+
 def detection_drift_notes():
     """The reference's detection and identify settings (bench/reference/detection.py, serve_plain.py) against
     Visage's defaults in src/main/java, best effort: a note per difference, none when the sources are missing."""
@@ -67,12 +72,22 @@ def detection_drift_notes():
             continue
         for value, field in re.findall(r'@DefaultValue\("([^"]*)"\)\s+(?:\w+\s+)?(\w+),?\s*[\n)]', text):
             found[rename.get(field, field)] = value
+        # The scan's fixed values are arguments of DetectionProperties.toSettings, not defaults of a setting.
+        scan = re.search(r"new DetectorSettings\(\s*cascade\.resource\(\),\s*proposals\.resource\(\),([^;]*)\);", text)
+        if scan:
+            for field, value in zip(SCAN_ARGUMENTS, scan.group(1).split(",")):
+                if field:
+                    found[field] = value.strip()
     try:
         with open(b.source_file("face/BoxFraming.java")) as f:
-            m = re.search(r"HAAR_FRONTALFACE_ALT2\s*=\s*new BoxFraming\(([^)]*)\)", f.read())
-        if m:
-            found["framing alt2 (x, y, side)"] = ", ".join(v.strip() for v in m.group(1).split(","))
-            ours["framing alt2 (x, y, side)"] = "70.5, 69.5, 111"
+            text = f.read()
+        for constant, key, value in (("HAAR_FRONTALFACE_ALT2", "framing alt2 (x, y, side)", "70.5, 69.5, 111"),
+                                     ("HAAR_FRONTALFACE_ALT2_CHECKING_LBP", "framing alt2 checking lbp (x, y, side)",
+                                      "68.0, 68.0, 114")):
+            m = re.search(constant + r"\s*=\s*new BoxFraming\(([^)]*)\)", text)
+            if m:
+                found[key] = ", ".join(v.strip() for v in m.group(1).split(","))
+                ours[key] = value
     except OSError:
         pass
     notes = []

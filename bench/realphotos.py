@@ -92,6 +92,11 @@ def face_px_bucket(side):
     return ">=%d" % FACE_PX_EDGES[-1]
 
 
+# The table's rows: every bucket from the smallest up, then the faces to name as one row.
+FACE_PX_LABELS = ([face_px_bucket(0)] + [face_px_bucket(edge) for edge in FACE_PX_EDGES]
+                  + ["%d-%d" % (FACES_TO_NAME[0], FACES_TO_NAME[1] - 1)])
+
+
 def face_px_scores(buckets):
     """Found, named right and wrongly named shares of each bucket of {"faces", "found", "named", "wrong"}."""
     out = {}
@@ -193,7 +198,7 @@ def score_composed(base, photos, folder, kind, scores):
             side = t["box"]["width"]
             labels = [face_px_bucket(side)]
             if FACES_TO_NAME[0] <= side < FACES_TO_NAME[1]:
-                labels.append("%d-%d" % (FACES_TO_NAME[0], FACES_TO_NAME[1] - 1))
+                labels.append(FACE_PX_LABELS[-1])
             a = faces[matched[i]] if i in matched else {}
             for label in labels:
                 c = by_px.setdefault(label, {"faces": 0, "found": 0, "named": 0, "wrong": 0})
@@ -363,8 +368,7 @@ def report(results):
     for n in sides:
         for kind in ("single", "group"):
             buckets = (results[n].get(kind) or {}).get("by_face_px") or {}
-            order = sorted(buckets, key=lambda label: (label.startswith(">="), int(label.strip("<>=").split("-")[0]),
-                                                       len(label)))
+            order = [label for label in FACE_PX_LABELS if label in buckets]
             px = [[label, buckets[label]["faces"], b.fmt(buckets[label]["found_percent"], 1),
                    b.fmt(buckets[label]["named_percent"], 1), b.fmt(buckets[label]["wrong_percent"], 1)]
                   for label in order]

@@ -257,6 +257,7 @@ function renderModel(model) {
     ['Test accuracy', percent(metrics.testAccuracy ?? test.accuracy)],
     ['Balanced accuracy', percent(metrics.balancedAccuracy ?? test.balancedAccuracy)],
     ['Macro-F1', fixed(metrics.macroF1 ?? test.macroF1)],
+    ['Test photos with no face found', test.noFace ?? '–'],
     ['People', people.length],
     ['Best epoch', metrics.bestEpoch ? `${metrics.bestEpoch} of ${metrics.epochs}` : '–'],
     ['Training images', metrics.trainImages?.toLocaleString() ?? '–'],

@@ -14,7 +14,9 @@ import dev.visage.face.PhotoDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -30,15 +32,26 @@ import java.util.stream.IntStream;
  * @param pixels N x 3 x side x side bytes ({@code UINT8}), side = image size + 2 margin
  * @param labels class index of each image
  * @param margin extra pixels kept on every side of the crop
+ * @param noFace the images (tensor indices) where the framing found no face: cropped from their centred frame,
+ *     so that they still have pixels, where serving would answer "no face found"
  */
-public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray labels, int margin) {
+public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray labels, int margin, BitSet noFace) {
+
+    /** The framing of photos that are aligned already: their centred frame, never "no face". */
+    public static final Function<Photo, Optional<FaceFrame>> CENTRED =
+            photo -> Optional.of(FaceFrame.centred(photo.width(), photo.height()));
+
+    public LfwImages {
+        noFace = (BitSet) noFace.clone();
+    }
 
     /**
      * Decodes and crops every image (in parallel) into tensors owned by {@code manager}.
      *
      * @param catalog where the images are read from
-     * @param framing where each LFW photo's face is framed (see {@link FaceFrame}); an enrolled person's crop is a
-     *     face's frame already, framed as serving frames the faces it finds, so it is cropped from its centre
+     * @param framing where each LFW photo's face is framed (see {@link FaceFrame}), empty where it finds none (the
+     *     photo is then cropped from its centred frame and counted in {@link #noFace}); an enrolled person's crop
+     *     is a face's frame already, framed as serving frames the faces it finds, so it is cropped from its centre
      * @param decoded run after each image, from the decoding threads
      */
     public static LfwImages decode(
@@ -46,7 +59,7 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
             List<LabeledImage> images,
             FaceCrop crop,
             int margin,
-            Function<Photo, FaceFrame> framing,
+            Function<Photo, Optional<FaceFrame>> framing,
             Runnable decoded,
             NDManager manager)
             throws IOException {
@@ -56,13 +69,19 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
         int perImage = crop.pixelCount(margin);
         byte[] values = new byte[images.size() * perImage];
         float[] classes = new float[images.size()];
+        BitSet noFace = new BitSet(images.size());
         try {
             IntStream.range(0, images.size()).parallel().forEach(i -> {
                 LabeledImage image = images.get(i);
                 Photo photo = read(catalog, image.file());
-                FaceFrame frame = catalog.isEnrolled(image.file())
-                        ? FaceFrame.centred(photo.width(), photo.height())
-                        : framing.apply(photo);
+                Optional<FaceFrame> found =
+                        catalog.isEnrolled(image.file()) ? CENTRED.apply(photo) : framing.apply(photo);
+                if (found.isEmpty()) {
+                    synchronized (noFace) {
+                        noFace.set(i);
+                    }
+                }
+                FaceFrame frame = found.orElseGet(() -> FaceFrame.centred(photo.width(), photo.height()));
                 float[] face = new float[perImage];
                 crop.toPixels(photo, frame, margin, face, 0);
                 for (int k = 0; k < perImage; k++) {
@@ -80,7 +99,8 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
                 List.copyOf(images),
                 manager.create(ByteBuffer.wrap(values), new Shape(images.size(), 3, side, side), DataType.UINT8),
                 manager.create(classes),
-                margin);
+                margin,
+                noFace);
     }
 
     private static Photo read(LfwCatalog catalog, String file) {
@@ -94,6 +114,12 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
 
     public int size() {
         return images.size();
+    }
+
+    /** The images where the framing found no face (a copy). */
+    @Override
+    public BitSet noFace() {
+        return (BitSet) noFace.clone();
     }
 
     /** Stored bytes (0-255) as the floats in [0, 1] that the crop made. */

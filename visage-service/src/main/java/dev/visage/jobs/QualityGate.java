@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * Decides from two {@code metrics.json} whether a new model may replace the serving one: its test accuracy must
  * reach {@code visage.gate.min-accuracy}, and, when both models name the same people, no {@link GateFigure} that
  * both have may be more than {@code visage.gate.tolerance} worse than the serving model's (a model of the enrolled
- * people is measured on other photos than one of LFW's: their figures do not compare).
+ * people is measured on other photos than one of LFW's, and the metrics of versions before {@link Evaluation#noFace}
+ * classified the photos where no face was found: their figures do not compare).
  */
 @Component
 class QualityGate {
@@ -56,6 +57,9 @@ class QualityGate {
                 failures);
         if (serving != null && !samePeople(candidate, serving.metrics())) {
             passes.add("the serving model " + serving.version() + " names other people: figures not compared");
+        } else if (serving != null && !noFaceCountedAlike(candidate, serving.metrics())) {
+            passes.add("the serving model " + serving.version()
+                    + "'s figures classified the photos where no face was found: figures not compared");
         } else if (serving != null) {
             for (GateFigure figure : GateFigure.values()) {
                 Double mine = figure.of(candidate);
@@ -97,6 +101,13 @@ class QualityGate {
         return candidate.test() == null
                 || serving.test() == null
                 || people(candidate).equals(people(serving));
+    }
+
+    /** Whether both models' figures answered the photos without a face alike (older metrics classified them). */
+    private static boolean noFaceCountedAlike(TrainingMetrics candidate, TrainingMetrics serving) {
+        return candidate.test() == null
+                || serving.test() == null
+                || (candidate.test().noFace() == null) == (serving.test().noFace() == null);
     }
 
     private static Set<String> people(TrainingMetrics metrics) {

@@ -6,7 +6,6 @@ import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
 import dev.visage.dataset.LfwSource;
-import dev.visage.face.FaceFrame;
 import dev.visage.store.BaseStore;
 import dev.visage.store.BaseStoredEvent;
 import dev.visage.store.ModelManifest;
@@ -151,14 +150,7 @@ public class BasePipeline {
             TrainingConfig config,
             NDManager manager)
             throws IOException {
-        LfwImages decoded = LfwImages.decode(
-                catalog,
-                images,
-                config.crop(),
-                0,
-                photo -> FaceFrame.centred(photo.width(), photo.height()),
-                () -> {},
-                manager);
+        LfwImages decoded = LfwImages.decode(catalog, images, config.crop(), 0, LfwImages.CENTRED, () -> {}, manager);
         return PrototypeMatching.features(trained.model(), trained.preprocessing(), decoded);
     }
 

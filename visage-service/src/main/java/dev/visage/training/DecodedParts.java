@@ -13,14 +13,17 @@ import dev.visage.training.TrainingObserver.TrainingStage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The parts of a split, each decoded once and cropped around its face: the detected one when a detector frames
- * the images (as serving does), LFW's centred frame otherwise or where the detector finds nothing. An enrolled
+ * the images (as serving does), LFW's centred frame otherwise or where the detector finds nothing (each part
+ * knows those images: the evaluation answers them "no face found", as serving does). An enrolled
  * person's crop is the frame serving found already, so it is always cropped from its centre (see
  * {@link LfwImages#decode}).
  *
@@ -74,9 +77,8 @@ record DecodedParts(
         AtomicInteger done = new AtomicInteger();
         Runnable decoded = () -> listener.onDecoded(done.incrementAndGet(), total);
         FaceCrop crop = config.crop();
-        Function<Photo, FaceFrame> framing = detectedFraming == null
-                ? photo -> FaceFrame.centred(photo.width(), photo.height())
-                : detectedFraming::frame;
+        Function<Photo, Optional<FaceFrame>> framing =
+                detectedFraming == null ? LfwImages.CENTRED : detectedFraming::find;
         int margin = config.augmentation().margin(crop.imageSize());
         LfwImages trainImages = LfwImages.decode(catalog, train, crop, margin, framing, decoded, manager);
         LfwImages validation = LfwImages.decode(catalog, split.validation(), crop, 0, framing, decoded, manager);
@@ -86,9 +88,12 @@ record DecodedParts(
         LfwImages strangers =
                 LfwImages.decode(catalog, outsiders(split.strangerTestImages()), crop, 0, framing, decoded, manager);
         double dataSeconds = (System.nanoTime() - dataStart) / 1e9;
+        int noFace = Stream.of(trainImages, validation, test, outlierValidation, strangers)
+                .mapToInt(part -> part.noFace().cardinality())
+                .sum();
         TrainingMetrics.Framing framed = detectedFraming == null
                 ? new TrainingMetrics.Framing(0, total)
-                : new TrainingMetrics.Framing(detectedFraming.framed(), detectedFraming.fallbacks());
+                : new TrainingMetrics.Framing(total - noFace, noFace);
         log.info(
                 "Decoded {} images in {} s; framed by the detected face: {}, by the centre: {}",
                 total,

@@ -5,28 +5,46 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Classification quality on a labelled set: accuracy, balanced accuracy (mean per-person recall), macro-F1,
- * per-person precision / recall / support and the confusion matrix (rows: true person, columns: predicted).
+ * Classification quality on a labelled set, as serving would answer its photos: accuracy, balanced accuracy (mean
+ * per-person recall), macro-F1, per-person precision / recall / support and the confusion matrix (rows: true
+ * person, columns: predicted). A photo where no face was found is answered by nobody: wrong, in no column.
+ *
+ * @param noFace photos where no face was found; null in the metrics of versions that cropped them from their
+ *     centre and classified them instead
  */
 public record Evaluation(
         double accuracy,
         double balancedAccuracy,
         double macroF1,
         List<PersonScore> perPerson,
-        int[][] confusionMatrix) {
+        int[][] confusionMatrix,
+        Integer noFace) {
+
+    /** The prediction for a photo where no face was found. */
+    public static final int NO_FACE = -1;
 
     /** Precision, recall and F1 of one person, with the number of test images showing them. */
     public record PersonScore(String person, double precision, double recall, double f1, int support) {}
 
-    /** Scores predictions against truth; {@code people.get(i)} names class i. */
+    /**
+     * Scores predictions against truth; {@code people.get(i)} names class i, a prediction of {@link #NO_FACE}
+     * names nobody.
+     */
     public static Evaluation of(List<String> people, int[] truth, int[] predicted) {
         if (truth.length != predicted.length || truth.length == 0) {
             throw new IllegalArgumentException("Need equally many, and some, labels and predictions");
         }
         int classes = people.size();
         int[][] confusion = new int[classes][classes];
+        int[] support = new int[classes];
         int correct = 0;
+        int noFace = 0;
         for (int i = 0; i < truth.length; i++) {
+            support[truth[i]]++;
+            if (predicted[i] == NO_FACE) {
+                noFace++;
+                continue;
+            }
             confusion[truth[i]][predicted[i]]++;
             if (truth[i] == predicted[i]) {
                 correct++;
@@ -36,21 +54,20 @@ public record Evaluation(
         double recallSum = 0;
         double f1Sum = 0;
         for (int c = 0; c < classes; c++) {
-            int support = 0;
             int predictedAs = 0;
             for (int k = 0; k < classes; k++) {
-                support += confusion[c][k];
                 predictedAs += confusion[k][c];
             }
             int hits = confusion[c][c];
             double precision = predictedAs == 0 ? 0 : (double) hits / predictedAs;
-            double recall = support == 0 ? 0 : (double) hits / support;
+            double recall = support[c] == 0 ? 0 : (double) hits / support[c];
             double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-            scores.add(new PersonScore(people.get(c), precision, recall, f1, support));
+            scores.add(new PersonScore(people.get(c), precision, recall, f1, support[c]));
             recallSum += recall;
             f1Sum += f1;
         }
-        return new Evaluation((double) correct / truth.length, recallSum / classes, f1Sum / classes, scores, confusion);
+        return new Evaluation(
+                (double) correct / truth.length, recallSum / classes, f1Sum / classes, scores, confusion, noFace);
     }
 
     /** A fixed-width table of the per-person scores and the summary figures, for the console. */
@@ -72,10 +89,11 @@ public record Evaluation(
         }
         table.append(String.format(
                 Locale.ROOT,
-                "%naccuracy %.4f   balanced accuracy %.4f   macro-F1 %.4f%n",
+                "%naccuracy %.4f   balanced accuracy %.4f   macro-F1 %.4f   no face found %d%n",
                 accuracy,
                 balancedAccuracy,
-                macroF1));
+                macroF1,
+                noFace == null ? 0 : noFace));
         return table.toString();
     }
 }

@@ -149,7 +149,7 @@ public final class FaceTrainer {
             log.info("Network {} with {} trainable parameters", config.network(), parameters);
             best.restore(model);
             listener.onStage(TrainingStage.EVALUATING, "Evaluating epoch " + best.bestEpoch() + " on the test part");
-            PartLogits test = PartLogits.of(trainer, part(parts.test(), preprocessing), people);
+            PartLogits test = logits(trainer, parts.test(), preprocessing, people);
             int[] predicted = test.predicted();
             return new Fitted(
                     TrainingMetrics.of(
@@ -198,12 +198,17 @@ public final class FaceTrainer {
         return OpenSetMetrics.measure(
                 config.openSet(),
                 parts.shown(),
-                PartLogits.of(trainer, part(parts.validation(), preprocessing), test.people()),
+                logits(trainer, parts.validation(), preprocessing, test.people()),
                 parts.validation().classes(),
-                PartLogits.of(trainer, part(parts.outlierValidation(), preprocessing), test.people()),
+                logits(trainer, parts.outlierValidation(), preprocessing, test.people()),
                 test,
                 parts.test().classes(),
-                PartLogits.of(trainer, part(parts.strangers(), preprocessing), test.people()));
+                logits(trainer, parts.strangers(), preprocessing, test.people()));
+    }
+
+    private PartLogits logits(Trainer trainer, LfwImages images, Preprocessing preprocessing, int people)
+            throws IOException, TranslateException {
+        return PartLogits.of(trainer, part(images, preprocessing), images, people);
     }
 
     private ArrayDataset part(LfwImages images, Preprocessing preprocessing) {

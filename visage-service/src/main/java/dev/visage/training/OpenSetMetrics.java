@@ -112,12 +112,14 @@ public record OpenSetMetrics(
     }
 
     /**
-     * The threshold that accepts at most {@code acceptance} of the outliers' scores (a score is accepted when it is
+     * The threshold that accepts at most {@code acceptance} of the outliers' faces (a score is accepted when it is
      * at least the threshold): the next float above the score of the first outlier that must be refused, so that
-     * the served threshold, a float, refuses it too.
+     * the served threshold, a float, refuses it too. Photos where no face was found (scored negative infinity)
+     * are left out: serving never names them, whatever the threshold.
      */
     static double calibrate(double[] outlierScores, double acceptance) {
         double[] descending = Arrays.stream(outlierScores)
+                .filter(score -> score > Double.NEGATIVE_INFINITY)
                 .boxed()
                 .sorted((a, b) -> Double.compare(b, a))
                 .mapToDouble(Double::doubleValue)

@@ -5,19 +5,26 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
 import ai.djl.translate.TranslateException;
+import dev.visage.dataset.LfwImages;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
  * The network's logits for every image of an evaluation part, in order and in inference mode (so mirror-averaged,
- * as serving computes them), with the scores derived from them. The first {@code people} outputs are the model's
- * people, any after them background classes: answers name only the people, and the probability that the
- * background classes take counts as someone else's, as in serving.
+ * as serving computes them), with the answers and scores derived from them. The first {@code people} outputs are
+ * the model's people, any after them background classes: answers name only the people, and the probability that
+ * the background classes take counts as someone else's, as in serving. An image where no face was found names
+ * nobody, whatever its centred crop's logits: its prediction is {@link Evaluation#NO_FACE}, its scores the lowest.
+ *
+ * @param noFace the images where no face was found
  */
-record PartLogits(float[][] logits, int people) {
+record PartLogits(float[][] logits, int people, BitSet noFace) {
 
-    static PartLogits of(Trainer trainer, ArrayDataset part, int people) throws IOException, TranslateException {
+    /** The logits of {@code part}'s images, in {@code images}' order. */
+    static PartLogits of(Trainer trainer, ArrayDataset part, LfwImages images, int people)
+            throws IOException, TranslateException {
         List<float[]> rows = new ArrayList<>();
         for (Batch batch : trainer.iterateDataset(part)) {
             try (batch) {
@@ -31,7 +38,7 @@ record PartLogits(float[][] logits, int people) {
                 }
             }
         }
-        return new PartLogits(rows.toArray(float[][]::new), people);
+        return new PartLogits(rows.toArray(float[][]::new), people, images.noFace());
     }
 
     int size() {
@@ -42,6 +49,10 @@ record PartLogits(float[][] logits, int people) {
     int[] predicted() {
         int[] predicted = new int[logits.length];
         for (int i = 0; i < logits.length; i++) {
+            if (noFace.get(i)) {
+                predicted[i] = Evaluation.NO_FACE;
+                continue;
+            }
             for (int c = 1; c < people; c++) {
                 if (logits[i][c] > logits[i][predicted[i]]) {
                     predicted[i] = c;
@@ -55,7 +66,9 @@ record PartLogits(float[][] logits, int people) {
     double[] maxProbability() {
         double[] scores = new double[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            scores[i] = Math.exp(max(logits[i], people) - logSumExp(logits[i], logits[i].length));
+            scores[i] = noFace.get(i)
+                    ? Double.NEGATIVE_INFINITY
+                    : Math.exp(max(logits[i], people) - logSumExp(logits[i], logits[i].length));
         }
         return scores;
     }
@@ -67,7 +80,7 @@ record PartLogits(float[][] logits, int people) {
     double[] energy() {
         double[] scores = new double[logits.length];
         for (int i = 0; i < logits.length; i++) {
-            scores[i] = logSumExp(logits[i], people);
+            scores[i] = noFace.get(i) ? Double.NEGATIVE_INFINITY : logSumExp(logits[i], people);
         }
         return scores;
     }

@@ -12,7 +12,6 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Pipeline;
 import dev.visage.SyntheticLfw;
 import dev.visage.face.FaceCrop;
-import dev.visage.face.FaceFrame;
 import dev.visage.face.TestCrops;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,13 +62,7 @@ class LfwImagesTest {
 
     private LfwImages decode(int margin) throws IOException {
         return LfwImages.decode(
-                LfwCatalog.scan(dir),
-                images,
-                CROP,
-                margin,
-                photo -> FaceFrame.centred(photo.width(), photo.height()),
-                reported::incrementAndGet,
-                manager);
+                LfwCatalog.scan(dir), images, CROP, margin, LfwImages.CENTRED, reported::incrementAndGet, manager);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.visage.identify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.visage.face.AlignedPhotoFraming;
 import dev.visage.face.BoxFraming;
@@ -13,6 +14,7 @@ import dev.visage.store.ModelStore;
 import dev.visage.training.FaceTrainer;
 import dev.visage.training.TrainedModel;
 import dev.visage.training.TrainingConfig;
+import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingObserver;
 import dev.visage.training.TrainingProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,6 +58,7 @@ class RealPhotosTest {
     private static List<String> people;
     private static List<Path> testPhotos;
     private static List<Integer> testLabels;
+    private static TrainingMetrics metrics;
     private static CurrentModel currentModel;
     private static FaceDetector detector;
     private static IdentificationService service;
@@ -89,6 +92,7 @@ class RealPhotosTest {
                     .toList();
             testLabels =
                     trained.split().test().stream().map(image -> image.label()).toList();
+            metrics = trained.metrics();
         }
         currentModel = new CurrentModel(store);
         IdentifyProperties identify = new Binder().bindOrCreate("visage.identify", IdentifyProperties.class);
@@ -159,6 +163,35 @@ class RealPhotosTest {
                 .filter(face -> iou(face.box(), truth) >= 0.4)
                 .findFirst()
                 .orElse(null);
+    }
+
+    /** Issue #30: metrics.json's test figures are what /identify answers on the test photos sent as files. */
+    @Test
+    void theTestFiguresOfMetricsJsonAreWhatIdentifyAnswersOnTheTestPhotos() throws IOException {
+        int topRight = 0;
+        int named = 0;
+        int noFace = 0;
+        for (int i = 0; i < testPhotos.size(); i++) {
+            Identification answer = service.identify(Files.readAllBytes(testPhotos.get(i)), 1, false, true);
+            String person = people.get(testLabels.get(i));
+            noFace += answer.faces().isEmpty() ? 1 : 0;
+            topRight += !answer.candidates().isEmpty()
+                            && answer.candidates().get(0).person().equals(person)
+                    ? 1
+                    : 0;
+            named += answer.known() && answer.person().equals(person) ? 1 : 0;
+        }
+        int photos = testPhotos.size();
+        // One photo either way: training crops its faces into bytes, serving keeps the floats.
+        assertThat(noFace)
+                .as("test photos without a face")
+                .isEqualTo(metrics.test().noFace());
+        assertThat(topRight)
+                .as("test photos whose top candidate is right, of %d", photos)
+                .isCloseTo((int) Math.round(metrics.testAccuracy() * photos), within(1));
+        assertThat(named)
+                .as("test photos named right at the threshold, of %d", photos)
+                .isCloseTo((int) Math.round(metrics.openSet().knownCorrect() * photos), within(1));
     }
 
     @Test

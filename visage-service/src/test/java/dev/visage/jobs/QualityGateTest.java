@@ -116,7 +116,27 @@ class QualityGateTest {
         assertThat(belowFloor.passed()).isFalse();
     }
 
+    @Test
+    void aServingModelWhoseFiguresClassifiedPhotosWithoutAFaceIsHeldToTheFloorOnly() {
+        TrainingMetrics classified = withNoFaceCount(0.99, null, "Ariel_Sharon", "Colin_Powell");
+        QualityGate.Serving serving = new QualityGate.Serving("v-old", classified);
+
+        QualityGate.Verdict counted = gate.judge(withNoFaceCount(0.97, 3, "Ariel_Sharon", "Colin_Powell"), serving);
+        QualityGate.Verdict belowFloor = gate.judge(withNoFaceCount(0.4, 3, "Ariel_Sharon", "Colin_Powell"), serving);
+        QualityGate.Verdict bothClassified =
+                gate.judge(withNoFaceCount(0.97, null, "Ariel_Sharon", "Colin_Powell"), serving);
+
+        assertThat(counted.passed()).isTrue();
+        assertThat(counted.reasons()).anyMatch(r -> r.contains("v-old's figures classified the photos"));
+        assertThat(belowFloor.passed()).isFalse();
+        assertThat(bothClassified.passed()).isFalse();
+    }
+
     private static TrainingMetrics withPeople(double testAccuracy, String... people) {
+        return withNoFaceCount(testAccuracy, 0, people);
+    }
+
+    private static TrainingMetrics withNoFaceCount(double testAccuracy, Integer noFace, String... people) {
         Evaluation test = new Evaluation(
                 testAccuracy,
                 testAccuracy,
@@ -124,7 +144,8 @@ class QualityGateTest {
                 java.util.Arrays.stream(people)
                         .map(p -> new Evaluation.PersonScore(p, 1, 1, 1, 1))
                         .toList(),
-                new int[0][]);
+                new int[0][],
+                noFace);
         return new TrainingMetrics(testAccuracy, 0, 0, test, 0, 1, 1, 0, 0, 0, null, 0, 0, List.of(), null);
     }
 }

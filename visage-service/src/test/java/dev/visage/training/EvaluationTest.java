@@ -74,6 +74,20 @@ class EvaluationTest {
     }
 
     @Test
+    void aPhotoWithoutAFaceIsAMissForItsPersonAndInNoColumn() {
+        Evaluation withNoFace =
+                Evaluation.of(List.of("Ann", "Ben"), new int[] {0, 0, 1}, new int[] {0, Evaluation.NO_FACE, 1});
+
+        assertThat(withNoFace.accuracy()).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(withNoFace.noFace()).isEqualTo(1);
+        Evaluation.PersonScore ann = withNoFace.perPerson().get(0);
+        assertThat(ann.support()).isEqualTo(2);
+        assertThat(ann.recall()).isEqualTo(0.5);
+        assertThat(ann.precision()).isEqualTo(1.0);
+        assertThat(withNoFace.confusionMatrix()).isDeepEqualTo(new int[][] {{1, 0}, {0, 1}});
+    }
+
+    @Test
     void perfectPredictionsScoreOneEverywhere() {
         Evaluation perfect = Evaluation.of(PEOPLE, TRUTH, TRUTH);
 

@@ -7,7 +7,6 @@ import dev.visage.dataset.DataSplit;
 import dev.visage.dataset.LabeledImage;
 import dev.visage.dataset.LfwCatalog;
 import dev.visage.dataset.LfwImages;
-import dev.visage.face.FaceFrame;
 import dev.visage.network.FaceNetwork;
 import dev.visage.network.NetworkProperties;
 import dev.visage.store.BaseStore;
@@ -257,7 +256,7 @@ public final class NewPeopleBench {
                     files.stream().map(f -> new LabeledImage(f, 0)).toList(),
                     base.manifest().preprocessing().crop(),
                     0,
-                    photo -> FaceFrame.centred(photo.width(), photo.height()),
+                    LfwImages.CENTRED,
                     () -> {},
                     scope);
             return PrototypeMatching.features(base.model(), base.manifest().preprocessing(), decoded);

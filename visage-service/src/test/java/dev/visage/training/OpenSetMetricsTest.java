@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.visage.dataset.OutsiderSample;
+import java.util.BitSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -51,10 +52,11 @@ class OpenSetMetricsTest {
     @Test
     void measuresTheServedThresholdOnTheTestPartAndTheStrangers() {
         // Two classes. Logits (a, b): the top probability grows with the gap.
-        PartLogits validation = new PartLogits(new float[][] {{5, 0}, {0, 5}, {1, 0}}, 2);
-        PartLogits outlierValidation = new PartLogits(new float[][] {{0.1f, 0}, {0, 0.2f}, {0.3f, 0}, {0, 4}}, 2);
-        PartLogits test = new PartLogits(new float[][] {{6, 0}, {0, 6}, {0, 0.2f}, {3, 0}}, 2);
-        PartLogits strangers = new PartLogits(new float[][] {{0.2f, 0}, {0, 6}, {0, 0.1f}}, 2);
+        PartLogits validation = new PartLogits(new float[][] {{5, 0}, {0, 5}, {1, 0}}, 2, new BitSet());
+        PartLogits outlierValidation =
+                new PartLogits(new float[][] {{0.1f, 0}, {0, 0.2f}, {0.3f, 0}, {0, 4}}, 2, new BitSet());
+        PartLogits test = new PartLogits(new float[][] {{6, 0}, {0, 6}, {0, 0.2f}, {3, 0}}, 2, new BitSet());
+        PartLogits strangers = new PartLogits(new float[][] {{0.2f, 0}, {0, 6}, {0, 0.1f}}, 2, new BitSet());
         TrainingConfig.OpenSet config = new TrainingConfig.OpenSet(new OutsiderSample(0, 0, 4, 3), 0, 0, 0.25f);
 
         OpenSetMetrics metrics = OpenSetMetrics.measure(
@@ -82,9 +84,38 @@ class OpenSetMetricsTest {
     }
 
     @Test
+    void aPhotoWhereNoFaceWasFoundNamesNobodyAndScoresBelowEveryFace() {
+        BitSet noFace = new BitSet();
+        noFace.set(1);
+        PartLogits test = new PartLogits(new float[][] {{6, 0}, {6, 0}}, 2, noFace);
+        PartLogits strangers = new PartLogits(new float[][] {{0.1f, 0}, {6, 0}}, 2, noFace);
+        TrainingConfig.OpenSet config = new TrainingConfig.OpenSet(new OutsiderSample(0, 0, 2, 2), 0, 0, 0.25f);
+
+        OpenSetMetrics metrics = OpenSetMetrics.measure(
+                config,
+                OpenSetMetrics.Shown.NONE,
+                test,
+                new int[] {0, 0},
+                strangers,
+                test,
+                new int[] {0, 0},
+                strangers);
+
+        assertThat(test.predicted()).containsExactly(0, Evaluation.NO_FACE);
+        // Calibrated on the one stranger whose face was found: half of one face is none, so it must be refused
+        // (counting the photo without a face as a refused outlier would have let every face in).
+        assertThat((double) metrics.threshold()).isCloseTo(1 / (1 + Math.exp(-0.1)), within(1e-6));
+        assertThat(test.maxProbability()[1]).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(test.energy()[1]).isEqualTo(Double.NEGATIVE_INFINITY);
+        // The confident face without a face found is neither named right nor a stranger let in.
+        assertThat(metrics.knownCorrect()).isEqualTo(0.5);
+        assertThat(metrics.strangersUnknown()).isEqualTo(1.0);
+    }
+
+    @Test
     void backgroundOutputsTakeTheirShareOfTheProbabilityButAreNeverTheAnswer() {
         // Two people, then one background class.
-        PartLogits logits = new PartLogits(new float[][] {{0, 1, 10}, {2, 0, 0}}, 2);
+        PartLogits logits = new PartLogits(new float[][] {{0, 1, 10}, {2, 0, 0}}, 2, new BitSet());
 
         assertThat(logits.predicted()).containsExactly(1, 0);
         double[] confidence = logits.maxProbability();

@@ -6,6 +6,7 @@ their own process group and are killed on exit, Ctrl-C or SIGTERM), wrk runs and
 
 import atexit
 import datetime
+import io
 import json
 import os
 import re
@@ -186,14 +187,21 @@ def machine(jar=JAR):
 def jar_features(jar):
     """Recipe switches that Visage hard-codes rather than configures, read from the jar's classes, so the
     reference can follow the jar being measured."""
+    classes = set()
     try:
         with zipfile.ZipFile(jar) as z:
-            names = set(z.namelist())
+            for name in z.namelist():
+                if name.startswith("BOOT-INF/classes/"):
+                    classes.add(name[len("BOOT-INF/classes/"):])
+                elif re.match(r"BOOT-INF/lib/visage-[^/]+\.jar$", name):
+                    # The project's own modules (visage-core) are nested jars of the service's.
+                    with zipfile.ZipFile(io.BytesIO(z.read(name))) as module:
+                        classes.update(module.namelist())
     except (OSError, zipfile.BadZipFile):
         return {}
-    return {"mirror-average": "BOOT-INF/classes/dev/visage/network/MirrorAveragingBlock.class" in names,
+    return {"mirror-average": "dev/visage/network/MirrorAveragingBlock.class" in classes,
             # training crops around the detected face (training.detect-faces, default true) since issue #11
-            "detect-faces": "BOOT-INF/classes/dev/visage/face/AlignedPhotoFraming.class" in names}
+            "detect-faces": "dev/visage/face/AlignedPhotoFraming.class" in classes}
 
 
 def require_jar():

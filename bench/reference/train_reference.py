@@ -128,18 +128,22 @@ class Framing:
 
 
 def decode_part(root, part, cropper, margin, workers, framing):
-    """LfwDataset.prepare: decode, frame and crop every image once into one N x 3 x side x side tensor."""
+    """LfwImages.decode: decode, frame and crop every image once into one N x 3 x side x side tensor; also which
+    images the detector found no face in (cropped from their centre)."""
     side = cropper.image_size + 2 * margin
     pixels = np.empty((len(part), 3, side, side), dtype=np.float32)
+    no_face = np.zeros(len(part), dtype=bool)
 
     def one(i):
         rgb = recipe.load_rgb(os.path.join(root, part[i][0]))
-        pixels[i] = cropper.crop(rgb, margin, framing.frame(rgb))
+        frame = framing.frame(rgb)
+        no_face[i] = framing.detect and frame is None
+        pixels[i] = cropper.crop(rgb, margin, frame)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         list(pool.map(one, range(len(part))))
     labels = torch.tensor([label for _, label in part], dtype=torch.long)
-    return torch.from_numpy(pixels), labels
+    return torch.from_numpy(pixels), labels, no_face
 
 
 class Sampler:
@@ -230,17 +234,20 @@ def predict(model, pixels, mean, std, batch_size):
     return torch.cat(predicted)
 
 
-def evaluate(classes, truth, predicted):
-    """Evaluation.of: accuracy, balanced accuracy (mean recall), macro-F1."""
+def evaluate(classes, truth, predicted, no_face):
+    """Evaluation.of: accuracy, balanced accuracy (mean recall), macro-F1; an image without a face found is
+    answered by nobody, as serving answers it (a miss for its person, in no column)."""
     truth, predicted = truth.tolist(), predicted.tolist()
     confusion = np.zeros((classes, classes), dtype=np.int64)
-    for t, p in zip(truth, predicted):
-        confusion[t, p] += 1
+    support = np.bincount(truth, minlength=classes)
+    for t, p, missing in zip(truth, predicted, no_face):
+        if not missing:
+            confusion[t, p] += 1
     recalls, f1s = [], []
     for c in range(classes):
-        support, predicted_as, hits = confusion[c].sum(), confusion[:, c].sum(), confusion[c, c]
+        predicted_as, hits = confusion[:, c].sum(), confusion[c, c]
         precision = hits / predicted_as if predicted_as else 0.0
-        recall = hits / support if support else 0.0
+        recall = hits / support[c] if support[c] else 0.0
         recalls.append(recall)
         f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
     return float(np.trace(confusion) / len(truth)), float(np.mean(recalls)), float(np.mean(f1s))
@@ -282,9 +289,9 @@ def main(argv=None):
     cropper = recipe.FaceCropper(args.crop_size, args.image_size)
     margin = args.shift
     framing = Framing(args.detect_faces)
-    train_x, train_y = decode_part(args.lfw_dir, parts["train"], cropper, margin, args.decode_workers, framing)
-    val_x, val_y = decode_part(args.lfw_dir, parts["validation"], cropper, 0, args.decode_workers, framing)
-    test_x, test_y = decode_part(args.lfw_dir, parts["test"], cropper, 0, args.decode_workers, framing)
+    train_x, train_y, _ = decode_part(args.lfw_dir, parts["train"], cropper, margin, args.decode_workers, framing)
+    val_x, val_y, _ = decode_part(args.lfw_dir, parts["validation"], cropper, 0, args.decode_workers, framing)
+    test_x, test_y, test_no_face = decode_part(args.lfw_dir, parts["test"], cropper, 0, args.decode_workers, framing)
     data_seconds = time.monotonic() - data_start
     log(args, "Decoded in %.1f s%s" % (data_seconds,
                                        "; framing %s" % framing.counts() if args.detect_faces else ""))
@@ -346,7 +353,7 @@ def main(argv=None):
     model.load_state_dict(kept)
 
     accuracy, balanced, macro_f1 = evaluate(len(people), test_y, predict(model, test_x, mean, std,
-                                                                        args.batch_size))
+                                                                        args.batch_size), test_no_face)
     out = args.out or tempfile.mkdtemp(prefix="visage-reference-")
     os.makedirs(out, exist_ok=True)
     torch.save(model.state_dict(), os.path.join(out, "model.pt"))

@@ -11,6 +11,7 @@ import dev.visage.training.TrainingConfig;
 import dev.visage.training.TrainingMetrics;
 import dev.visage.training.TrainingObserver;
 import dev.visage.training.TrainingPipeline;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,9 +25,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code java -jar visage.jar train [--people=N|names|enrolled] [--from-base] [--promote=auto|never|force]
+ * {@code java -jar visage.jar train [--people=N|names|enrolled] [--from-base[=false]] [--promote=auto|never|force]
  * [--visage.training.epochs=N ...]}: trains ({@code --people=enrolled}: a model of the enrolled people;
- * {@code --from-base}: starting from the newest stored face base's trunk), prints the evaluation and stores the
+ * {@code --from-base}: starting from the newest stored face base's trunk, as by default when one is stored;
+ * {@code --from-base=false}: from scratch), prints the evaluation and stores the
  * model ({@code train --base}: the face base instead; on an empty store that holds no base, the base first and then
  * the model), without a web server, holding the store's training lock like any job. The
  * model goes into service as {@code --promote} says (by default through the quality gate). Exits 0 when the model
@@ -109,7 +111,9 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
             config = new TrainingRequest(TrainingRequest.People.of(people), null, null, null, null, null)
                     .applyTo(config);
         }
-        return args.containsOption(FROM_BASE) ? config.withFromBase(true) : config;
+        return args.containsOption(FROM_BASE)
+                ? config.withFromBase(!args.getOptionValues(FROM_BASE).equals(List.of("false")))
+                : config;
     }
 
     /** Trains and stores a face base; it is in use as soon as it is stored. */

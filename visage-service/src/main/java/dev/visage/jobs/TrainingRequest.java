@@ -41,7 +41,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * @param kind what to train: {@code model} (the default) or {@code base} (the face base, on LFW's people outside the
  *        models'; {@code epochs}, {@code batchSize}, {@code learningRate} and {@code seed} override its recipe's)
  * @param fromBase whether a model starts from the newest stored face base's trunk, new output layer, network and input
- *        size the base's (default: a model of the enrolled people does, others start from scratch); not for a base
+ *        size the base's (default: from the base when one is stored, and always for the enrolled people); false:
+ *        from scratch; not for a base
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
 @FromBaseOfAModel
@@ -93,7 +94,8 @@ public record TrainingRequest(
 
         @Schema(
                 description = "Start from the newest stored face base's trunk (a model only); 409 no-face-base"
-                        + " when none is stored. Default: true for the enrolled people, false for others")
+                        + " when none is stored; false: from scratch. Default: from the base when one is stored"
+                        + " (the enrolled people need one)")
         Boolean fromBase) {
 
     /** No overrides: train with the configured defaults. */

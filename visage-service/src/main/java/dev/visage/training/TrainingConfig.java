@@ -21,9 +21,10 @@ import dev.visage.network.NetworkConfig;
  * @param patience epochs without a better validation accuracy before stopping early (0 never stops early)
  * @param augmentation random changes applied to training batches
  * @param openSet how the network learns to answer "someone else", and how its threshold is calibrated
- * @param fromBase start from the newest stored face base's trunk with a new output layer (see {@link BaseTrunk}),
- *     taking the base's network and input instead of {@code network} and {@code crop}'s input size; false: from
- *     scratch
+ * @param fromBase true: start from the newest stored face base's trunk with a new output layer (see
+ *     {@link BaseTrunk}), taking the base's network and input instead of {@code network} and {@code crop}'s input
+ *     size, refused when no base is stored; false: from scratch; null: from the newest base when one is stored,
+ *     from scratch otherwise
  */
 public record TrainingConfig(
         PeopleSelection people,
@@ -39,7 +40,7 @@ public record TrainingConfig(
         int patience,
         Augmentation augmentation,
         OpenSet openSet,
-        boolean fromBase) {
+        Boolean fromBase) {
 
     /** Checked where the values come from: the bound {@link TrainingProperties} and {@code POST /train}'s body. */
     public TrainingConfig {
@@ -48,9 +49,9 @@ public record TrainingConfig(
     }
 
     /**
-     * A run that starts where runs of its people start by default: a model of the enrolled people from the face
-     * base (a few photos each; from scratch its job was refused by the quality gate, docs/benchmarks.md), any other
-     * from scratch.
+     * A run that starts where runs of its people start by default: from the face base when one is stored (it names
+     * LFW's people more often at the same strangers' share, docs/benchmarks.md), and a model of the enrolled people
+     * always from it (a few photos each; from scratch its job was refused by the quality gate).
      */
     public TrainingConfig(
             PeopleSelection people,
@@ -80,11 +81,11 @@ public record TrainingConfig(
                 patience,
                 augmentation,
                 openSet,
-                people instanceof PeopleSelection.Enrolled);
+                people instanceof PeopleSelection.Enrolled ? Boolean.TRUE : null);
     }
 
-    /** The same run, started from the face base or from scratch. */
-    public TrainingConfig withFromBase(boolean start) {
+    /** The same run, started as {@code start} says (see {@code fromBase}). */
+    public TrainingConfig withFromBase(Boolean start) {
         return new TrainingConfig(
                 people,
                 seed,

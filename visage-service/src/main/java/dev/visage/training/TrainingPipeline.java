@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.springframework.stereotype.Service;
 
@@ -65,12 +66,17 @@ public class TrainingPipeline {
     }
 
     /**
-     * The face base a run of {@code config} starts from: the newest stored one; null for a run from scratch.
+     * The face base a run of {@code config} starts from: the newest stored one; null for a run from scratch (asked
+     * for, or by default while no base is stored).
      *
-     * @throws NoFaceBaseException if the run starts from a base and none is stored
+     * @throws NoFaceBaseException if the run asks to start from a base and none is stored
      */
     public String baseFor(TrainingConfig config) {
-        return config.fromBase() ? bases.newest().orElseThrow(NoFaceBaseException::new) : null;
+        if (Boolean.FALSE.equals(config.fromBase())) {
+            return null;
+        }
+        Optional<String> newest = bases.newest();
+        return config.fromBase() == null ? newest.orElse(null) : newest.orElseThrow(NoFaceBaseException::new);
     }
 
     /**

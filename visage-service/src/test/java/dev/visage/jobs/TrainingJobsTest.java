@@ -144,7 +144,8 @@ class TrainingJobsTest {
 
     @Test
     void aJobFromTheFaceBaseIsRefusedBeforeItIsQueuedWhenNoBaseIsStored() {
-        when(pipeline.baseFor(argThat(TrainingConfig::fromBase))).thenThrow(new NoFaceBaseException());
+        when(pipeline.baseFor(argThat(config -> Boolean.TRUE.equals(config.fromBase()))))
+                .thenThrow(new NoFaceBaseException());
         when(pipeline.run(any(), any(), any(), any())).thenReturn(RESULT);
         TrainingJobs jobs = inline();
         TrainingRequest fromBase = new TrainingRequest(null, 2, null, null, null, null, null, null, true);
@@ -156,7 +157,7 @@ class TrainingJobsTest {
         assertThat(jobs.submit(new TrainingRequest(null, 2, null, null, null, null))
                         .settings()
                         .fromBase())
-                .isFalse();
+                .isNull();
     }
 
     @Test
@@ -188,7 +189,7 @@ class TrainingJobsTest {
                         LfwVariant.ORIGINAL,
                         PromotionPolicy.AUTO,
                         TrainingKind.MODEL,
-                        false));
+                        null));
         verify(promotion).decide(eq(MANIFEST.version()), eq(PromotionPolicy.AUTO), any());
         verify(events).publishEvent(new ModelPromotedEvent(MANIFEST));
         verify(locks).acquire(eq(job.id()), any());

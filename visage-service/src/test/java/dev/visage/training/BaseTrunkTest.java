@@ -262,12 +262,15 @@ class BaseTrunkTest {
     }
 
     @Test
-    void aRunFromTheBaseNeedsAStoredBase(@TempDir Path empty) {
+    void aRunFromTheBaseNeedsAStoredBaseAndARunByDefaultTakesOneWhenStored(@TempDir Path empty) {
         TrainingPipeline withBase = new TrainingPipeline(null, null, bases, null, null, null, null);
         TrainingPipeline withoutBase =
                 new TrainingPipeline(null, null, new BaseStore(empty, 1), null, null, null, null);
 
         assertThat(withBase.baseFor(modelConfig(1))).isEqualTo(base.version());
+        assertThat(withBase.baseFor(modelConfig(1).withFromBase(null))).isEqualTo(base.version());
+        assertThat(withBase.baseFor(modelConfig(1).withFromBase(false))).isNull();
+        assertThat(withoutBase.baseFor(modelConfig(1).withFromBase(null))).isNull();
         assertThat(withoutBase.baseFor(modelConfig(1).withFromBase(false))).isNull();
         assertThatThrownBy(() -> withoutBase.baseFor(modelConfig(1)))
                 .isInstanceOf(NoFaceBaseException.class)

@@ -40,9 +40,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  *        {@code never} (keep it as a candidate) or {@code force} (serve it if it passes its self-test)
  * @param kind what to train: {@code model} (the default) or {@code base} (the face base, on LFW's people outside the
  *        models'; {@code epochs}, {@code batchSize}, {@code learningRate} and {@code seed} override its recipe's)
- * @param fromBase whether a model starts from the newest stored face base's trunk, new output layer, network and input
- *        size the base's (default: from the base when one is stored, and always for the enrolled people); false:
- *        from scratch; not for a base
+ * @param fromBase whether a model starts from the newest stored face base's trunk (its network and input size, a new
+ *        output layer); false: from scratch; default: from a stored base (the enrolled people need one); not a base's
  */
 @Schema(description = "Overrides of the training defaults; every field is optional")
 @FromBaseOfAModel

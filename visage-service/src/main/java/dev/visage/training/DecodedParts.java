@@ -88,12 +88,9 @@ record DecodedParts(
         LfwImages strangers =
                 LfwImages.decode(catalog, outsiders(split.strangerTestImages()), crop, 0, framing, decoded, manager);
         double dataSeconds = (System.nanoTime() - dataStart) / 1e9;
-        int noFace = Stream.of(trainImages, validation, test, outlierValidation, strangers)
-                .mapToInt(part -> part.noFace().cardinality())
-                .sum();
         TrainingMetrics.Framing framed = detectedFraming == null
                 ? new TrainingMetrics.Framing(0, total)
-                : new TrainingMetrics.Framing(total - noFace, noFace);
+                : framing(total, trainImages, validation, test, outlierValidation, strangers);
         log.info(
                 "Decoded {} images in {} s; framed by the detected face: {}, by the centre: {}",
                 total,
@@ -102,6 +99,13 @@ record DecodedParts(
                 framed.centred());
         return new DecodedParts(
                 trainImages, shown, validation, test, outlierValidation, strangers, dataSeconds, framed);
+    }
+
+    /** How {@code total} images were framed by the detector: all but those of the parts where it found no face. */
+    private static TrainingMetrics.Framing framing(int total, LfwImages... parts) {
+        int noFace =
+                Stream.of(parts).mapToInt(part -> part.noFace().cardinality()).sum();
+        return new TrainingMetrics.Framing(total - noFace, noFace);
     }
 
     /** The people's training images, then the outliers and the background's that training shows. */

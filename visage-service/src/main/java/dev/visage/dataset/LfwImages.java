@@ -69,18 +69,14 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
         int perImage = crop.pixelCount(margin);
         byte[] values = new byte[images.size() * perImage];
         float[] classes = new float[images.size()];
-        BitSet noFace = new BitSet(images.size());
+        boolean[] faceless = new boolean[images.size()];
         try {
             IntStream.range(0, images.size()).parallel().forEach(i -> {
                 LabeledImage image = images.get(i);
                 Photo photo = read(catalog, image.file());
                 Optional<FaceFrame> found =
                         catalog.isEnrolled(image.file()) ? CENTRED.apply(photo) : framing.apply(photo);
-                if (found.isEmpty()) {
-                    synchronized (noFace) {
-                        noFace.set(i);
-                    }
-                }
+                faceless[i] = found.isEmpty();
                 FaceFrame frame = found.orElseGet(() -> FaceFrame.centred(photo.width(), photo.height()));
                 float[] face = new float[perImage];
                 crop.toPixels(photo, frame, margin, face, 0);
@@ -95,6 +91,8 @@ public record LfwImages(List<LabeledImage> images, NDArray pixels, NDArray label
             throw new IOException(e.getMessage(), e.getCause());
         }
         int side = crop.imageSize() + 2 * margin;
+        BitSet noFace = new BitSet(images.size());
+        IntStream.range(0, faceless.length).filter(i -> faceless[i]).forEach(noFace::set);
         return new LfwImages(
                 List.copyOf(images),
                 manager.create(ByteBuffer.wrap(values), new Shape(images.size(), 3, side, side), DataType.UINT8),

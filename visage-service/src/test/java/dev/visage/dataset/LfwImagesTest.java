@@ -12,13 +12,17 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.translate.Pipeline;
 import dev.visage.SyntheticLfw;
 import dev.visage.face.FaceCrop;
+import dev.visage.face.FaceFrame;
+import dev.visage.face.Photo;
 import dev.visage.face.TestCrops;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +92,23 @@ class LfwImagesTest {
                 assertThat(face[k]).as("image %d value %d", i, k).isEqualTo(Math.round(expected[k] * 255) / 255f);
             }
         }
+    }
+
+    @Test
+    void imagesWhoseFramingFindsNoFaceAreKnownAndCroppedFromTheirCentre() throws IOException {
+        // A framing that finds no face in any photo, as the detector in the synthetic patterns.
+        Function<Photo, Optional<FaceFrame>> framing = photo -> Optional.empty();
+        LfwImages centred = decode(0);
+
+        LfwImages decoded = LfwImages.decode(LfwCatalog.scan(dir), images, CROP, 0, framing, () -> {}, manager);
+
+        assertThat(decoded.noFace().cardinality()).isEqualTo(images.size());
+        assertThat(centred.noFace().isEmpty()).isTrue();
+        assertThat(decoded.pixels().toByteArray())
+                .containsExactly(centred.pixels().toByteArray());
+        // The record hands out copies: its own set cannot be changed from outside.
+        decoded.noFace().clear();
+        assertThat(decoded.noFace().cardinality()).isEqualTo(images.size());
     }
 
     @Test

@@ -41,7 +41,11 @@ def run_visage(jar, settings, lfw, work, timeout):
     folder = os.path.join(models, version)
     with open(os.path.join(folder, "metrics.json")) as f:
         metrics = json.load(f)
+    with open(os.path.join(folder, "model.json")) as f:
+        model = json.load(f)
     return {
+        "network": model.get("network"),
+        "base": model.get("base"),
         "wall_seconds": round(wall, 3),
         "data_seconds": metrics["dataSeconds"],
         "images_per_second": metrics["trainImagesPerSecond"],
@@ -63,9 +67,22 @@ def run_visage(jar, settings, lfw, work, timeout):
     }
 
 
-def run_reference(settings, features, lfw, work, split_json, timeout):
+def served_network_args(model_dir):
+    """The network of the model Visage trained, as reference arguments: a model from a face base takes the base's
+    network and input size, not settings.conf's, and the reference trains the same network."""
+    with open(os.path.join(model_dir, "model.json")) as f:
+        model = json.load(f)
+    net, crop = model["network"], model["preprocessing"]["crop"]
+    return ["--channels", ",".join(str(c) for c in net["channels"]), "--hidden-units", str(net["hiddenUnits"]),
+            "--dropout", str(net["dropout"]), "--batch-norm", str(net["batchNorm"]).lower(),
+            "--cosine-head", str(net["cosineHead"]).lower(), "--image-size", str(crop["imageSize"]),
+            "--crop-size", str(crop["cropSize"])]
+
+
+def run_reference(settings, features, lfw, work, split_json, network_args, timeout):
     out = os.path.join(work, "reference-model")
     command = [b.PYTHON, REFERENCE, "--lfw-dir", lfw, "--out", out] + b.reference_training_args(settings)
+    command += network_args
     for name, on in features.items():
         if not any(key.split(".", 1)[1] == name for key in settings):  # a setting for both sides wins
             command += ["--" + name, "true" if on else "false"]
@@ -135,6 +152,9 @@ def print_table(v, r, ratios):
         rows[-1][2] = "%s / %s" % (r["epochs"], r["best_epoch"])
     print()
     print(b.table(rows, ["training", "Visage", "reference", "Visage vs ref"]))
+    if v and v.get("base"):
+        print("Visage's model starts from face base %s (its trunk's weights); the reference trains the same network "
+              "(%s) from scratch." % (v["base"], v["network"]))
     print()
 
 
@@ -156,7 +176,8 @@ def main(argv=None):
         v = run_visage(jar, settings, args.lfw_dir, work, args.timeout)
     if args.only != "visage":
         split = os.path.join(v["model_dir"], "split.json") if v else None
-        r = run_reference(settings, features, args.lfw_dir, work, split, args.timeout)
+        network = served_network_args(v["model_dir"]) if v else []
+        r = run_reference(settings, features, args.lfw_dir, work, split, network, args.timeout)
     ratios = compare(v, r)
     result = {"kind": "train", "date": b.now_iso(), "machine": info, "settings": settings, "jar_features": features,
               "lfw_dir": args.lfw_dir, "work": work, "visage": v, "reference": r, "ratios": ratios,

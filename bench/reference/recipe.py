@@ -225,11 +225,30 @@ class MirrorAveraging(nn.Module):
         return (logits[:count] + logits[count:]) / 2
 
 
+# network/CosineHead: logits per unit of cosine, and the margin training subtracts from the true class's cosine.
+COSINE_SCALE = 16.0
+COSINE_MARGIN = 0.35
+
+
+class CosineHead(nn.Module):
+    """network/CosineHead: the cosine between the features and each class's weight row, both at unit length, times
+    COSINE_SCALE (training subtracts COSINE_SCALE * COSINE_MARGIN from the true class's logit: training_margin)."""
+
+    def __init__(self, classes, features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(classes, features))
+        nn.init.xavier_uniform_(self.weight)
+
+    def forward(self, features):
+        return nn.functional.linear(nn.functional.normalize(features), nn.functional.normalize(self.weight)) \
+            * COSINE_SCALE
+
+
 def build_network(classes, channels=(16, 32, 64), hidden_units=128, dropout=0.3, batch_norm=False,
-                  image_size=64, mirror_average=True):
-    """FaceNetwork.build: [Conv3x3 pad 1 -> (BatchNorm) -> ReLU -> MaxPool 2] per block, flatten, FC, ReLU,
-    dropout, FC; wrapped in MirrorAveraging unless mirror_average is false (Visage before commit 3d463cb).
-    PyTorch's default initialisation (DJL uses Xavier)."""
+                  image_size=64, mirror_average=True, cosine_head=False):
+    """FaceNetwork.build: [Conv3x3 pad 1 -> (BatchNorm) -> ReLU -> MaxPool 2] per block, flatten, FC, then ReLU,
+    dropout, FC, or with a cosine head batch norm and CosineHead; wrapped in MirrorAveraging unless mirror_average
+    is false (Visage before commit 3d463cb). PyTorch's default initialisation (DJL uses Xavier)."""
     layers = []
     previous = 3
     for filters in channels:
@@ -242,12 +261,28 @@ def build_network(classes, channels=(16, 32, 64), hidden_units=128, dropout=0.3,
     side = image_size >> len(channels)
     if side < 1 or image_size % (1 << len(channels)) != 0:
         raise ValueError("input size %d cannot be halved %d times evenly" % (image_size, len(channels)))
-    layers += [nn.Flatten(), nn.Linear(previous * side * side, hidden_units), nn.ReLU()]
-    if dropout > 0:
-        layers.append(nn.Dropout(dropout))
-    layers.append(nn.Linear(hidden_units, classes))
+    layers += [nn.Flatten(), nn.Linear(previous * side * side, hidden_units)]
+    if cosine_head:
+        layers += [nn.BatchNorm1d(hidden_units), CosineHead(classes, hidden_units)]
+    else:
+        layers.append(nn.ReLU())
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+        layers.append(nn.Linear(hidden_units, classes))
     network = nn.Sequential(*layers)
     return MirrorAveraging(network) if mirror_average else network
+
+
+def network_of(meta, classes):
+    """The network a saved model.json describes (train_reference.py writes it), without its weights."""
+    net = meta["network"]
+    return build_network(classes, net["channels"], net["hidden_units"], net["dropout"], net["batch_norm"],
+                         meta["crop"]["imageSize"], net.get("mirror_average", False), net.get("cosine_head", False))
+
+
+def training_margin(network):
+    """FaceNetwork.trainingMargin: the margin in logits subtracted from the true class's logit in training."""
+    return COSINE_SCALE * COSINE_MARGIN if any(isinstance(m, CosineHead) for m in network.modules()) else 0.0
 
 
 def normalize(images, mean, std):

@@ -51,12 +51,10 @@ class PlainModel:
             meta = json.load(f)
         self.people = meta["people"]
         self.version = meta.get("version", "reference")
-        net, crop = meta["network"], meta["crop"]
+        crop = meta["crop"]
         self.crop_size, self.image_size = crop["cropSize"], crop["imageSize"]
         self.reference_size = crop.get("referenceSize", 250)
-        self.network = recipe.build_network(len(self.people), net["channels"], net["hidden_units"],
-                                            net["dropout"], net["batch_norm"], self.image_size,
-                                            net.get("mirror_average", False))
+        self.network = recipe.network_of(meta, len(self.people))
         self.network.load_state_dict(torch.load(os.path.join(folder, "model.pt"), map_location="cpu"))
         self.network.eval()
         self.mean = torch.tensor(meta["mean"], dtype=torch.float32).view(1, 3, 1, 1)

@@ -28,12 +28,9 @@ class ReferenceModel:
             meta = json.load(f)
         self.people = meta["people"]
         self.version = meta.get("version", "reference")
-        net = meta["network"]
         crop = meta["crop"]
         self.cropper = recipe.FaceCropper(crop["cropSize"], crop["imageSize"], crop.get("referenceSize", 250))
-        self.network = recipe.build_network(len(self.people), net["channels"], net["hidden_units"],
-                                            net["dropout"], net["batch_norm"], crop["imageSize"],
-                                            net.get("mirror_average", False))
+        self.network = recipe.network_of(meta, len(self.people))
         self.network.load_state_dict(torch.load(os.path.join(folder, "model.pt"), map_location="cpu"))
         self.network.eval()
         self.mean = torch.tensor(meta["mean"], dtype=torch.float32)

@@ -65,6 +65,11 @@ def parse_args(argv=None):
     p.add_argument("--channels", default="", help="comma-separated, overrides the preset")
     p.add_argument("--hidden-units", type=int, default=None)
     p.add_argument("--dropout", type=float, default=None)
+    p.add_argument("--batch-norm", type=parse_bool, default=None, help="batch norm after each convolution "
+                   "(default: the preset's)")
+    p.add_argument("--cosine-head", type=parse_bool, default=False,
+                   help="batch norm and a cosine head (CosFace) after the hidden layer instead of ReLU, dropout and "
+                        "a linear output, as Visage's networks from a face base (default false)")
     p.add_argument("--mirror-average", type=parse_bool, default=True,
                    help="average the logits of each image and its mirror in evaluation and serving, like "
                         "Visage's MirrorAveragingBlock (bench/train.sh sets it from the jar; default true)")
@@ -89,8 +94,9 @@ def network_config(args):
     if args.channels:
         channels = tuple(int(c) for c in args.channels.split(","))
     return {"channels": list(channels), "hidden_units": args.hidden_units or hidden,
-            "dropout": dropout if args.dropout is None else args.dropout, "batch_norm": batch_norm,
-            "mirror_average": args.mirror_average}
+            "dropout": dropout if args.dropout is None else args.dropout,
+            "batch_norm": batch_norm if args.batch_norm is None else args.batch_norm,
+            "mirror_average": args.mirror_average, "cosine_head": args.cosine_head}
 
 
 class Framing:
@@ -302,7 +308,8 @@ def main(argv=None):
     std = centre.std(1, unbiased=False).float()
 
     model = recipe.build_network(len(people), net["channels"], net["hidden_units"], net["dropout"],
-                                 net["batch_norm"], size, net["mirror_average"])
+                                 net["batch_norm"], size, net["mirror_average"], net["cosine_head"])
+    margin_logits = recipe.training_margin(model)
     parameters = sum(p.numel() for p in model.parameters() if p.requires_grad)
     loss_fn = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learning_rate, betas=(0.9, 0.999), eps=1e-8,
@@ -328,7 +335,7 @@ def main(argv=None):
                 group["lr"] = float(schedule(step))
             optimizer.zero_grad(set_to_none=True)
             logits = model(images)
-            loss = loss_fn(logits, labels)
+            loss = loss_fn(logits - margin_logits * nn.functional.one_hot(labels, logits.shape[1]), labels)
             loss.backward()
             optimizer.step()
             batch = len(index)

@@ -26,8 +26,10 @@ final class CascadePool implements AutoCloseable {
 
     /** Reads the cascade and checks that OpenCV accepts it (the first classifier is kept for the first call). */
     CascadePool(String cascade) {
-        // Requests already detect in parallel; OpenCV's own thread pool used the same CPU per photo for nothing.
-        opencv_core.setNumThreads(1);
+        // OpenCV's pool (a thread per core) splits a photo's scan over the cores. It runs one parallel loop at a
+        // time in the process, and a loop started meanwhile runs on its caller's thread alone, so concurrent
+        // requests each keep their own thread, as before, and a lone large photo is answered sooner.
+        opencv_core.setNumThreads(-1);
         this.cascade = cascade;
         this.cascadeXml = readResource(cascade);
         CascadeClassifier first = load();

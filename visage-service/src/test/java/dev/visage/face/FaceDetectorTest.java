@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -190,6 +191,16 @@ class FaceDetectorTest {
                 assertThat(detector.detect(bgra)).isEqualTo(expected);
             }
         }
+    }
+
+    /**
+     * A photo's scan may use a thread per core (OpenCV's pool, which splits a lone photo's windows between the cores;
+     * concurrent scans run on their own threads and give the same faces, below).
+     */
+    @Test
+    void scansUseOpenCvsPoolOfAThreadPerCore() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(Math.min(2, opencv_core.getNumThreads())).isEqualTo(Math.min(2, cores));
     }
 
     /** Concurrent callers each borrow their own classifier and get exactly the single-threaded answers. */

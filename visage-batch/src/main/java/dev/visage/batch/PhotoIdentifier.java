@@ -29,8 +29,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 /**
  * One executor JVM's model, face detector and forward-pass worker, shared by all its tasks: each task decodes,
- * detects and crops its photos on its own thread (OpenCV single-threaded), and the one worker thread batches the
- * waiting photos' faces of all tasks into forward passes, as the service does for concurrent requests.
+ * detects and crops its photos on its own thread (helped by OpenCV's pool when no other scan holds it), and the
+ * one worker thread batches the waiting photos' faces of all tasks into forward passes, as the service does for
+ * concurrent requests.
  */
 final class PhotoIdentifier {
 

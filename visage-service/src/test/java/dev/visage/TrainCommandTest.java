@@ -77,6 +77,10 @@ class TrainCommandTest {
 
         ModelManifest model = store.manifest(store.versions().get(0));
         assertThat(model.base()).isEqualTo(base.version());
+        assertThat(train("--from-base=maybe", settings))
+                .as("neither true nor false")
+                .isEqualTo(1);
+        assertThat(store.versions()).hasSize(1);
         assertThat(model.network().channels()).isEqualTo(base.network().channels());
         assertThat(model.preprocessing().crop().imageSize())
                 .isEqualTo(base.preprocessing().crop().imageSize());

@@ -111,9 +111,19 @@ class TrainCommand implements ApplicationRunner, ExitCodeGenerator {
             config = new TrainingRequest(TrainingRequest.People.of(people), null, null, null, null, null)
                     .applyTo(config);
         }
-        return args.containsOption(FROM_BASE)
-                ? config.withFromBase(!args.getOptionValues(FROM_BASE).equals(List.of("false")))
-                : config;
+        return args.containsOption(FROM_BASE) ? config.withFromBase(fromBase(args.getOptionValues(FROM_BASE))) : config;
+    }
+
+    /** {@code --from-base} or {@code --from-base=true}: from the base; {@code --from-base=false}: from scratch. */
+    private static boolean fromBase(List<String> values) {
+        String value = String.join("", values).strip();
+        if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("--from-base must be true or false, not " + value);
     }
 
     /** Trains and stores a face base; it is in use as soon as it is stored. */

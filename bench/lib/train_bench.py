@@ -44,7 +44,8 @@ def run_visage(jar, settings, lfw, work, timeout):
     with open(os.path.join(folder, "model.json")) as f:
         model = json.load(f)
     return {
-        "network": model.get("network"),
+        "network": model["network"],
+        "crop": model["preprocessing"]["crop"],
         "base": model.get("base"),
         "wall_seconds": round(wall, 3),
         "data_seconds": metrics["dataSeconds"],
@@ -67,12 +68,10 @@ def run_visage(jar, settings, lfw, work, timeout):
     }
 
 
-def served_network_args(model_dir):
-    """The network of the model Visage trained, as reference arguments: a model from a face base takes the base's
-    network and input size, not settings.conf's, and the reference trains the same network."""
-    with open(os.path.join(model_dir, "model.json")) as f:
-        model = json.load(f)
-    net, crop = model["network"], model["preprocessing"]["crop"]
+def served_network_args(v):
+    """The network of the model Visage trained (run_visage's result), as reference arguments: a model from a face base
+    takes the base's network and input size, not settings.conf's, and the reference trains the same network."""
+    net, crop = v["network"], v["crop"]
     return ["--channels", ",".join(str(c) for c in net["channels"]), "--hidden-units", str(net["hiddenUnits"]),
             "--dropout", str(net["dropout"]), "--batch-norm", str(net["batchNorm"]).lower(),
             "--cosine-head", str(net["cosineHead"]).lower(), "--image-size", str(crop["imageSize"]),
@@ -176,7 +175,7 @@ def main(argv=None):
         v = run_visage(jar, settings, args.lfw_dir, work, args.timeout)
     if args.only != "visage":
         split = os.path.join(v["model_dir"], "split.json") if v else None
-        network = served_network_args(v["model_dir"]) if v else []
+        network = served_network_args(v) if v else []
         r = run_reference(settings, features, args.lfw_dir, work, split, network, args.timeout)
     ratios = compare(v, r)
     result = {"kind": "train", "date": b.now_iso(), "machine": info, "settings": settings, "jar_features": features,
